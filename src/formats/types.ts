@@ -1,0 +1,18 @@
+import type { ParseResult } from '../model/record.js';
+
+/**
+ * A reader for one export format. The registry (src/formats/registry.ts) tries `sniff` on the
+ * decoded text of a file, in registry order, and hands the text to the first reader that claims it.
+ */
+export interface FormatReader {
+  /** Format name used by --format and the protocol's `format` field: "ris", "csv", "tsv", "nbib", "ovid", "endnote-xml", "pubmed-xml". */
+  name: string;
+  /** True when the text looks like this format. Must be cheap: look at the first few KB only. */
+  sniff(text: string): boolean;
+  /**
+   * Parse a whole decoded file. Never throws for a recoverable problem: it returns records plus
+   * warnings (each with file and line). Throws LitscreenError(exit 3) with file:line only when the
+   * file is unusable as a whole (not well-formed XML, a CSV with no title column ...).
+   */
+  parse(text: string, file: string): ParseResult;
+}

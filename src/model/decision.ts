@@ -1,0 +1,22 @@
+/** Decision logs: `decisions/<stage>/<reviewer>.csv`, append-only, one file per reviewer and stage. */
+export const STAGES = ['title-abstract', 'full-text'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const DECISIONS = ['include', 'exclude', 'not-retrieved'] as const;
+export type DecisionValue = (typeof DECISIONS)[number];
+
+/** Columns of a decision log, in order. `reason` holds a full-text exclusion reason id. */
+export const DECISION_LOG_COLUMNS = ['time', 'record_id', 'decision', 'reason', 'note'] as const;
+
+export interface DecisionRow {
+  time: string;
+  recordId: string;
+  decision: DecisionValue;
+  reason: string;
+  note: string;
+  reviewer: string;
+  stage: Stage;
+  /** Where the row is, for error messages. */
+  file: string;
+  line: number;
+}

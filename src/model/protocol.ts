@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/**
+ * The review's protocol, `litscreen.json` in the review folder. Everything a run derives
+ * comes from this file plus the raw exports and the decision logs next to it.
+ */
+
+const key = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and hyphens, e.g. "psycinfo"');
+
+export const SourceSchema = z
+  .object({
+    key: key.describe('Short stable key used in record ids, e.g. "psycinfo". Never change it after screening starts.'),
+    database: z.string().min(1).describe('Database name as it should appear in the PRISMA flow, e.g. "PsycINFO".'),
+    interface: z.string().optional().describe('Platform the database was searched on, e.g. "Ovid", "ProQuest".'),
+    file: z.string().min(1).describe('Export file, relative to the review folder.'),
+    format: z
+      .string()
+      .default('auto')
+      .describe('"auto" (detect by content) or a format name: ris, csv, tsv, nbib, ovid, endnote-xml, pubmed-xml.'),
+    searchDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').describe('Date the search was run.'),
+    searchString: z.string().min(1).describe('The search exactly as run in the database.'),
+    expectedRecords: z.number().int().nonnegative().optional().describe('Hit count the database showed; checked by verify.'),
+  })
+  .strict();
+
+export const DeduplicationSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    yearTolerance: z.number().int().min(0).max(3).default(1).describe('Years two copies may differ (online-first vs print).'),
+    matchMainTitle: z.boolean().default(true).describe('Also match on the main title before a colon (a subtitle missing in one copy).'),
+  })
+  .strict();
+
+export const CriterionSchema = z
+  .object({
+    id: key.describe('Short id for the criterion, e.g. "topic".'),
+    query: z.string().min(1).describe('Boolean query a record must match to pass, e.g. "service user*" AND (educat* OR train*).'),
+    reason: z.string().min(1).describe('Exclusion reason recorded for a record that fails this criterion.'),
+  })
+  .strict();
+
+export const TitleAbstractSchema = z
+  .object({
+    criteria: z.array(CriterionSchema).default([]),
+    reportCriteriaAsAutomation: z
+      .boolean()
+      .default(false)
+      .describe('Report criteria exclusions in PRISMA as "excluded by automation tools" instead of screening exclusions.'),
+  })
+  .strict();
+
+export const ExclusionReasonSchema = z
+  .object({
+    id: key.describe('What reviewers type after --reason, e.g. "not-empirical".'),
+    label: z.string().min(1).describe('How the reason reads in the PRISMA flow.'),
+  })
+  .strict();
+
+export const FullTextSchema = z
+  .object({
+    exclusionReasons: z.array(ExclusionReasonSchema).min(1),
+  })
+  .strict();
+
+export const EXTRACTION_FIELD_TYPES = ['text', 'integer', 'number', 'boolean', 'date', 'choice'] as const;
+
+export const ExtractionFieldSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'snake_case, e.g. "sample_size"'),
+    label: z.string().optional().describe('Column heading in the extraction table.'),
+    type: z.enum(EXTRACTION_FIELD_TYPES).default('text'),
+    required: z.boolean().default(true),
+    choices: z.array(z.string()).optional().describe('Allowed values for type "choice".'),
+  })
+  .strict()
+  .refine((f) => f.type !== 'choice' || (f.choices && f.choices.length > 0), {
+    message: 'a "choice" field needs a non-empty "choices" list',
+    path: ['choices'],
+  });
+
+export const EXPECTED_COUNT_KEYS = [
+  'database_results',
+  'duplicates',
+  'excluded_automatic',
+  'excluded_other',
+  'records_screened',
+  'records_excluded',
+  'dbr_sought_reports',
+  'dbr_notretrieved_reports',
+  'dbr_assessed',
+  'dbr_excluded_total',
+  'new_studies',
+] as const;
+
+export const ExpectedSchema = z
+  .object({
+    ...Object.fromEntries(EXPECTED_COUNT_KEYS.map((k) => [k, z.number().int().nonnegative().optional()])),
+    database_specific_results: z.record(z.string(), z.number().int().nonnegative()).optional(),
+    dbr_excluded: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  })
+  .strict();
+
+export const ProtocolSchema = z
+  .object({
+    $schema: z.string().optional(),
+    title: z.string().min(1),
+    sources: z.array(SourceSchema).min(1),
+    deduplication: DeduplicationSchema.default({ enabled: true, yearTolerance: 1, matchMainTitle: true }),
+    titleAbstract: TitleAbstractSchema.default({ criteria: [], reportCriteriaAsAutomation: false }),
+    fullText: FullTextSchema,
+    extraction: z.object({ fields: z.array(ExtractionFieldSchema) }).strict(),
+    expected: ExpectedSchema.optional().describe('Flow counts the review must reproduce; verify fails when one differs.'),
+  })
+  .strict();
+
+export type Protocol = z.infer<typeof ProtocolSchema>;
+export type Source = z.infer<typeof SourceSchema>;
+export type Criterion = z.infer<typeof CriterionSchema>;
+export type ExtractionField = z.infer<typeof ExtractionFieldSchema>;
+export type ExpectedCounts = z.infer<typeof ExpectedSchema>;
