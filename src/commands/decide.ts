@@ -1,0 +1,83 @@
+import { stringify } from 'csv-stringify/sync';
+import { loadReview, decisionLogPath } from '../io/review.js';
+import { appendLine } from '../io/files.js';
+import { usageError } from '../errors.js';
+import { STAGES, DECISIONS, DECISION_LOG_COLUMNS, type Stage, type DecisionValue } from '../model/decision.js';
+
+export interface DecideOptions {
+  review: string;
+  id: string;
+  decision: string;
+  stage: string;
+  reviewer?: string;
+  reason?: string;
+  note?: string;
+  /** Injected clock for tests; defaults to now. */
+  now?: Date;
+}
+
+export interface DecideResult {
+  logFile: string;
+  recordId: string;
+  studyId: string;
+  stage: Stage;
+  decision: DecisionValue;
+  reason: string;
+  reviewer: string;
+  time: string;
+  /** Things the reviewer should know but that do not stop the decision. */
+  notices: string[];
+}
+
+const REVIEWER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * `litscreen decide`: append one decision to the reviewer's own log for the stage. Refuses (exit 2)
+ * what would make the log wrong: an unknown id, `not-retrieved` at title/abstract, a full-text
+ * exclusion without one of the protocol's reasons.
+ */
+export async function runDecide(options: DecideOptions): Promise<DecideResult> {
+  const stage = options.stage as Stage;
+  if (!STAGES.includes(stage)) throw usageError(`--stage must be one of ${STAGES.join(', ')} (got "${options.stage}")`);
+  const decision = options.decision as DecisionValue;
+  if (!DECISIONS.includes(decision)) throw usageError(`decision must be one of ${DECISIONS.join(', ')} (got "${options.decision}")`);
+  const reviewer = options.reviewer ?? process.env.LITSCREEN_REVIEWER;
+  if (!reviewer) throw usageError('say who decides: --reviewer NAME, or set LITSCREEN_REVIEWER');
+  if (!REVIEWER_NAME.test(reviewer)) {
+    throw usageError(`reviewer name "${reviewer}" must be letters, digits, ".", "_" or "-" (it names the reviewer's log file)`);
+  }
+  if (decision === 'not-retrieved' && stage === 'title-abstract') {
+    throw usageError('"not-retrieved" is a full-text decision; at title/abstract decide include or exclude');
+  }
+
+  const review = await loadReview(options.review);
+  let reason = (options.reason ?? '').trim();
+  if (stage === 'full-text' && decision === 'exclude') {
+    const reasons = review.protocol.fullText.exclusionReasons;
+    const allowed = reasons.map((r) => `${r.id} (${r.label})`).join('; ');
+    if (!reason) throw usageError(`a full-text exclusion needs --reason, one of: ${allowed}`);
+    const match = reasons.find((r) => r.id === reason || r.label.toLowerCase() === reason.toLowerCase());
+    if (!match) throw usageError(`--reason "${reason}" is not in the protocol's full-text exclusion reasons: ${allowed}`);
+    reason = match.id;
+  }
+  const studyId = review.state.studyIdOf.get(options.id);
+  if (studyId === undefined) {
+    throw usageError(`no record "${options.id}" in this review (ids look like ${review.state.records[0]?.id ?? 'psycinfo:2016-12345-001'}; see: litscreen list ${options.review} --stage title-abstract)`);
+  }
+
+  const notices: string[] = [];
+  if (studyId !== options.id) notices.push(`${options.id} is a duplicate of ${studyId}; the decision applies to that study`);
+  const study = review.state.studyById.get(studyId)!;
+  if (study.failedCriterion && stage === 'title-abstract') {
+    notices.push(`${studyId} is already excluded by criterion "${study.failedCriterion.id}"; the criterion counts, not this decision`);
+  }
+  if (stage === 'full-text' && study.status !== 'included' && !study.status.startsWith('full-text') && study.status !== 'excluded-at-full-text' && study.status !== 'not-retrieved') {
+    notices.push(`${studyId} has not been included at title/abstract (${study.status}); this full-text decision counts only once it is`);
+  }
+
+  const time = (options.now ?? new Date()).toISOString();
+  const logFile = decisionLogPath(options.review, stage, reviewer);
+  const row = stringify([[time, options.id, decision, reason, options.note ?? '']]).trimEnd();
+  await appendLine(logFile, DECISION_LOG_COLUMNS.join(','), row);
+  return { logFile, recordId: options.id, studyId, stage, decision, reason, reviewer, time, notices };
+}

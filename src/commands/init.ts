@@ -1,0 +1,87 @@
+import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { PROTOCOL_FILE, SCHEMA_FILE, protocolJsonSchema, parseProtocol } from '../io/protocol.js';
+import { writeFileAtomic, pathExists } from '../io/files.js';
+import { DECISIONS_DIR, EXTRACTION_FILE } from '../io/review.js';
+import { STAGES } from '../model/decision.js';
+import { usageError } from '../errors.js';
+
+export interface InitOptions {
+  dir: string;
+  force: boolean;
+}
+
+export interface InitResult {
+  written: string[];
+}
+
+/** A starting protocol with every field filled by an example the reviewer edits. */
+export function protocolTemplate(): Record<string, unknown> {
+  return {
+    $schema: `./${SCHEMA_FILE}`,
+    title: 'Service user involvement in social work education: a systematic review',
+    sources: [
+      {
+        key: 'psycinfo',
+        database: 'PsycINFO',
+        interface: 'Ovid',
+        file: 'exports/psycinfo.ris',
+        format: 'auto',
+        searchDate: '2018-01-19',
+        searchString: '(service user* or carer* or coproduc*).ti,ab. and social work*.ti,ab.',
+        expectedRecords: 268,
+      },
+    ],
+    deduplication: { enabled: true, yearTolerance: 1, matchMainTitle: true },
+    titleAbstract: {
+      criteria: [
+        { id: 'involvement', query: '"service user*" OR carer* OR coproduc*', reason: 'Not about service user or carer involvement' },
+        { id: 'social-work', query: '"social work*" OR "social care"', reason: 'Not about social work education, practice or policy' },
+        { id: 'english', query: 'language:english', reason: 'Not published in English' },
+      ],
+      reportCriteriaAsAutomation: false,
+    },
+    fullText: {
+      exclusionReasons: [
+        { id: 'not-involvement', label: 'Not about service user or carer involvement' },
+        { id: 'not-social-work', label: 'Not social work education, practice or policy' },
+        { id: 'not-empirical', label: 'Not empirical research' },
+      ],
+    },
+    extraction: {
+      fields: [
+        { name: 'country', type: 'text', required: true },
+        { name: 'study_design', type: 'choice', required: true, choices: ['qualitative', 'mixed methods', 'quantitative'] },
+        { name: 'sample_size', type: 'text', required: true },
+        { name: 'data_collection', type: 'text', required: true },
+        { name: 'main_findings', type: 'text', required: true },
+      ],
+    },
+    expected: { database_results: 268 },
+  };
+}
+
+/** `litscreen init DIR`: a new review folder with a protocol to edit and its JSON Schema. */
+export async function runInit(options: InitOptions): Promise<InitResult> {
+  const protocolFile = path.join(options.dir, PROTOCOL_FILE);
+  if ((await pathExists(protocolFile)) && !options.force) {
+    throw usageError(`${protocolFile} already exists; not overwriting it (use --force to replace it)`);
+  }
+  const template = protocolTemplate();
+  const text = JSON.stringify(template, null, 2) + '\n';
+  parseProtocol(text, protocolFile); // the template must itself be valid; a failure here is a bug
+  const written: string[] = [];
+  await writeFileAtomic(path.join(options.dir, SCHEMA_FILE), JSON.stringify(protocolJsonSchema(), null, 2) + '\n');
+  written.push(path.join(options.dir, SCHEMA_FILE));
+  await writeFileAtomic(protocolFile, text);
+  written.push(protocolFile);
+  await fs.mkdir(path.join(options.dir, 'exports'), { recursive: true });
+  for (const stage of STAGES) await fs.mkdir(path.join(options.dir, DECISIONS_DIR, stage), { recursive: true });
+  const extractionFile = path.join(options.dir, EXTRACTION_FILE);
+  if (!(await pathExists(extractionFile))) {
+    const fields = (template.extraction as { fields: { name: string }[] }).fields.map((f) => f.name);
+    await writeFileAtomic(extractionFile, ['record_id', ...fields].join(',') + '\n');
+    written.push(extractionFile);
+  }
+  return { written };
+}

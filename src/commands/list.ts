@@ -1,0 +1,69 @@
+import { loadReview } from '../io/review.js';
+import { usageError } from '../errors.js';
+import type { StudyStatus, Study } from '../core/review.js';
+
+export const LIST_STAGES = ['title-abstract', 'full-text', 'included', 'duplicates'] as const;
+export type ListStage = (typeof LIST_STAGES)[number];
+
+export interface ListOptions {
+  review: string;
+  stage: string;
+  pending: boolean;
+}
+
+export interface ListedStudy {
+  id: string;
+  status: StudyStatus | 'duplicate';
+  detail: string;
+  year: string;
+  firstAuthor: string;
+  title: string;
+  database: string;
+}
+
+const AT_FULL_TEXT: StudyStatus[] = ['full-text-pending', 'full-text-conflict', 'excluded-at-full-text', 'not-retrieved', 'included'];
+const PENDING: StudyStatus[] = ['title-abstract-pending', 'title-abstract-conflict', 'full-text-pending', 'full-text-conflict'];
+
+/**
+ * `litscreen list REVIEW --stage S [--pending]`: the studies that reached a stage, with where they
+ * stand. title-abstract: every screened study; full-text: those sent to full text; included: the
+ * included studies; duplicates: the records removed as duplicates. --pending keeps only studies
+ * still waiting for a decision (or in conflict) at that stage.
+ */
+export async function runList(options: ListOptions): Promise<ListedStudy[]> {
+  if (!(LIST_STAGES as readonly string[]).includes(options.stage)) {
+    throw usageError(`--stage must be one of ${LIST_STAGES.join(', ')} (got "${options.stage}")`);
+  }
+  const review = await loadReview(options.review);
+  const { state } = review;
+  const stage = options.stage as ListStage;
+  if (stage === 'duplicates') {
+    return [...state.dedupe.removedToKept].map(([id, kept]) => {
+      const r = state.recordById.get(id)!;
+      return { id, status: 'duplicate', detail: `duplicate of ${kept}`, year: String(r.year ?? ''), firstAuthor: r.authors[0]?.family ?? '', title: r.title, database: r.database };
+    });
+  }
+  const inStage = (s: Study) =>
+    stage === 'title-abstract' ? true : stage === 'full-text' ? AT_FULL_TEXT.includes(s.status) : s.status === 'included';
+  const pendingHere = (s: Study) =>
+    stage === 'title-abstract'
+      ? s.status === 'title-abstract-pending' || s.status === 'title-abstract-conflict'
+      : s.status === 'full-text-pending' || s.status === 'full-text-conflict';
+  return state.studies
+    .filter((s) => inStage(s) && (!options.pending || (PENDING.includes(s.status) && pendingHere(s))))
+    .map((s) => ({
+      id: s.id,
+      status: s.status,
+      detail: s.failedCriterion
+        ? `criterion ${s.failedCriterion.id}`
+        : s.status === 'excluded-at-full-text'
+          ? s.fullText.reason
+          : s.status === 'excluded-at-title-abstract'
+            ? s.titleAbstract.reason
+            : '',
+      year: String(s.record.year ?? ''),
+      firstAuthor: s.record.authors[0]?.family ?? '',
+      title: s.record.title,
+      database: s.record.database,
+    }));
+}

@@ -1,0 +1,135 @@
+import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
+import type { Protocol, Source } from '../model/protocol.js';
+import type { ParsedRecord, ReviewRecord, Warning } from '../model/record.js';
+import { STAGES, DECISIONS, DECISION_LOG_COLUMNS, type DecisionRow, type Stage, type DecisionValue } from '../model/decision.js';
+import { inputError } from '../errors.js';
+import { decodeAndParse } from '../formats/registry.js';
+import { readInputBytes, readInputText, pathExists } from './files.js';
+import { parseCsvTable, type TableRow } from './csv-table.js';
+import { loadProtocol } from './protocol.js';
+import { assessReview, type ReviewState } from '../core/review.js';
+
+/** What the review folder holds, read; plus everything derived from it. */
+export interface LoadedReview {
+  dir: string;
+  protocolFile: string;
+  protocol: Protocol;
+  sources: LoadedSource[];
+  warnings: Warning[];
+  decisionRows: DecisionRow[];
+  state: ReviewState;
+}
+
+export interface LoadedSource {
+  source: Source;
+  file: string;
+  format: string;
+  dialect: string;
+  records: ReviewRecord[];
+  warnings: Warning[];
+}
+
+export const DECISIONS_DIR = 'decisions';
+export const EXTRACTION_FILE = 'extraction.csv';
+
+export function decisionLogPath(reviewDir: string, stage: Stage, reviewer: string): string {
+  return path.join(reviewDir, DECISIONS_DIR, stage, `${reviewer}.csv`);
+}
+
+/**
+ * Give parsed records their stable ids: `<source key>:<accession>` when the export carries an
+ * accession number, else `<source key>:h<hash of the raw entry>`. A second record with the same id
+ * in one export (the database exported a record twice) gets `~2`, `~3` ... and a warning.
+ */
+export function assignIds(parsed: ParsedRecord[], source: Pick<Source, 'key' | 'database'>, warnings: Warning[]): ReviewRecord[] {
+  const seen = new Map<string, number>();
+  return parsed.map((record) => {
+    const accession = record.accession?.trim();
+    let id = accession ? `${source.key}:${accession}` : `${source.key}:h${record.rawHash}`;
+    const count = (seen.get(id) ?? 0) + 1;
+    seen.set(id, count);
+    if (count > 1) {
+      warnings.push({
+        file: record.source.file,
+        line: record.source.line,
+        message: `record id ${id} occurs ${count} times in this export; this copy is ${id}~${count}`,
+      });
+      id = `${id}~${count}`;
+    }
+    return { ...record, id, databaseKey: source.key, database: source.database };
+  });
+}
+
+export async function loadSource(reviewDir: string, source: Source): Promise<LoadedSource> {
+  const file = path.join(reviewDir, source.file);
+  const bytes = await readInputBytes(file);
+  const result = decodeAndParse(bytes, file, source.format);
+  const warnings = [...result.warnings];
+  const records = assignIds(result.records, source, warnings);
+  return { source, file, format: result.format, dialect: result.dialect, records, warnings };
+}
+
+export async function readDecisionLogs(reviewDir: string): Promise<DecisionRow[]> {
+  const rows: DecisionRow[] = [];
+  for (const stage of STAGES) {
+    const dir = path.join(reviewDir, DECISIONS_DIR, stage);
+    if (!(await pathExists(dir))) continue;
+    const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.csv')).sort();
+    for (const name of files) {
+      const file = path.join(dir, name);
+      const reviewer = name.slice(0, -'.csv'.length);
+      const table = parseCsvTable(await readInputText(file), file, DECISION_LOG_COLUMNS);
+      for (const { line, cells } of table.rows) rows.push(toDecisionRow(cells, { file, line, reviewer, stage }));
+    }
+  }
+  return rows;
+}
+
+function toDecisionRow(
+  cells: Record<string, string>,
+  where: { file: string; line: number; reviewer: string; stage: Stage },
+): DecisionRow {
+  const decision = cells.decision as DecisionValue;
+  if (!DECISIONS.includes(decision)) {
+    throw inputError(`decision "${cells.decision}" is not one of ${DECISIONS.join(', ')}`, where);
+  }
+  if (!cells.record_id) throw inputError('row has no record_id', where);
+  return {
+    time: cells.time,
+    recordId: cells.record_id,
+    decision,
+    reason: cells.reason ?? '',
+    note: cells.note ?? '',
+    reviewer: where.reviewer,
+    stage: where.stage,
+    file: where.file,
+    line: where.line,
+  };
+}
+
+export async function readExtractionRows(reviewDir: string): Promise<{ file: string; exists: boolean; columns: string[]; rows: TableRow[] }> {
+  const file = path.join(reviewDir, EXTRACTION_FILE);
+  if (!(await pathExists(file))) return { file, exists: false, columns: [], rows: [] };
+  const table = parseCsvTable(await readInputText(file), file, ['record_id']);
+  return { file, exists: true, ...table };
+}
+
+/** Read every input of a review folder and derive the whole review from it. */
+export async function loadReview(reviewDir: string): Promise<LoadedReview> {
+  const { protocol, file: protocolFile } = await loadProtocol(reviewDir);
+  const sources: LoadedSource[] = [];
+  for (const source of protocol.sources) sources.push(await loadSource(reviewDir, source));
+  const records = sources.flatMap((s) => s.records);
+  const decisionRows = await readDecisionLogs(reviewDir);
+  const state = assessReview(protocol, records, decisionRows);
+  return {
+    dir: reviewDir,
+    protocolFile,
+    protocol,
+    sources,
+    warnings: sources.flatMap((s) => s.warnings),
+    decisionRows,
+    state,
+  };
+}

@@ -1,0 +1,72 @@
+import { stringify } from 'csv-stringify/sync';
+import type { Flow } from '../model/flow.js';
+
+/** The flow as the text a reviewer reads, PRISMA 2020 box by box. */
+export function flowText(flow: Flow, title: string): string {
+  const rows: [number, string, number | string][] = [];
+  const add = (indent: number, label: string, n: number | string) => rows.push([indent, label, n]);
+  const heading = (label: string) => rows.push([0, label, '']);
+
+  heading('Identification');
+  add(1, 'Records identified from databases', flow.database_results);
+  for (const [db, n] of Object.entries(flow.database_specific_results)) add(2, db, n);
+  add(1, 'Records removed before screening:', '');
+  add(2, 'Duplicate records removed', flow.duplicates);
+  add(2, 'Records marked as ineligible by automation tools', flow.excluded_automatic);
+  add(2, 'Records removed for other reasons', flow.excluded_other);
+  heading('Screening');
+  add(1, 'Records screened (title/abstract)', flow.records_screened);
+  add(1, 'Records excluded', flow.records_excluded);
+  if (flow.excluded_automatic === 0) add(2, 'by a-priori criteria', flow.records_excluded_by_criteria);
+  add(2, 'by reviewers', flow.records_excluded_by_reviewer);
+  for (const [reason, n] of Object.entries(flow.records_excluded_reasons)) add(3, reason, n);
+  if (flow.title_abstract_pending) add(1, 'Records awaiting a title/abstract decision', flow.title_abstract_pending);
+  if (flow.title_abstract_conflicts) add(1, 'Records with conflicting title/abstract decisions', flow.title_abstract_conflicts);
+  add(1, 'Reports sought for retrieval', flow.dbr_sought_reports);
+  add(1, 'Reports not retrieved', flow.dbr_notretrieved_reports);
+  if (flow.full_text_pending) add(1, 'Reports awaiting a full-text decision', flow.full_text_pending);
+  if (flow.full_text_conflicts) add(1, 'Reports with conflicting full-text decisions', flow.full_text_conflicts);
+  add(1, 'Reports assessed for eligibility', flow.dbr_assessed);
+  add(1, 'Reports excluded', flow.dbr_excluded_total);
+  for (const [reason, n] of Object.entries(flow.dbr_excluded)) add(2, reason, n);
+  heading('Included');
+  add(1, 'Studies included in review', flow.new_studies);
+
+  const labelWidth = Math.max(...rows.map(([indent, label]) => indent * 2 + label.length));
+  const numberWidth = Math.max(...rows.map(([, , n]) => String(n).length));
+  const lines = rows.map(([indent, label, n]) => {
+    const text = '  '.repeat(indent) + label;
+    return n === '' ? text : text.padEnd(labelWidth + 2) + String(n).padStart(numberWidth);
+  });
+  return [`PRISMA 2020 flow: ${title}`, '', ...lines].join('\n');
+}
+
+/**
+ * The flow as CSV rows `data,node,box,count` for spreadsheets; `data` holds the PRISMA2020 template
+ * key, `box` the label, so it can be pasted into the PRISMA2020 app's template.
+ */
+export function flowCsv(flow: Flow): string {
+  const rows: (string | number)[][] = [['data', 'box', 'count']];
+  const scalar = (key: keyof Flow, label: string) => rows.push([key, label, flow[key] as number]);
+  scalar('database_results', 'Records identified from databases');
+  for (const [db, n] of Object.entries(flow.database_specific_results)) rows.push(['database_specific_results', db, n]);
+  scalar('duplicates', 'Duplicate records removed');
+  scalar('excluded_automatic', 'Records marked as ineligible by automation tools');
+  scalar('excluded_other', 'Records removed for other reasons');
+  scalar('records_screened', 'Records screened');
+  scalar('records_excluded', 'Records excluded');
+  for (const [reason, n] of Object.entries(flow.records_excluded_reasons)) rows.push(['records_excluded_reasons', reason, n]);
+  scalar('records_excluded_by_criteria', 'Records excluded by a-priori criteria');
+  scalar('records_excluded_by_reviewer', 'Records excluded by reviewers');
+  scalar('title_abstract_pending', 'Records awaiting a title/abstract decision');
+  scalar('title_abstract_conflicts', 'Records with conflicting title/abstract decisions');
+  scalar('dbr_sought_reports', 'Reports sought for retrieval');
+  scalar('dbr_notretrieved_reports', 'Reports not retrieved');
+  scalar('full_text_pending', 'Reports awaiting a full-text decision');
+  scalar('full_text_conflicts', 'Reports with conflicting full-text decisions');
+  scalar('dbr_assessed', 'Reports assessed for eligibility');
+  scalar('dbr_excluded_total', 'Reports excluded');
+  for (const [reason, n] of Object.entries(flow.dbr_excluded)) rows.push(['dbr_excluded', reason, n]);
+  scalar('new_studies', 'Studies included in review');
+  return stringify(rows);
+}
