@@ -481,10 +481,10 @@ export interface SearchableRecord {
   year?: number;
 }
 
-/** One searchable field: its words in order (for phrases) and its distinct words sorted (for terms and truncation). */
+/** One searchable field: its words in order (for phrases) and as a set (for terms and truncation). */
 export interface FieldWords {
   readonly words: readonly string[];
-  readonly vocabulary: readonly string[];
+  readonly distinct: ReadonlySet<string>;
 }
 
 /** A record normalised once for matching many criteria. Treat as opaque. */
@@ -502,10 +502,9 @@ export interface PreparedRecord {
 const KEYWORD_BOUNDARY = '';
 
 function fieldWords(words: string[]): FieldWords {
-  const vocabulary = Array.from(new Set(words));
-  vocabulary.sort();
-  if (vocabulary[0] === KEYWORD_BOUNDARY) vocabulary.shift();
-  return { words, vocabulary };
+  const distinct = new Set(words);
+  distinct.delete(KEYWORD_BOUNDARY);
+  return { words, distinct };
 }
 
 export function prepareRecord(r: SearchableRecord): PreparedRecord {
@@ -530,23 +529,11 @@ export function prepareRecord(r: SearchableRecord): PreparedRecord {
   };
 }
 
-/** Index of the first vocabulary entry >= word. */
-function lowerBound(vocabulary: readonly string[], word: string): number {
-  let lo = 0;
-  let hi = vocabulary.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (vocabulary[mid] < word) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
+/** Exact words by hash; truncated words by one pass over the field's distinct words (linear, never pairwise). */
 function hasWord(field: FieldWords, p: WordPattern): boolean {
-  const i = lowerBound(field.vocabulary, p.word);
-  if (i >= field.vocabulary.length) return false;
-  const found = field.vocabulary[i];
-  return p.truncated ? found.startsWith(p.word) : found === p.word;
+  if (!p.truncated) return field.distinct.has(p.word);
+  for (const word of field.distinct) if (word.startsWith(p.word)) return true;
+  return false;
 }
 
 function wordMatches(word: string, p: WordPattern): boolean {

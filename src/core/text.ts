@@ -66,12 +66,16 @@ export function foldText(s: string): string {
   if (t.includes('&')) {
     t = t.replace(ENTITY_RE, decodeEntity).replace(/&/g, ' and ');
   }
-  t = t.toLowerCase();
-  // eslint-disable-next-line no-control-regex
-  if (/[^\u0000-\u007f]/.test(t)) {
-    t = t.normalize('NFKD').replace(COMBINING_MARKS_RE, '').replace(SPECIAL_LETTER_RE, (c) => SPECIAL_LETTERS[c]);
-  }
-  return t;
+  // Only the non-ASCII runs go through NFKD: most of an English abstract is ASCII, and normalising
+  // the whole string costs more than the rest of preparing a record.
+  return t.toLowerCase().replace(NON_ASCII_RUN_RE, foldNonAscii);
+}
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII_RUN_RE = /[^\u0000-\u007f]+/g;
+
+function foldNonAscii(run: string): string {
+  return run.normalize('NFKD').replace(COMBINING_MARKS_RE, '').replace(SPECIAL_LETTER_RE, (c) => SPECIAL_LETTERS[c]);
 }
 
 const NON_WORD_RE = /[^a-z0-9]+/;

@@ -134,7 +134,9 @@ export function parseAuthorName(name: string): Author | undefined {
   if (s === '') return undefined;
   const comma = s.indexOf(',');
   if (comma !== -1) {
-    return { family: s.slice(0, comma).trim(), given: s.slice(comma + 1).trim() };
+    const given = s.slice(comma + 1).trim();
+    // RefWorks writes a missing given name as "null".
+    return { family: s.slice(0, comma).trim(), given: given === 'null' ? '' : given };
   }
   const tokens = s.split(' ');
   if (tokens.length === 1) return { family: s, given: '' };
@@ -162,36 +164,76 @@ export function parseAuthorList(names: readonly string[]): Author[] {
 
 const SURNAME_INITIALS_RE = /^\S.*\s(?:\p{Lu}[.\-]?){1,4}\.?$/u;
 
+/** `['Marx, Karl', 'Lindgren, Astrid']` (a Python list written into a CSV cell) → its strings. */
+export function listLiteralItems(cell: string): string[] | undefined {
+  const s = cell.trim();
+  if (s.length < 2 || s[0] !== '[' || s[s.length - 1] !== ']') return undefined;
+  const items: string[] = [];
+  const re = /'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g;
+  for (let m = re.exec(s); m; m = re.exec(s)) items.push((m[1] ?? m[2]).replace(/\\(.)/g, '$1'));
+  return items;
+}
+
 /**
  * Split an author cell holding several names: on ';' when present, else on '|', else on ' and ',
- * else on ',' when every comma-separated part is "Surname Initials" (PubMed/Embase CSV:
- * "Griffin DK, Larkin DM" / "Yang Z., Jiang B."). Otherwise the cell is one name.
+ * else on ',' when the comma-separated parts are whole names — every part "Surname Initials"
+ * (PubMed/Embase CSV: "Griffin DK, Larkin DM" / "Yang Z., Jiang B."), or three or more parts
+ * of two or more words each (IEEE: "Joseph Rottman, Erran Carmel, Mary Lacity").
+ * Otherwise the cell is one name ("Webber, Martin").
  */
 export function splitAuthorCell(cell: string): string[] {
   const s = cell.trim();
   if (s === '') return [];
+  const list = listLiteralItems(s);
+  if (list) return list;
   if (s.indexOf(';') !== -1) return s.split(';');
   if (s.indexOf('|') !== -1) return s.split('|');
   if (/\sand\s/i.test(s)) return s.split(/\s+and\s+/i);
   if (s.indexOf(',') !== -1) {
     const parts = s.split(',').map((p) => p.trim()).filter((p) => p !== '');
-    if (parts.length > 1 && parts.every((p) => SURNAME_INITIALS_RE.test(p.replace(/\.$/, '')) || SURNAME_INITIALS_RE.test(p))) {
-      return parts;
-    }
+    if (parts.length > 1 && parts.every((p) => SURNAME_INITIALS_RE.test(p))) return parts;
+    if (parts.length > 2 && parts.every((p) => p.indexOf(' ') !== -1)) return parts;
   }
   return [s];
 }
 
+/** Split on commas outside parentheses ("cyst (diagnosis, surgery), article"). */
+function splitCommasOutsideParens(value: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 40) depth++;
+    else if (c === 41 && depth > 0) depth--;
+    else if (c === 44 && depth === 0) {
+      out.push(value.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(value.slice(start));
+  return out;
+}
+
 /**
  * Split keywords: on ';' and line breaks (RIS continuation lines of KW are separate keywords,
- * as Rayyan writes them); with `commaFallback`, on ',' when there is neither (abstrackr CSV).
+ * as Rayyan writes them); with `commaFallback`, on commas outside parentheses when there is
+ * neither (abstrackr, Embase CSV). A leading '*' (Ovid/PsycINFO/Cochrane major heading) is
+ * dropped; the raw field keeps it.
  */
 export function splitKeywords(value: string, commaFallback = false): string[] {
-  const sep = value.indexOf(';') !== -1 || value.indexOf('\n') !== -1 ? /[;\n]/ : commaFallback ? /,/ : null;
-  const parts = sep ? value.split(sep) : [value];
+  const list = commaFallback ? listLiteralItems(value) : undefined;
+  const parts = list
+    ? list
+    : value.indexOf(';') !== -1 || value.indexOf('\n') !== -1
+      ? value.split(/[;\n]/)
+      : commaFallback
+        ? splitCommasOutsideParens(value)
+        : [value];
   const out: string[] = [];
   for (const p of parts) {
-    const k = p.replace(/\s+/g, ' ').trim();
+    let k = p.replace(/\s+/g, ' ').trim();
+    if (k.charCodeAt(0) === 42 /* * */) k = k.slice(1).trim();
     if (k !== '') out.push(k);
   }
   return out;

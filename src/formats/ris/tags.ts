@@ -107,7 +107,8 @@ export const RIS_DIALECTS: Record<RisDialectName, RisDialect> = {
 /** How each dialect is recognised from the first part of the file, most specific first. */
 export const RIS_DIALECT_SIGNS: [RisDialectName, RegExp][] = [
   ['apa-psycnet', /^Provider: American Psychological Association/m],
-  ['ovid', /^\d+\.[ \t]*\r?\n(?:[ \t]*\r?\n)*TY {1,2}-|^Link to the Ovid|ovidsp\.[a-z0-9.]*ovid\.com/m],
+  // Not ovidsp URLs alone: EndNote libraries full of Ovid-sourced records carry them, with ID = EndNote's record number.
+  ['ovid', /^\d+\.[ \t]*\r?\n(?:[ \t]*\r?\n)*TY {1,2}-|^Link to the Ovid/m],
   ['proquest', /^(?:UR|L2)  - https?:\/\/(?:search\.|www\.)?proquest\.com|^AN  - \d+; \d+|^DB  - ProQuest/m],
   ['ebscohost', /ebscohost\.com|^DP  - EBSCOhost/m],
 ];

@@ -1,0 +1,170 @@
+/**
+ * Field normalisation for duplicate detection. Pure; each function runs once per record
+ * (dedupe precomputes them), so they may allocate but must not scan other records.
+ */
+import type { Author, ParsedRecord } from '../model/record.js';
+import { foldText } from './text.js';
+
+/** Folding used for matching: the shared `foldText` (lower case, diacritics, Greek, &, HTML). */
+export const foldForMatching = foldText;
+
+/**
+ * The DOI as a lower-case bare `10.xxxx/...`, whatever the export wrapped it in
+ * (`https://doi.org/`, `doi:`, Ovid's trailing ` [doi]`, URL-encoding, a trailing full stop);
+ * undefined when the field holds nothing DOI-shaped. When a field holds several DOIs the first wins.
+ */
+export function normalizeDoi(s: string | undefined): string | undefined {
+  if (!s) return undefined;
+  let t = s.trim().toLowerCase();
+  if (t.includes('%')) {
+    try {
+      t = decodeURIComponent(t);
+    } catch {
+      // A stray % that is not an escape: keep the text as exported.
+    }
+  }
+  // `;` and `,` belong to the DOI (SICI DOIs hold them) unless a space or another DOI follows.
+  const m = /10\.\d{4,9}\/(?:[^\s;,]|[;,](?!\s|10\.|$))+/.exec(t);
+  if (!m) return undefined;
+  let doi = m[0].replace(/[.,;:]+$/, '');
+  // A DOI may contain balanced parentheses (10.1002/(sici)...); only an unbalanced closing one is wrapping.
+  while (doi.endsWith(')') && count(doi, '(') < count(doi, ')')) doi = doi.slice(0, -1);
+  return doi;
+}
+
+function count(s: string, c: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s[i] === c) n++;
+  return n;
+}
+
+/** Apostrophes of every kind are dropped, not spaced: "users'" and "user's" both read "users". */
+const APOSTROPHES_RE = /['\u2018\u2019\u02bc\u0060\u00b4]/g;
+const NON_ALNUM_RE = /[^a-z0-9]+/g;
+
+/**
+ * Title folded for comparison: lower case, diacritics/HTML/Greek folded, apostrophes dropped,
+ * every other run of punctuation or space turned into one space, trimmed.
+ * "The <i>Meaningful</i> Involvement of Service Users' ..." → "the meaningful involvement of service users ...".
+ */
+export function normalizeTitle(s: string | undefined): string {
+  if (!s) return '';
+  return foldText(s).replace(APOSTROPHES_RE, '').replace(NON_ALNUM_RE, ' ').trim();
+}
+
+/**
+ * Where a subtitle starts: a colon (not one between digits, as in "1:2"), a spaced dash
+ * (" - ", " – ", " — "), or a question mark followed by more text.
+ */
+const SUBTITLE_SEPARATOR_RE = /(?<!\d):|:(?!\d)|\s[-\u2013\u2014]+\s|\?(?=\s*[^\s?])/;
+
+/**
+ * The main title: the text before the first subtitle separator, trimmed; the whole title
+ * (trimmed) when there is no subtitle. "Gaining by giving? peer research into ..." → "Gaining by giving?".
+ */
+export function mainTitle(s: string): string {
+  const m = SUBTITLE_SEPARATOR_RE.exec(s);
+  if (!m) return s.trim();
+  const main = s.slice(0, m.index + (m[0] === '?' ? 1 : 0)).trim();
+  return main === '' ? s.trim() : main;
+}
+
+/** Whether `mainTitle(s)` dropped a subtitle. */
+export function hasSubtitle(s: string): boolean {
+  const m = SUBTITLE_SEPARATOR_RE.exec(s);
+  return m !== null && s.slice(0, m.index).trim() !== '' && s.slice(m.index + m[0].length).trim() !== '';
+}
+
+/** The first author's family name folded two ways: all its words run together, and its last word alone. */
+export interface AuthorKey {
+  /** "van Doorn" → "vandoorn"; "Rantamäki" → "rantamaki". */
+  full: string;
+  /** "van Doorn" → "doorn". */
+  last: string;
+}
+
+/**
+ * Key of the first author's family name; undefined when there is no author or the name folds to nothing.
+ * When the family field is empty the given field is used (some exports put a one-part or
+ * corporate name there). Trailing one-letter words are initials a reader failed to split off
+ * ("Webber M" → "webber").
+ */
+export function firstAuthorKey(authors: readonly Author[]): AuthorKey | undefined {
+  const first = authors[0];
+  if (!first) return undefined;
+  const name = first.family.trim() !== '' ? first.family : first.given;
+  const words = foldText(name).replace(APOSTROPHES_RE, '').split(NON_ALNUM_RE).filter((w) => w !== '');
+  while (words.length > 1 && words[words.length - 1].length === 1) words.pop();
+  if (words.length === 0) return undefined;
+  return { full: words.join(''), last: words[words.length - 1] };
+}
+
+/** Surnames match when the full folded family names are equal or their last words are ("van Doorn" = "Doorn"). */
+export function sameFirstAuthor(a: AuthorKey, b: AuthorKey): boolean {
+  return a.full === b.full || a.last === b.last;
+}
+
+/** What kind of notice a record is, if it is one: notices only ever merge with notices of the same kind. */
+export type NoticeKind = 'correction' | 'retraction' | 'comment' | 'editorial';
+
+const NOTICE_TITLE_RE =
+  /^\s*(?:(erratum|errata|correction|corrigendum|corrigenda)|(retraction|notice of retraction)|(comments? on|commentary on|reply to|response to|in reply))\b/;
+
+/**
+ * The notice kind a record's title announces ("Erratum to: ...", "Comment on ...", "Retraction: ..."),
+ * else the one its type states ('erratum' → correction, 'editorial' → editorial); undefined for an ordinary record.
+ */
+export function noticeKind(r: Pick<ParsedRecord, 'type' | 'title'>): NoticeKind | undefined {
+  const m = NOTICE_TITLE_RE.exec(foldText(r.title ?? ''));
+  if (m) return m[1] ? 'correction' : m[2] ? 'retraction' : 'comment';
+  if (r.type === 'erratum') return 'correction';
+  if (r.type === 'editorial') return 'editorial';
+  return undefined;
+}
+
+/** An erratum, correction, retraction, comment, reply or editorial rather than an ordinary report. */
+export function isErratumLike(r: Pick<ParsedRecord, 'type' | 'title'>): boolean {
+  return noticeKind(r) !== undefined;
+}
+
+const NUMBER_WORDS: Record<string, string> = {
+  one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
+  first: '1', second: '2', third: '3', fourth: '4', fifth: '5',
+};
+const ROMAN: Record<string, number> = { i: 1, v: 5, x: 10, l: 50, c: 100 };
+const PART_RE =
+  /\b(?:part|pt|volume|vol)\.?\s*(\d+|[ivxlc]+|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third|fourth|fifth)\b/g;
+
+function romanToNumber(s: string): number {
+  let total = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = ROMAN[s[i]];
+    const next = i + 1 < s.length ? ROMAN[s[i + 1]] : 0;
+    total += v < next ? -v : v;
+  }
+  return total;
+}
+
+/**
+ * The part/volume numerals a title names ("Part 1", "Part II", "Vol. 2", "part two"), as digits
+ * joined by commas ("Volume 2, Part 1" → "2,1"); undefined when it names none.
+ */
+export function partNumber(title: string): string | undefined {
+  const folded = foldText(title);
+  if (!/\b(?:part|pt|vol)/.test(folded)) return undefined;
+  const parts: string[] = [];
+  for (const m of folded.matchAll(PART_RE)) {
+    const n = m[1];
+    if (/^\d+$/.test(n)) parts.push(String(Number(n)));
+    else if (NUMBER_WORDS[n]) parts.push(NUMBER_WORDS[n]);
+    else parts.push(String(romanToNumber(n)));
+  }
+  return parts.length > 0 ? parts.join(',') : undefined;
+}
+
+/** Volume, issue or page folded for equality: "e12345" and "E12345" agree, "1256" and "1256." too. */
+export function normalizeLocator(s: string | undefined): string | undefined {
+  if (!s) return undefined;
+  const t = s.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  return t === '' ? undefined : t;
+}

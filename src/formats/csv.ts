@@ -1,0 +1,351 @@
+/**
+ * CSV and TSV exports (comma, semicolon or tab), read through one header-alias table:
+ * the header names vendors use for the same field all lead to one ParsedRecord field.
+ */
+import { CsvError, parse } from 'csv-parse/sync';
+import { inputError } from '../errors.js';
+import type { ParsedRecord, ParseResult, Warning } from '../model/record.js';
+import {
+  cleanDoi,
+  cleanText,
+  combineDocType,
+  docTypeFromString,
+  extractYear,
+  findDoiInText,
+  isNoPagination,
+  nonEmpty,
+  parseAuthorList,
+  rawHash,
+  splitAuthorCell,
+  splitKeywords,
+  splitPages,
+} from './normalize-fields.js';
+import type { FormatReader } from './types.js';
+
+type CsvField =
+  | 'title'
+  | 'authors'
+  | 'year'
+  | 'journal'
+  | 'abstract'
+  | 'doi'
+  | 'keywords'
+  | 'type'
+  | 'language'
+  | 'accession'
+  | 'url'
+  | 'volume'
+  | 'issue'
+  | 'pages'
+  | 'startPage'
+  | 'endPage';
+
+/**
+ * Header aliases per field, in order of preference (when an export has two, the earlier alias
+ * wins; keyword columns are all merged). Matching ignores case, spaces and punctuation, so
+ * "Author(s)", "Author/s" and "authors" are one name.
+ */
+export const CSV_HEADER_ALIASES: Record<CsvField, string[]> = {
+  title: ['Title', 'TI', 'Primary Title', 'Article Title', 'Document Title', 'Item Title', 'Title Primary', 'Display Name'],
+  authors: ['Authors', 'Author(s)', 'AU', 'Author', 'Author Names', 'Authors, Primary', 'A1'],
+  year: ['Year', 'Publication Year', 'PY', 'Published Year', 'Pub Year', 'Date', 'Publication Date', 'Date Published', 'Date of Publication'],
+  journal: [
+    'Journal',
+    'Journal Title',
+    'Source Title',
+    'Publication Title',
+    'Source',
+    'JF',
+    'Publication',
+    'Journal/Book',
+    'Journal Name',
+    'Periodical Full',
+    'T2',
+  ],
+  abstract: ['Abstract', 'AB', 'Abstract Note', 'N2'],
+  doi: ['DOI', 'DO', 'Item DOI'],
+  keywords: ['Keywords', 'Subject Terms', 'Author Keywords', 'KW', 'Subjects', 'Index Keywords', 'MeSH Terms'],
+  type: ['Document Type', 'Publication Type', 'Type', 'TY', 'Doctype', 'Item Type', 'Reference Type', 'Content Type'],
+  language: ['Language', 'LA', 'Language of Original Document'],
+  accession: ['Accession Number', 'AN', 'Record ID', 'Accession', 'ID', 'CENTRAL ID', 'PMID', 'EID', 'Lens ID'],
+  url: ['URL', 'Link', 'UR', 'PLink', 'Url'],
+  volume: ['Volume', 'VL', 'Journal Volume'],
+  issue: ['Issue', 'IS', 'Number', 'Issue Number', 'Journal Issue'],
+  pages: ['Pages', 'Page', 'Page Range'],
+  startPage: ['Start Page', 'Page Start', 'First Page', 'SP', 'Beginning Page'],
+  endPage: ['End Page', 'Page End', 'Last Page', 'EP', 'Ending Page'],
+};
+
+const FIELDS = Object.keys(CSV_HEADER_ALIASES) as CsvField[];
+
+/** "Author(s)" → "authors", "Publication Year" → "publicationyear", "\uFEFFTitle" → "title". */
+export function normalizeHeader(name: string): string {
+  return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+const ALIAS_RANK = new Map<string, { field: CsvField; rank: number }>();
+for (const field of FIELDS) {
+  CSV_HEADER_ALIASES[field].forEach((alias, rank) => {
+    const key = normalizeHeader(alias);
+    if (!ALIAS_RANK.has(key)) ALIAS_RANK.set(key, { field, rank });
+  });
+}
+const TITLE_KEYS = new Set(CSV_HEADER_ALIASES.title.map(normalizeHeader));
+
+/** The Social Care Online export layout (our documented layout for SCO; Excel-saved). */
+export const SOCIAL_CARE_ONLINE_HEADER =
+  'Accession Number,Title,Authors,Publication Year,Source,Volume,Issue,Pages,DOI,Abstract,Subject Terms,Document Type,Language,URL';
+
+/** Dialects recognised from the header (normalised names) or the text; informational only. */
+const CSV_DIALECT_SIGNS: [string, (headerKeys: Set<string>, head: string) => boolean][] = [
+  ['social-care-online', (_k, head) => firstLine(head).replace(/^\uFEFF/, '').replace(/"/g, '').trim() === SOCIAL_CARE_ONLINE_HEADER],
+  ['ebsco', (k, head) => k.has('plink') || /ebscohost\.com/.test(head) || /(?:^|[,;\t])="/m.test(head)],
+  ['embase', (k, head) => /^"?SEARCH QUERY"?[,;]/.test(head.replace(/^\uFEFF/, '')) || k.has('emtreemedicalindexterms')],
+  ['scopus', (k) => k.has('eid') || k.has('authorsid')],
+  ['cochrane', (k) => k.has('centralid')],
+  ['pubmed', (k) => k.has('pmid') && k.has('citation')],
+  ['zotero', (k) => k.has('itemtype') && k.has('key')],
+  ['covidence', (k) => k.has('covidence')],
+];
+
+function firstLine(text: string): string {
+  const nl = text.indexOf('\n');
+  return nl === -1 ? text : text.slice(0, nl).replace(/\r$/, '');
+}
+
+export interface CsvHeaderGuess {
+  delimiter: ',' | ';' | '\t';
+  /** 1-based physical line of the header row (Embase writes a search-query preamble first). */
+  headerLine: number;
+}
+
+/** Split a header line naively (headers rarely hold quoted delimiters); enough to find the header. */
+function naiveCells(line: string, delimiter: string): string[] {
+  return line.split(delimiter).map((c) => c.trim().replace(/^="?|"$/g, '').replace(/^"/, ''));
+}
+
+/**
+ * Find the header row: the first of the first 30 lines that, split on a candidate delimiter,
+ * has a title-like column. The delimiter giving the most columns wins.
+ */
+export function findCsvHeader(text: string): CsvHeaderGuess | undefined {
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (let lineNo = 1; lineNo <= 30 && pos < text.length; lineNo++) {
+    let nl = text.indexOf('\n', pos);
+    if (nl === -1) nl = text.length;
+    const line = text.slice(pos, nl).replace(/\r$/, '');
+    pos = nl + 1;
+    let best: CsvHeaderGuess | undefined;
+    let bestCount = 0;
+    for (const delimiter of ['\t', ',', ';'] as const) {
+      if (line.indexOf(delimiter) === -1 && line.trim().length > 40) continue;
+      const cells = naiveCells(line, delimiter);
+      if (cells.some((c) => TITLE_KEYS.has(normalizeHeader(c))) && cells.length > bestCount) {
+        best = { delimiter, headerLine: lineNo };
+        bestCount = cells.length;
+      }
+    }
+    if (best) return best;
+  }
+  return undefined;
+}
+
+/** A delimited-looking first line (for the "no title column" error when no reader claims a file). */
+export function looksDelimited(text: string): ',' | ';' | '\t' | undefined {
+  const line = firstLine(text.replace(/^\uFEFF/, ''));
+  let best: ',' | ';' | '\t' | undefined;
+  let bestCount = 0;
+  for (const d of ['\t', ',', ';'] as const) {
+    const n = line.split(d).length - 1;
+    if (n > bestCount) {
+      best = d;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+/** EBSCO wraps numbers so Excel keeps leading zeros: `="19326203"` → `19326203`. */
+function cleanCell(cell: string): string {
+  const s = cell.trim();
+  if (s.length >= 3 && s.charCodeAt(0) === 61 /* = */ && s.charCodeAt(1) === 34 && s.endsWith('"')) {
+    return s.slice(2, -1).replace(/""/g, '"').trim();
+  }
+  return s;
+}
+
+function countNewlines(s: string, end: number): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1 && i < end; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+interface CsvRow {
+  record: string[];
+  raw: string;
+  info: { lines: number };
+}
+
+function parseDelimited(text: string, file: string, format: 'csv' | 'tsv'): ParseResult {
+  const titleAliases = CSV_HEADER_ALIASES.title.join(', ');
+  // The header decides the delimiter, whatever the file is called.
+  const guess = findCsvHeader(text);
+  if (!guess) {
+    throw inputError(`no column can hold the title (looked for ${titleAliases})`, { file, line: 1 });
+  }
+
+  // Cells keep LF line breaks; counting physical lines is then one rule for every file.
+  const lf = text.indexOf('\r') === -1 ? text : text.replace(/\r\n?/g, '\n');
+  let rows: CsvRow[];
+  try {
+    rows = parse(lf, {
+      bom: true,
+      delimiter: guess.delimiter,
+      from_line: guess.headerLine,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      info: true,
+      raw: true,
+    }) as unknown as CsvRow[];
+  } catch (err) {
+    if (err instanceof CsvError) {
+      const line = (err as unknown as { lines?: number }).lines;
+      throw inputError(`not a readable ${format.toUpperCase()} file: ${err.message}`, { file, line: line ?? 1 });
+    }
+    throw err;
+  }
+  if (rows.length === 0) throw inputError(`no column can hold the title (looked for ${titleAliases})`, { file, line: 1 });
+
+  const header = rows[0].record.map((h) => h.replace(/^\uFEFF/, '').trim());
+  const headerKeys = new Set(header.map(normalizeHeader));
+  // For each field, the column of its best-ranked alias; keywords take every keyword column.
+  const column = new Map<CsvField, number>();
+  const bestRank = new Map<CsvField, number>();
+  const keywordColumns: number[] = [];
+  header.forEach((h, i) => {
+    const hit = ALIAS_RANK.get(normalizeHeader(h));
+    if (!hit) return;
+    if (hit.field === 'keywords') keywordColumns.push(i);
+    const prev = bestRank.get(hit.field);
+    if (prev === undefined || hit.rank < prev) {
+      bestRank.set(hit.field, hit.rank);
+      column.set(hit.field, i);
+    }
+  });
+  const titleCol = column.get('title');
+  if (titleCol === undefined) {
+    throw inputError(`no column can hold the title (looked for ${titleAliases})`, { file, line: guess.headerLine });
+  }
+
+  const head = lf.length > 8192 ? lf.slice(0, 8192) : lf;
+  const dialect = CSV_DIALECT_SIGNS.find(([, sign]) => sign(headerKeys, head))?.[0] ?? 'generic';
+
+  const records: ParsedRecord[] = [];
+  const warnings: Warning[] = [];
+  for (let r = 1; r < rows.length; r++) {
+    const { record: cells, raw: rawRow, info } = rows[r];
+    const rawText = rawRow.endsWith('\n') ? rawRow.slice(0, -1) : rawRow;
+    // info.lines is the row's last physical line; a quoted cell may span several.
+    const line = info.lines - countNewlines(rawText, rawText.length);
+    let empty = true;
+    const clean: string[] = new Array(cells.length);
+    for (let i = 0; i < cells.length; i++) {
+      clean[i] = cleanCell(cells[i]);
+      if (clean[i] !== '') empty = false;
+    }
+    if (empty) continue;
+
+    const get = (field: CsvField): string | undefined => {
+      const i = column.get(field);
+      return i === undefined ? undefined : nonEmpty(clean[i]);
+    };
+
+    const raw: Record<string, string[]> = {};
+    for (let i = 0; i < clean.length; i++) {
+      if (clean[i] === '') continue;
+      const name = header[i] ?? `column ${i + 1}`;
+      const list = raw[name];
+      if (list) list.push(clean[i]);
+      else raw[name] = [clean[i]];
+    }
+
+    const title = cleanText(get('title')) ?? '';
+    if (title === '') warnings.push({ file, line, message: 'row has no title; kept' });
+
+    const vendorType = get('type');
+    const record: ParsedRecord = {
+      source: { file, line },
+      type: combineDocType(undefined, docTypeFromString(vendorType)),
+      title,
+      authors: parseAuthorList(splitAuthorCell(get('authors') ?? '')),
+      keywords: [],
+      raw,
+      // Hash of the row exactly as in the file (after CRLF→LF, so line-end style does not change ids).
+      rawHash: rawHash(rawText),
+    };
+    if (vendorType !== undefined) record.rawType = vendorType;
+    const year = extractYear(get('year'));
+    if (year !== undefined) record.year = year;
+    const journal = cleanText(get('journal'));
+    if (journal !== undefined) record.journal = journal;
+    const volume = get('volume');
+    if (volume !== undefined) record.volume = volume;
+    const issue = get('issue');
+    if (issue !== undefined) record.issue = issue;
+    let { startPage, endPage } = splitPages(get('pages'));
+    startPage = get('startPage') ?? startPage;
+    endPage = get('endPage') ?? endPage;
+    if (!isNoPagination(startPage) && startPage !== undefined) record.startPage = startPage;
+    if (!isNoPagination(endPage) && endPage !== undefined) record.endPage = endPage;
+    const doiCell = get('doi');
+    const doi = cleanDoi(doiCell) ?? findDoiInText(get('url'));
+    if (doi !== undefined) record.doi = doi;
+    const abstract = cleanText(get('abstract'));
+    if (abstract !== undefined) record.abstract = abstract;
+    const seen = new Set<string>();
+    for (const i of keywordColumns) {
+      const cell = clean[i];
+      if (!cell) continue;
+      for (const k of splitKeywords(cell, true)) {
+        if (!seen.has(k)) {
+          seen.add(k);
+          record.keywords.push(k);
+        }
+      }
+    }
+    const language = get('language');
+    if (language !== undefined) record.language = language;
+    const accession = get('accession');
+    if (accession !== undefined) record.accession = accession;
+    const url = get('url');
+    if (url !== undefined) record.url = url;
+    records.push(record);
+  }
+  return { format, dialect, records, warnings };
+}
+
+export function parseCsv(text: string, file: string): ParseResult {
+  return parseDelimited(text, file, 'csv');
+}
+
+export function parseTsv(text: string, file: string): ParseResult {
+  return parseDelimited(text, file, 'tsv');
+}
+
+export const csvReader: FormatReader = {
+  name: 'csv',
+  sniff(text) {
+    const g = findCsvHeader(text);
+    return g !== undefined && g.delimiter !== '\t';
+  },
+  parse: parseCsv,
+};
+
+export const tsvReader: FormatReader = {
+  name: 'tsv',
+  sniff(text) {
+    return findCsvHeader(text)?.delimiter === '\t';
+  },
+  parse: parseTsv,
+};

@@ -1,0 +1,54 @@
+/**
+ * The format registry: bytes → text (encoding.ts) → the reader that recognises the content.
+ * Formats are recognised by content, never by file extension.
+ */
+import { inputError, usageError } from '../errors.js';
+import type { ParseResult } from '../model/record.js';
+import { csvReader, looksDelimited, tsvReader } from './csv.js';
+import { decodeExport } from './encoding.js';
+import { risReader } from './ris/index.js';
+import type { FormatReader } from './types.js';
+
+/** Tried in this order by sniff; more specific formats go first (the lead adds nbib, xml ... here). */
+export const READERS: FormatReader[] = [risReader, tsvReader, csvReader];
+
+export function readerByName(name: string): FormatReader | undefined {
+  return READERS.find((r) => r.name === name);
+}
+
+/** The first reader whose sniff claims the text. */
+export function detectFormat(text: string): FormatReader | undefined {
+  for (const r of READERS) if (r.sniff(text)) return r;
+  return undefined;
+}
+
+/**
+ * Decode and parse one export. `format` is 'auto' (default) or a reader name; an explicit name
+ * skips detection. Throws LitscreenError (exit 3, file:line) when the file is empty, binary or
+ * in no known format; a usage error (exit 2) for an unknown format name.
+ */
+export function decodeAndParse(bytes: Uint8Array, file: string, format: string = 'auto'): ParseResult {
+  const { text } = decodeExport(bytes, file);
+  let reader: FormatReader | undefined;
+  if (format !== 'auto') {
+    reader = readerByName(format);
+    if (!reader) {
+      throw usageError(`unknown format "${format}" (known: auto, ${READERS.map((r) => r.name).join(', ')})`);
+    }
+  } else {
+    reader = detectFormat(text);
+    if (!reader) {
+      // A delimited table without a title column: let the CSV reader say which column it missed.
+      const d = looksDelimited(text);
+      const first = text.slice(0, Math.min(text.length, 4096)).split('\n', 1)[0];
+      if (d !== undefined && first.split(d).length >= 3) reader = d === '\t' ? tsvReader : csvReader;
+    }
+    if (!reader) {
+      throw inputError(`no known export format (looked for ${READERS.map((r) => r.name.toUpperCase()).join(', ')})`, {
+        file,
+        line: 1,
+      });
+    }
+  }
+  return reader.parse(text, file);
+}

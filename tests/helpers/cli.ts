@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, cpSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SEED_REVIEW = path.join(REPO, 'fixtures/seed-review');
+/** The shared corpus of real exports, beside the clone; tests that need it skip when it is absent. */
+export const CORPUS = path.resolve(REPO, '../shared/corpus');
+
+export interface CliRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built binary as a user would (`npm test` builds dist/ first). */
+export function litscreen(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
+  const result = spawnSync(process.execPath, [path.join(REPO, 'bin/litscreen.js'), ...args], {
+    cwd: options.cwd ?? REPO,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', LITSCREEN_REVIEWER: '', ...options.env },
+  });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A temp folder, optionally filled from `{relativePath: content}`. */
+export function tempDir(files: Record<string, string | Uint8Array> = {}): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'litscreen-test-'));
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(dir, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  return dir;
+}
+
+/** A private copy of the seed review a test may change. */
+export function copyOfSeedReview(): string {
+  const dir = tempDir();
+  cpSync(SEED_REVIEW, dir, { recursive: true });
+  return dir;
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
