@@ -12,6 +12,7 @@ import { runDecide } from './commands/decide.js';
 import { runFlow, FLOW_FORMATS, type FlowFormat } from './commands/flow.js';
 import { runVerify } from './commands/verify.js';
 import { runExtract } from './commands/extract.js';
+import { runExport, EXPORT_FORMATS, EXPORT_STAGES } from './commands/export.js';
 import { flowText, flowCsv } from './report/flow.js';
 import { flowSvg } from './report/flow-svg.js';
 import { writeFileAtomic } from './io/files.js';
@@ -252,6 +253,21 @@ export function buildProgram(): Command {
       }
       if (!result.ok) err(`${result.problems.length} problem(s); no table written.`);
       else if (opts.output && opts.output !== '-') out(`wrote ${result.rows.length} studies to ${opts.output}`);
+      else process.stdout.write(result.content);
+    });
+
+  program
+    .command('export')
+    .description('write the review\'s records back out as RIS or CSV, for a reference manager or another tool')
+    .argument('<review>', 'review folder')
+    .addOption(new Option('--to <format>', 'output format').choices([...EXPORT_FORMATS]).makeOptionMandatory())
+    .addOption(new Option('--stage <stage>', 'all records read, one per study (screened), or the included studies').choices([...EXPORT_STAGES]).default('screened'))
+    .option('-o, --output <file>', 'output file (default: standard output)')
+    .option('--no-bom', 'CSV only: leave out the UTF-8 byte-order mark')
+    .addHelpText('after', examples('litscreen export fixtures/seed-review --to ris --stage included -o included.ris'))
+    .action(async (review: string, opts: { to: string; stage: string; output?: string; bom: boolean }) => {
+      const result = await runExport({ review, ...opts });
+      if (opts.output && opts.output !== '-') out(`wrote ${result.records} records to ${opts.output}`);
       else process.stdout.write(result.content);
     });
 

@@ -74,7 +74,9 @@ export function findDuplicates(records: ReviewRecord[], settings: DedupeSettings
     if (ri === rj) return;
     const rule = matchRule(keys[i], keys[j], settings);
     if (rule === undefined) return;
-    const guard = clusterGuard(membersOf(ri), membersOf(rj), keys);
+    const guard =
+      clusterGuard(membersOf(ri), membersOf(rj), keys) ??
+      (rule === 'doi' ? undefined : yearSpanGuard(membersOf(ri), membersOf(rj), keys, settings.yearTolerance));
     if (guard !== undefined) {
       const [a, b] = i < j ? [i, j] : [j, i];
       const seen = `${a} ${b}`;
@@ -94,10 +96,11 @@ export function findDuplicates(records: ReviewRecord[], settings: DedupeSettings
   };
 
   // Strongest evidence first, so a DOI link is never pre-empted by a title link that a guard then blocks.
-  forEachBlockPair(blocksBy(keys, (k) => (k.doi ? [k.doi] : [])), keys, tryPair);
+  forEachBlockPair(blocksBy(keys, (k) => k.doi), keys, false, tryPair);
   forEachBlockPair(
-    blocksBy(keys, (k) => (k.titleKey !== '' && k.author ? authorVariants(k.titleKey, k) : [])),
+    blocksBy(keys, (k) => (k.titleKey !== '' && k.author ? k.titleKey : undefined)),
     keys,
+    true,
     tryPair,
   );
   if (settings.matchMainTitle) {
@@ -105,11 +108,12 @@ export function findDuplicates(records: ReviewRecord[], settings: DedupeSettings
     // only pairs of one of each can match by this rule.
     forEachBlockPair(
       blocksBy(keys, (k) => {
-        if (!k.author || k.titleKey === '') return [];
-        if (k.mainKey !== undefined) return authorVariants(k.mainKey, k);
-        return k.genericTitle ? [] : authorVariants(k.titleKey, k);
+        if (!k.author || k.titleKey === '') return undefined;
+        if (k.mainKey !== undefined) return k.mainKey;
+        return k.genericTitle ? undefined : k.titleKey;
       }),
       keys,
+      true,
       (i, j) => {
         if ((keys[i].mainKey === undefined) !== (keys[j].mainKey === undefined)) tryPair(i, j);
       },
@@ -119,21 +123,15 @@ export function findDuplicates(records: ReviewRecord[], settings: DedupeSettings
   return buildResult(records, keys, find, membersOf, edges, blockedMerges);
 }
 
-function authorVariants(titleKey: string, k: MatchKeys): string[] {
-  const a = k.author!;
-  const byLast = `${titleKey}\u0000${a.last}`;
-  return a.full === a.last ? [byLast] : [byLast, `${titleKey}\u0001${a.full}`];
-}
-
 /** Record indexes grouped by key, blocks in order of their first record; singletons dropped. */
-function blocksBy(keys: MatchKeys[], keysOf: (k: MatchKeys) => string[]): number[][] {
+function blocksBy(keys: MatchKeys[], keyOf: (k: MatchKeys) => string | undefined): number[][] {
   const blocks = new Map<string, number[]>();
   for (const k of keys) {
-    for (const key of keysOf(k)) {
-      const block = blocks.get(key);
-      if (block) block.push(k.index);
-      else blocks.set(key, [k.index]);
-    }
+    const key = keyOf(k);
+    if (key === undefined) continue;
+    const block = blocks.get(key);
+    if (block) block.push(k.index);
+    else blocks.set(key, [k.index]);
   }
   const out: number[][] = [];
   for (const block of blocks.values()) if (block.length > 1) out.push(block);
@@ -141,21 +139,49 @@ function blocksBy(keys: MatchKeys[], keysOf: (k: MatchKeys) => string[]): number
 }
 
 /**
- * Every pair of a small block; in a large block (the same DOI on hundreds of records, a title
- * like "Editorial" by one prolific editor) each record against its WINDOW neighbours by year,
- * since copies of one report lie within the year tolerance of each other.
+ * A title block split by first author, for blocks too large to compare all pairs. A record goes
+ * into the sub-block of its surname's last word and, when different, of its whole surname,
+ * since either agreeing is a match.
  */
-function forEachBlockPair(blocks: number[][], keys: MatchKeys[], visit: (i: number, j: number) => void): void {
+function splitByAuthor(block: number[], keys: MatchKeys[]): number[][] {
+  const sub = new Map<string, number[]>();
+  const add = (key: string, i: number) => {
+    const list = sub.get(key);
+    if (list) list.push(i);
+    else sub.set(key, [i]);
+  };
+  for (const i of block) {
+    const author = keys[i].author!;
+    add(`l ${author.last}`, i);
+    if (author.full !== author.last) add(`f ${author.full}`, i);
+  }
+  return [...sub.values()].filter((b) => b.length > 1);
+}
+
+/**
+ * Every pair of a small block. A large block is first split by first author (title blocks only,
+ * since the title rules need the author to agree anyway); a part still large (the same DOI on
+ * hundreds of records, "Editorial" by one prolific editor) compares each record with its WINDOW
+ * neighbours by year, since copies of one report lie within the year tolerance of each other.
+ */
+function forEachBlockPair(
+  blocks: number[][],
+  keys: MatchKeys[],
+  splitLargeByAuthor: boolean,
+  visit: (i: number, j: number) => void,
+): void {
   for (const block of blocks) {
     if (block.length <= FULL_COMPARE_LIMIT) {
       for (let x = 1; x < block.length; x++) for (let y = 0; y < x; y++) visit(block[y], block[x]);
-      continue;
-    }
-    const sorted = [...block].sort((p, q) => (keys[p].year ?? 0) - (keys[q].year ?? 0) || p - q);
-    for (let x = 1; x < sorted.length; x++) {
-      for (let y = Math.max(0, x - WINDOW); y < x; y++) {
-        const [i, j] = sorted[y] < sorted[x] ? [sorted[y], sorted[x]] : [sorted[x], sorted[y]];
-        visit(i, j);
+    } else if (splitLargeByAuthor) {
+      forEachBlockPair(splitByAuthor(block, keys), keys, false, visit);
+    } else {
+      const sorted = [...block].sort((p, q) => (keys[p].year ?? 0) - (keys[q].year ?? 0) || p - q);
+      for (let x = 1; x < sorted.length; x++) {
+        for (let y = Math.max(0, x - WINDOW); y < x; y++) {
+          const [i, j] = sorted[y] < sorted[x] ? [sorted[y], sorted[x]] : [sorted[x], sorted[y]];
+          visit(i, j);
+        }
       }
     }
   }
@@ -171,6 +197,25 @@ function clusterGuard(a: number[], b: number[], keys: MatchKeys[]): string | und
     }
   }
   return undefined;
+}
+
+/**
+ * Title rules compare two records' years, but a chain of them must not stretch a cluster:
+ * "Editorial" 2010 ~ 2011 ~ 2012 is three editorials. A DOI link is exempt (a database's wrong year
+ * does not make another report).
+ */
+function yearSpanGuard(a: number[], b: number[], keys: MatchKeys[], yearTolerance: number): string | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const list of [a, b]) {
+    for (const i of list) {
+      const year = keys[i].year;
+      if (year === undefined) continue;
+      if (year < min) min = year;
+      if (year > max) max = year;
+    }
+  }
+  return max - min > yearTolerance ? `years ${min}-${max} more than ${yearTolerance} apart across the cluster` : undefined;
 }
 
 function buildResult(

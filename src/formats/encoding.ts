@@ -14,7 +14,19 @@ export interface DecodedText {
 }
 
 const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
-const cp1252 = new TextDecoder('windows-1252');
+
+/**
+ * Bytes 0x80–0x9F of Windows-1252 (curly quotes, dashes, €, …). Node's TextDecoder('windows-1252')
+ * decodes these as C1 control characters (ISO-8859-1), so the mapping is done here.
+ */
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+export function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return latin1.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+}
 
 /**
  * UTF-16 without a BOM shows up as ASCII with every other byte zero. Only the first KB is
@@ -53,7 +65,7 @@ export function decodeText(bytes: Uint8Array): DecodedText {
     return { text: utf8Fatal.decode(body), encoding: bom ? 'utf-8-bom' : 'utf-8' };
   } catch {
     // Not valid UTF-8: the usual other choice of Windows tools (and a superset of Latin-1 for text).
-    return { text: cp1252.decode(body), encoding: 'windows-1252' };
+    return { text: decodeWindows1252(body), encoding: 'windows-1252' };
   }
 }
 

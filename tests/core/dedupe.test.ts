@@ -414,3 +414,39 @@ describe('findDuplicates: accounting', () => {
     expect(() => findDuplicates([r, s], settings)).toThrow('internal: dedupe accounting');
   });
 });
+
+describe('findDuplicates: year chains', () => {
+  it('does not chain title matches across more years than the tolerance', () => {
+    const records = [2010, 2011, 2012].map((year) =>
+      rec({ id: `a:${year}`, title: 'Editorial', type: 'editorial', authors: 'Smith, J.', year, startPage: '1' }),
+    );
+    const result = findDuplicates(records, settings);
+    expect(result.clusters).toEqual([
+      { kept: 'a:2010', removed: ['a:2011'], rule: 'title-author-year', links: [{ id: 'a:2011', to: 'a:2010', rule: 'title-author-year' }] },
+    ]);
+    expect(result.keptIds).toEqual(['a:2010', 'a:2012']);
+    expect(result.blockedMerges[0].guard).toContain('years 2010-2012');
+  });
+
+  it('lets a shared DOI join copies whose years disagree by more', () => {
+    const records = [
+      rec({ id: 'a:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2011, doi: '10.1093/bjsw/bcr141' }),
+      rec({ id: 'b:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2013, doi: '10.1093/bjsw/bcr141' }),
+    ];
+    expect(findDuplicates(records, settings).clusters).toHaveLength(1);
+  });
+});
+
+describe('findDuplicates: large blocks', () => {
+  it('finds the copies inside a title block of hundreds of records', () => {
+    const records: ReviewRecord[] = [];
+    for (let i = 0; i < 300; i++) {
+      records.push(rec({ id: `a:${i}`, title: 'Book review', authors: `Author${i}, A.`, year: 2000 + (i % 20), startPage: '1' }));
+    }
+    records.push(rec({ id: 'b:1', title: 'Book review', authors: 'Author7, A.', year: 2007, startPage: '1' }));
+    const result = findDuplicates(records, settings);
+    expect(result.clusters).toEqual([
+      { kept: 'a:7', removed: ['b:1'], rule: 'title-author-year', links: [{ id: 'b:1', to: 'a:7', rule: 'title-author-year' }] },
+    ]);
+  });
+});

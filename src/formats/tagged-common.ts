@@ -1,0 +1,109 @@
+/**
+ * Pieces shared by the line-tagged readers (MEDLINE .nbib, Ovid tagged) and the PubMed XML reader:
+ * the syntax-level entry shape, page ranges, and PubMed publication types. Pure functions, no IO.
+ */
+import type { DocType } from '../model/record.js';
+import { docTypeFromString, nonEmpty } from './normalize-fields.js';
+
+/** One tag occurrence: the tag as written, its value with continuation lines joined, and its line. */
+export interface TaggedField {
+  tag: string;
+  value: string;
+  line: number;
+}
+
+/** One record at the syntax level: where it starts, its fields in file order, its raw text (LF). */
+export interface TaggedEntry {
+  line: number;
+  fields: TaggedField[];
+  rawText: string;
+}
+
+/** Every tag with its values in file order; unknown tags survive. */
+export function rawFromFields(fields: readonly TaggedField[]): Record<string, string[]> {
+  const raw: Record<string, string[]> = {};
+  for (const f of fields) (raw[f.tag] ??= []).push(f.value);
+  return raw;
+}
+
+/** Split text into lines (CRLF/CR → LF first), dropping a leading BOM. */
+export function splitLines(text: string): string[] {
+  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return (s.indexOf('\r') === -1 ? s : s.replace(/\r\n?/g, '\n')).split('\n');
+}
+
+/**
+ * MEDLINE-style page ranges: "1256-74" → 1256/1274 (the end page abbreviated to its changed
+ * digits), "e0815" → e0815, "123-4; author reply 125-6" → 123/124 (only the first range).
+ */
+export function expandPageRange(value: string | undefined): { startPage?: string; endPage?: string } {
+  const s = nonEmpty(value);
+  if (!s) return {};
+  const first = s.split(/[;,]/)[0].trim();
+  const m = /^([^\s\-–—]+)\s*[-–—]+\s*([^\s\-–—]+)$/.exec(first);
+  if (!m) return first === '' ? {} : { startPage: first };
+  const start = m[1];
+  let end = m[2];
+  // Same prefix letters ("R123-45") or plain numbers: fill the dropped leading digits from the start page.
+  const sm = /^(\D*)(\d+)$/.exec(start);
+  const em = /^(\D*)(\d+)$/.exec(end);
+  if (sm && em && (em[1] === '' || em[1] === sm[1]) && em[2].length < sm[2].length) {
+    end = sm[1] + sm[2].slice(0, sm[2].length - em[2].length) + em[2];
+  }
+  return { startPage: start, endPage: end };
+}
+
+/** When a record lists several type strings, the most telling wins (an erratum of a review is an erratum). */
+const TYPE_PRIORITY: DocType[] = [
+  'erratum',
+  'editorial',
+  'review',
+  'thesis',
+  'conference',
+  'report',
+  'chapter',
+  'book',
+  'journal-article',
+  'other',
+];
+
+export function mostSpecificType(types: readonly (DocType | undefined)[], fallback: DocType): DocType {
+  let best = -1;
+  for (const t of types) {
+    if (!t) continue;
+    const i = TYPE_PRIORITY.indexOf(t);
+    if (best === -1 || i < best) best = i;
+  }
+  return best === -1 ? fallback : TYPE_PRIORITY[best];
+}
+
+/**
+ * PubMed publication types (nbib PT, XML PublicationType) whose generic reading would mislead:
+ * "Case Reports" are journal articles, not reports; "English Abstract" says the abstract is
+ * translated, not that it is a conference abstract. `null` = says nothing about the type.
+ */
+const PUBMED_TYPE_OVERRIDES: Record<string, DocType | null> = {
+  'case reports': 'journal-article',
+  'english abstract': null,
+  'journal article': 'journal-article',
+  'journal articles': 'journal-article',
+  'retracted publication': 'journal-article',
+  'corrected and republished article': 'journal-article',
+  'news': 'editorial',
+  'interview': 'editorial',
+  'biography': 'other',
+  'preprint': 'journal-article',
+  'dataset': 'other',
+  'video-audio media': 'other',
+  'patient education handout': 'other',
+  'practice guideline': 'report',
+  'guideline': 'report',
+};
+
+export function pubmedPublicationType(value: string): DocType | undefined {
+  const key = value.trim().toLowerCase();
+  if (key.startsWith('reports -') || key.startsWith('reports-')) return undefined;
+  if (key === 'information analyses') return 'review';
+  if (key in PUBMED_TYPE_OVERRIDES) return PUBMED_TYPE_OVERRIDES[key] ?? undefined;
+  return docTypeFromString(value);
+}
