@@ -49,7 +49,12 @@ const NON_ALNUM_RE = /[^a-z0-9]+/g;
  */
 export function normalizeTitle(s: string | undefined): string {
   if (!s) return '';
-  return foldText(s).replace(APOSTROPHES_RE, '').replace(NON_ALNUM_RE, ' ').trim();
+  return normalizeFoldedTitle(foldText(s));
+}
+
+/** `normalizeTitle` of text already passed through `foldText` (callers that fold once and reuse it). */
+export function normalizeFoldedTitle(folded: string): string {
+  return folded.replace(APOSTROPHES_RE, '').replace(NON_ALNUM_RE, ' ').trim();
 }
 
 /**
@@ -114,8 +119,11 @@ const NOTICE_TITLE_RE =
  * The notice kind a record's title announces ("Erratum to: ...", "Comment on ...", "Retraction: ..."),
  * else the one its type states ('erratum' → correction, 'editorial' → editorial); undefined for an ordinary record.
  */
-export function noticeKind(r: Pick<ParsedRecord, 'type' | 'title'>): NoticeKind | undefined {
-  const m = NOTICE_TITLE_RE.exec(foldText(r.title ?? ''));
+export function noticeKind(
+  r: Pick<ParsedRecord, 'type' | 'title'>,
+  foldedTitle: string = foldText(r.title ?? ''),
+): NoticeKind | undefined {
+  const m = NOTICE_TITLE_RE.exec(foldedTitle);
   if (m) return m[1] ? 'correction' : m[2] ? 'retraction' : 'comment';
   if (r.type === 'erratum') return 'correction';
   if (r.type === 'editorial') return 'editorial';
@@ -149,8 +157,7 @@ function romanToNumber(s: string): number {
  * The part/volume numerals a title names ("Part 1", "Part II", "Vol. 2", "part two"), as digits
  * joined by commas ("Volume 2, Part 1" → "2,1"); undefined when it names none.
  */
-export function partNumber(title: string): string | undefined {
-  const folded = foldText(title);
+export function partNumber(title: string, folded: string = foldText(title)): string | undefined {
   if (!/\b(?:part|pt|vol)/.test(folded)) return undefined;
   const parts: string[] = [];
   for (const m of folded.matchAll(PART_RE)) {

@@ -6,9 +6,9 @@
  * Pure: parse once (parseQuery), prepare each record once (prepareRecord), then match many
  * criteria against it (matchQuery). Nothing here touches the file system or the terminal.
  *
- * Lower-case and/or/not are rejected rather than guessed: as terms they would silently demand
- * the word "or" in the record, as operators they would silently change what a quoted-less
- * phrase means. The error says to write OR, or "or" in quotes.
+ * Lower-case and/or/not are rejected rather than guessed: read as words they would silently
+ * demand the word "or" in every record, read as operators they would silently split a title
+ * pasted without quotes. The error says to write OR, or to quote "or" to search for the word.
  */
 import { DOC_TYPES, type DocType } from '../model/record.js';
 import { foldText, splitFolded } from './text.js';
@@ -117,7 +117,7 @@ function tokenize(source: string): Token[] {
       i++;
     } else if (c === '"') {
       const close = source.indexOf('"', i + 1);
-      if (close === -1) throw new QuerySyntaxError('unterminated phrase: no closing " for the " here', i + 1);
+      if (close === -1) throw new QuerySyntaxError('unterminated phrase: the " here has no closing "', i + 1);
       tokens.push({ kind: 'text', raw: source.slice(i + 1, close), quoted: true, column: i + 1 });
       i = close + 1;
     } else {

@@ -9,6 +9,7 @@ import {
   mainTitle,
   noticeKind,
   normalizeDoi,
+  normalizeFoldedTitle,
   normalizeLocator,
   normalizeTitle,
   partNumber,
@@ -16,6 +17,7 @@ import {
   type AuthorKey,
   type NoticeKind,
 } from './normalize.js';
+import { foldText } from './text.js';
 
 export type DedupeRule = 'doi' | 'title-author-year' | 'main-title-author-year';
 
@@ -60,7 +62,8 @@ const filled = (s: string | undefined): number => (s !== undefined && s.trim() !
 
 export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
   const title = r.title ?? '';
-  const normalized = normalizeTitle(title);
+  const folded = foldText(title);
+  const normalized = normalizeFoldedTitle(folded);
   let mainKey: string | undefined;
   if (hasSubtitle(title)) {
     const main = normalizeTitle(mainTitle(title));
@@ -76,8 +79,8 @@ export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
     mainKey,
     author: firstAuthorKey(r.authors ?? []),
     year: r.year,
-    notice: noticeKind(r),
-    part: partNumber(title),
+    notice: noticeKind(r, folded),
+    part: partNumber(title, folded),
     volume: normalizeLocator(r.volume),
     startPage: normalizeLocator(r.startPage),
     completeness:
