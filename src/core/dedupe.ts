@@ -76,7 +76,7 @@ export function findDuplicates(records: ReviewRecord[], settings: DedupeSettings
     if (rule === undefined) return;
     const guard =
       clusterGuard(membersOf(ri), membersOf(rj), keys) ??
-      (rule === 'doi' ? undefined : yearSpanGuard(membersOf(ri), membersOf(rj), keys, settings.yearTolerance));
+      (rule === 'doi' ? undefined : titleRuleGuard(membersOf(ri), membersOf(rj), keys, settings.yearTolerance));
     if (guard !== undefined) {
       const [a, b] = i < j ? [i, j] : [j, i];
       const seen = `${a} ${b}`;
@@ -200,19 +200,26 @@ function clusterGuard(a: number[], b: number[], keys: MatchKeys[]): string | und
 }
 
 /**
- * Title rules compare two records' years, but a chain of them must not stretch a cluster:
- * "Editorial" 2010 ~ 2011 ~ 2012 is three editorials. A DOI link is exempt (a database's wrong year
- * does not make another report).
+ * Title rules compare two records' years and volumes, but a chain of them must not stretch a
+ * cluster: "Editorial" 2010 ~ 2011 ~ 2012 is three editorials, and a volume-less copy must not
+ * bridge volume 42 and volume 140. A DOI link is exempt (a database's wrong year does not make
+ * another report).
  */
-function yearSpanGuard(a: number[], b: number[], keys: MatchKeys[], yearTolerance: number): string | undefined {
+function titleRuleGuard(a: number[], b: number[], keys: MatchKeys[], yearTolerance: number): string | undefined {
   let min = Infinity;
   let max = -Infinity;
+  let volume: string | undefined;
   for (const list of [a, b]) {
     for (const i of list) {
-      const year = keys[i].year;
-      if (year === undefined) continue;
-      if (year < min) min = year;
-      if (year > max) max = year;
+      const k = keys[i];
+      if (k.year !== undefined) {
+        if (k.year < min) min = k.year;
+        if (k.year > max) max = k.year;
+      }
+      if (k.volume !== undefined) {
+        if (volume !== undefined && volume !== k.volume) return `volumes ${volume} and ${k.volume} in one cluster`;
+        volume = k.volume;
+      }
     }
   }
   return max - min > yearTolerance ? `years ${min}-${max} more than ${yearTolerance} apart across the cluster` : undefined;

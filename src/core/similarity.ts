@@ -81,7 +81,8 @@ export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
     year: r.year,
     notice: noticeKind(r, folded),
     part: partNumber(title, folded),
-    volume: normalizeLocator(r.volume),
+    // A volume without a digit ("ahead of print", "Ph.D.") says nothing.
+    volume: r.volume !== undefined && /\d/.test(r.volume) ? normalizeLocator(r.volume) : undefined,
     startPage: normalizeLocator(r.startPage),
     completeness:
       (doi ? 1 : 0) +
@@ -111,6 +112,10 @@ export function matchRule(a: MatchKeys, b: MatchKeys, settings: DedupeSettings):
   const bothYears = a.year !== undefined && b.year !== undefined;
   if (bothYears && Math.abs(a.year! - b.year!) > settings.yearTolerance) return undefined;
 
+  // Same title, author and year in another volume is another report: a conference abstract and the
+  // article, a guideline co-published in two journals. (Pages and issues are too dirty across
+  // databases to veto a match: "Suppl", e-locators, record numbers in the issue field.)
+  if (conflicts(a.volume, b.volume)) return undefined;
   if (a.titleKey !== '' && a.titleKey === b.titleKey) {
     // "Editorial" by the same editor in the same year is many reports; only the same first page makes it one.
     if (a.genericTitle && (a.startPage === undefined || a.startPage !== b.startPage)) return undefined;
@@ -120,10 +125,7 @@ export function matchRule(a: MatchKeys, b: MatchKeys, settings: DedupeSettings):
     // One copy lacks the subtitle: its whole title is the other's main title.
     const mainMatch =
       (a.mainKey !== undefined && a.mainKey === b.titleKey) || (b.mainKey !== undefined && b.mainKey === a.titleKey);
-    // The weaker rule also needs the locators not to disagree.
-    if (mainMatch && !conflicts(a.volume, b.volume) && !conflicts(a.startPage, b.startPage)) {
-      return 'main-title-author-year';
-    }
+    if (mainMatch) return 'main-title-author-year';
   }
   return undefined;
 }

@@ -3,6 +3,7 @@
  * EndNote on Windows save UTF-16 with BOM or Windows-1252. Line endings are left alone here:
  * the readers split lines themselves so that line numbers count physical lines.
  */
+import { isUtf8 } from 'node:buffer';
 import { inputError } from '../errors.js';
 
 export type TextEncodingName = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -12,8 +13,6 @@ export interface DecodedText {
   text: string;
   encoding: TextEncodingName;
 }
-
-const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Bytes 0x80–0x9F of Windows-1252 (curly quotes, dashes, €, …). Node's TextDecoder('windows-1252')
@@ -61,12 +60,14 @@ export function decodeText(bytes: Uint8Array): DecodedText {
     if (utf16) return { text: new TextDecoder(utf16).decode(bytes), encoding: utf16 };
   }
   const body = bom ? bytes.subarray(3) : bytes;
-  try {
-    return { text: utf8Fatal.decode(body), encoding: bom ? 'utf-8-bom' : 'utf-8' };
-  } catch {
-    // Not valid UTF-8: the usual other choice of Windows tools (and a superset of Latin-1 for text).
-    return { text: decodeWindows1252(body), encoding: 'windows-1252' };
+  // isUtf8 + Buffer.toString is the strict check of TextDecoder('utf-8', {fatal: true}) at
+  // several times its speed on large exports.
+  if (isUtf8(body)) {
+    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    return { text, encoding: bom ? 'utf-8-bom' : 'utf-8' };
   }
+  // Not valid UTF-8: the usual other choice of Windows tools (and a superset of Latin-1 for text).
+  return { text: decodeWindows1252(body), encoding: 'windows-1252' };
 }
 
 /**

@@ -2,7 +2,7 @@
  * Field helpers shared by every reader: author names, years, DOIs, document types,
  * markup removal and the raw-text hash. Pure functions, no IO.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { Author, DocType } from '../model/record.js';
 
 // ---------------------------------------------------------------- raw hash
@@ -12,7 +12,8 @@ import type { Author, DocType } from '../model/record.js';
  * into LF, so the same export saved on Windows and on Unix yields the same ids.
  */
 export function rawHash(rawText: string): string {
-  return createHash('sha1').update(rawText).digest('hex').slice(0, 12);
+  // crypto.hash (Node ≥ 20.12) skips the Hash object: noticeably faster for many small inputs.
+  return (typeof hash === 'function' ? hash('sha1', rawText, 'hex') : createHash('sha1').update(rawText).digest('hex')).slice(0, 12);
 }
 
 /** CRLF / lone CR → LF; returns the input unchanged (no copy) when it has no CR. */

@@ -85,7 +85,10 @@ export function sniffOvidTagged(text: string): boolean {
 }
 
 /** Syntax only: records from marker to marker, each field with its line. */
-export function tokenizeOvidTagged(text: string, file: string): { entries: TaggedEntry[]; warnings: Warning[] } {
+export function tokenizeOvidTagged(
+  text: string,
+  file: string,
+): { entries: TaggedEntry[]; warnings: Warning[]; display: boolean } {
   const lines = splitLines(text);
   const warnings: Warning[] = [];
   const entries: TaggedEntry[] = [];
@@ -96,6 +99,7 @@ export function tokenizeOvidTagged(text: string, file: string): { entries: Tagge
   let last = -1;
   let layout: 'short' | 'long' | undefined;
   let preambleTags = 0;
+  let display = false;
   let preambleLine = 0;
 
   const close = () => {
@@ -154,14 +158,16 @@ export function tokenizeOvidTagged(text: string, file: string): { entries: Tagge
       continue;
     }
     if (layout === 'short') {
+      // Ovid's EndNote/Citavi exports do not indent abstract paragraphs or grant details: the
+      // line belongs to the field above.
       const f = fields[fields.length - 1];
-      warnings.push({ file, line: i + 1, message: `line is neither a tag nor an indented continuation; joined to the ${f.tag} above` });
       f.value = `${f.value}\n${line.trim()}`;
       last = i;
       continue;
     }
     // Display layout: a label line; its values follow indented.
     layout = 'long';
+    display = true;
     if (start === -1) start = i;
     fields.push({ tag: line.trim(), value: '', line: i + 1 });
     last = i;
@@ -174,7 +180,7 @@ export function tokenizeOvidTagged(text: string, file: string): { entries: Tagge
       message: `${preambleTags} tag line(s) before the first <n> record marker were not read as a record`,
     });
   }
-  return { entries, warnings };
+  return { entries, warnings, display };
 }
 
 /** Degrees and honorifics Journals@Ovid appends to names ("Peterson, James A. Ph.D., FACSM"). */
@@ -188,8 +194,8 @@ export function parseOvidAuthor(value: string): Author | undefined {
   const comma = s.indexOf(',');
   if (comma !== -1) {
     const family = s.slice(0, comma).trim();
-    // Everything after a second comma is degrees ("James A. Ph.D., FACSM").
-    const givenTokens = s.slice(comma + 1).split(',')[0].trim().split(/\s+/).filter((t) => t !== '');
+    // Everything after a second comma or a semicolon is degrees ("James A. Ph.D., FACSM").
+    const givenTokens = s.slice(comma + 1).split(/[,;]/)[0].trim().split(/\s+/).filter((t) => t !== '');
     while (givenTokens.length > 1 && DEGREE.test(givenTokens[givenTokens.length - 1].replace(/[.\-]/g, '').toUpperCase())) {
       givenTokens.pop();
     }
@@ -234,15 +240,19 @@ export function parseOvidSource(so: string | undefined): SourceParts {
     Object.assign(out, expandPageRange(jov[5]));
     return out;
   }
-  const dotted = /^(.+?)\.\s+(?:Vol\.?\s*)?(\d[\w-]*)\s*(?:\(([^)]*)\))?\s*(?::\s*([\w]+(?:\s*-\s*[\w]+)?))?/.exec(s);
+  // "Journal. 201(2-3):327-334, ..." first; then "Journal of Political Studies 12, Winter 2007: 7-14."
+  const dotted =
+    /^(.+?)\.\s+(?:Vol\.?\s*)?(\d[\w-]*)\s*(?:\(([^)]*)\))?\s*(?::\s*([\w]+(?:\s*-\s*[\w]+)?))?/.exec(s) ??
+    /^([^.]+?),?\s+(?:Vol\.?\s*)?(\d[\w-]*)\s*(?:\(([^)]*)\))?\s*(?::\s*([\w]+(?:\s*-\s*[\w]+)?))?[,.;:]/.exec(s);
   if (dotted) {
-    out.journal = dotted[1];
+    // Embase conference abstracts: "BMC Proceedings. Conference: 2nd BEAT-PCD Conference ... Spain".
+    out.journal = dotted[1].replace(/\.\s+Conference:.*$/, '');
     out.volume = dotted[2];
     out.issue = dotted[3];
     if (dotted[4]) Object.assign(out, expandPageRange(dotted[4]));
   }
   if (!out.startPage) {
-    const pp = /\bpp?\.?\s+(\w+)\s*-\s*(\w+)/.exec(s);
+    const pp = /\bpp?\.?\s+(\w+)\s*-\s*(\w+)/.exec(s) ?? /:\s*(\w+)\s*-\s*(\w+)\.?\s*$/.exec(s);
     if (pp) Object.assign(out, expandPageRange(`${pp[1]}-${pp[2]}`));
   }
   const years = s.match(PLAUSIBLE_YEAR);
@@ -258,7 +268,7 @@ export function ovidEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
   const byTag: Record<string, string[]> = {};
   for (const f of entry.fields) {
     (raw[f.tag] ??= []).push(f.value);
-    const canonical = /^[A-Z][A-Za-z0-9]{1,5}$/.test(f.tag) ? f.tag : (LONG_LABELS[f.tag.toLowerCase()] ?? f.tag);
+    const canonical = LONG_LABELS[f.tag.toLowerCase()] ?? f.tag;
     (byTag[canonical] ??= []).push(f.value);
   }
   const first = (...tags: string[]): string | undefined => {
@@ -270,7 +280,9 @@ export function ovidEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
   let titleTypeHint: DocType | undefined;
   const suffix = TITLE_TYPE_SUFFIX.exec(title);
   if (suffix && suffix.index > 0) {
-    titleTypeHint = pubmedPublicationType(suffix[1]);
+    // Journals@Ovid's "[Report]" / "[Article]" are section names; only these say what the item is.
+    const hint = pubmedPublicationType(suffix[1]);
+    if (hint === 'review' || hint === 'editorial' || hint === 'erratum') titleTypeHint = hint;
     title = title.slice(0, suffix.index).trim();
   }
   if (title === '') {
@@ -287,8 +299,15 @@ export function ovidEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
     }
   }
 
+  // PsycINFO gives PT "Journal; Peer Reviewed Journal" and DT "Journal Article"; Journals@Ovid only DT.
+  const typeValues = [...(byTag.PT ?? []), ...(byTag.DT ?? [])];
+  const vendorTypes = typeValues.flatMap((v) => v.split(/;|\n/)).map((v) => pubmedPublicationType(v));
+  vendorTypes.push(titleTypeHint);
+  const isBookPart = vendorTypes.some((t) => t === 'book' || t === 'chapter');
+
   const src = parseOvidSource(first('SO'));
-  const journal = nonEmpty(first('JN', 'JT', 'JA')) ?? src.journal;
+  // A chapter's SO is "Editors. (Year). Book title. (pp. 11-31) ...": no journal in it.
+  const journal = nonEmpty(first('JN', 'JT', 'JA')) ?? (isBookPart ? undefined : src.journal);
   const pages = first('PG') ? expandPageRange(first('PG')) : {};
   const noPages = /no pagination/i.test(first('PG') ?? '');
 
@@ -308,11 +327,9 @@ export function ovidEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
     }
   }
 
-  const ptValues = byTag.PT ?? byTag.DT ?? [];
-  const vendorTypes = ptValues.flatMap((v) => v.split(/;|\n/)).map((v) => pubmedPublicationType(v));
   let base: DocType = journal ? 'journal-article' : byTag.IB ? 'book' : 'other';
   if (!journal && byTag.BT && byTag.TI) base = 'chapter';
-  const type = mostSpecificType([...vendorTypes, titleTypeHint], base);
+  const type = mostSpecificType(vendorTypes, base);
 
   const accessionRaw = nonEmpty(first('AN', 'UI'));
   const accession = accessionRaw?.replace(/^[A-Za-z][A-Za-z ]*:\s*/, '').replace(/\.$/, '').trim();
@@ -323,13 +340,13 @@ export function ovidEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
   return {
     source: { file, line: entry.line },
     type,
-    rawType: ptValues.length > 0 ? ptValues.join('; ').replace(/\n/g, '; ') : undefined,
+    rawType: typeValues.length > 0 ? typeValues.join('; ').replace(/\n/g, '; ') : undefined,
     title,
     authors,
     year,
     journal: journal?.replace(/\s+/g, ' '),
-    volume: nonEmpty(first('VO')) ?? src.volume,
-    issue: nonEmpty(first('IP')) ?? src.issue,
+    volume: nonEmpty(first('VO')) ?? (isBookPart ? undefined : src.volume),
+    issue: nonEmpty(first('IP')) ?? (isBookPart ? undefined : src.issue),
     startPage: noPages ? undefined : (pages.startPage ?? src.startPage),
     endPage: noPages ? undefined : (pages.endPage ?? src.endPage),
     doi,
@@ -351,11 +368,10 @@ function yearOf(value: string | undefined): number | undefined {
 }
 
 export function parseOvidTagged(text: string, file: string): ParseResult {
-  const { entries, warnings } = tokenizeOvidTagged(text, file);
+  const { entries, warnings, display } = tokenizeOvidTagged(text, file);
   const records = entries.map((e) => ovidEntryToRecord(e, file, warnings));
   warnings.sort((a, b) => a.line - b.line);
-  const short = entries.some((e) => e.fields.some((f) => /^[A-Z][A-Za-z0-9]{1,5}$/.test(f.tag)));
-  return { format: 'ovid', dialect: short ? 'ovid-tagged' : 'ovid-display', records, warnings };
+  return { format: 'ovid', dialect: display ? 'ovid-display' : 'ovid-tagged', records, warnings };
 }
 
 export const ovidTaggedReader: FormatReader = {

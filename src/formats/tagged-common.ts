@@ -98,11 +98,12 @@ const PUBMED_TYPE_OVERRIDES: Record<string, DocType | null> = {
   'patient education handout': 'other',
   'practice guideline': 'report',
   'guideline': 'report',
+  'patent': 'other',
 };
 
 export function pubmedPublicationType(value: string): DocType | undefined {
   const key = value.trim().replace(/\.$/, '').toLowerCase();
-  if (/\bcase reports?\b/.test(key)) return 'journal-article';
+  if (/\bcase reports?\b|peer[- ]reviewed/.test(key)) return 'journal-article';
   if (key.startsWith('reports -') || key.startsWith('reports-')) return undefined;
   if (key === 'information analyses') return 'review';
   if (key in PUBMED_TYPE_OVERRIDES) return PUBMED_TYPE_OVERRIDES[key] ?? undefined;

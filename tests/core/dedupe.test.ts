@@ -108,6 +108,24 @@ const cases: Case[] = [
     merged: 'main-title-author-year',
   },
   {
+    name: 'same title, author and year in another volume (conference abstract vs article)',
+    a: { id: 'emb:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2011, volume: '140', startPage: '14S' },
+    b: { id: 'psy:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2012, volume: '42', startPage: '1256' },
+    merged: false,
+  },
+  {
+    name: 'online-first copy with a volume that names no number',
+    a: { id: 'sco:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2011, volume: 'ahead of print' },
+    b: { id: 'psy:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2012, volume: '42', startPage: '1256' },
+    merged: 'title-author-year',
+  },
+  {
+    name: 'first pages written differently do not veto a match',
+    a: { id: 'sco:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2012, volume: '42', startPage: 'Suppl' },
+    b: { id: 'psy:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2012, volume: '42', startPage: 'S109' },
+    merged: 'title-author-year',
+  },
+  {
     name: 'subtitle missing but matchMainTitle off',
     a: { id: 'sco:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2012 },
     b: { id: 'psy:1', title: WEBBER_MAIN, authors: 'Webber, M.', year: 2012 },
@@ -426,6 +444,17 @@ describe('findDuplicates: year chains', () => {
     ]);
     expect(result.keptIds).toEqual(['a:2010', 'a:2012']);
     expect(result.blockedMerges[0].guard).toContain('years 2010-2012');
+  });
+
+  it('does not let a volume-less copy bridge two volumes', () => {
+    const records = [
+      rec({ id: 'a:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2012, volume: '42' }),
+      rec({ id: 'b:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2012 }),
+      rec({ id: 'c:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2012, volume: '140' }),
+    ];
+    const result = findDuplicates(records, settings);
+    expect(result.keptIds).toEqual(['a:1', 'c:1']);
+    expect(result.blockedMerges[0].guard).toContain('volumes 42 and 140');
   });
 
   it('lets a shared DOI join copies whose years disagree by more', () => {

@@ -12,7 +12,6 @@ import {
   isNoPagination,
   nonEmpty,
   parseAuthorName,
-  rawHash,
   splitKeywords,
   splitPages,
 } from '../normalize-fields.js';
@@ -132,7 +131,7 @@ export function entryToRecord(entry: RisEntry, file: string, dialect: RisDialect
     authors: authorsFrom(authorValues),
     keywords,
     raw,
-    rawHash: rawHash(entry.raw),
+    rawHash: entry.rawHash,
   };
   const rawType = vendorTypeString ?? ty;
   if (rawType !== undefined) record.rawType = rawType;

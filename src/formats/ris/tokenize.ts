@@ -8,6 +8,7 @@
  * (kept, with a warning — rispy silently drops it).
  */
 import type { Warning } from '../../model/record.js';
+import { rawHash } from '../normalize-fields.js';
 
 export interface RisTag {
   tag: string;
@@ -25,12 +26,12 @@ export interface RisEntry {
   /** True when the entry was closed by `ER`. */
   closed: boolean;
   /**
-   * The entry's raw text as the file has it, first tag line through the ER line (Ovid's NL after
-   * ER is not part of it), with CRLF→LF so that the same export saved with Windows or Unix line
-   * ends hashes the same and keeps the same ids.
+   * Hash of the entry's raw text as the file has it, first tag line through the ER line (Ovid's
+   * NL after ER is not part of it), after CRLF→LF so that the same export saved with Windows or
+   * Unix line ends keeps the same ids. Hashed here so the raw copy never outlives its line loop.
    */
-  raw: string;
-  /** Offsets of the raw text in the tokenized text (internal). */
+  rawHash: string;
+  /** Offsets of the raw text in the tokenized text. */
   rawStart: number;
   rawEnd: number;
 }
@@ -59,30 +60,42 @@ function isUpperOrDigit(c: number): boolean {
 }
 
 /**
- * If `line` is a tag line, the index where its value starts (after the dash), with the tag
- * length in `tagLen.n`; otherwise -1. charCode checks only: this runs once per line of
- * files of hundreds of MB.
+ * If text[start, end) is a tag line, the index where its value starts (after the dash), with
+ * the tag length in `tagLen.n`; otherwise -1. charCode checks on the whole text, no line string:
+ * this runs once per line of files of hundreds of MB.
  */
-function tagLineValueStart(line: string, tagLen: { n: number }): number {
-  const len = line.length;
-  if (len < 4 || !isUpper(line.charCodeAt(0)) || !isUpperOrDigit(line.charCodeAt(1))) return -1;
-  let i = 2;
-  while (i < 4 && i < len && isUpperOrDigit(line.charCodeAt(i))) i++;
+function tagLineValueStart(text: string, start: number, end: number, tagLen: { n: number }): number {
+  if (end - start < 4 || !isUpper(text.charCodeAt(start)) || !isUpperOrDigit(text.charCodeAt(start + 1))) return -1;
+  let i = start + 2;
+  while (i < start + 4 && i < end && isUpperOrDigit(text.charCodeAt(i))) i++;
   const tagEnd = i;
   let spaces = 0;
-  while (i < len && (line.charCodeAt(i) === CH_SPACE || line.charCodeAt(i) === CH_TAB) && spaces < 3) {
+  while (i < end && spaces < 3 && (text.charCodeAt(i) === CH_SPACE || text.charCodeAt(i) === CH_TAB)) {
     i++;
     spaces++;
   }
-  if (spaces === 0 || i >= len || line.charCodeAt(i) !== CH_DASH) return -1;
-  // "AB  - text", "ER  -", "TY  -  JOUR" (Cochrane); not "AB  -text" unless that is the whole rest.
+  if (spaces === 0 || i >= end || text.charCodeAt(i) !== CH_DASH) return -1;
+  // "AB  - text", "ER  -", "TY  -  JOUR" (Cochrane); not "AB  -text".
   const after = i + 1;
-  if (after < len) {
-    const c = line.charCodeAt(after);
+  if (after < end) {
+    const c = text.charCodeAt(after);
     if (c !== CH_SPACE && c !== CH_TAB) return -1;
   }
-  tagLen.n = tagEnd;
+  tagLen.n = tagEnd - start;
   return after;
+}
+
+/** Tag names are few; one string per distinct tag instead of one per line. */
+const TAG_NAMES = new Map<number, string>();
+function tagName(text: string, start: number, n: number): string {
+  let key = n;
+  for (let i = 0; i < n; i++) key = key * 128 + text.charCodeAt(start + i);
+  let name = TAG_NAMES.get(key);
+  if (name === undefined) {
+    name = text.slice(start, start + n);
+    TAG_NAMES.set(key, name);
+  }
+  return name;
 }
 
 /** Known vendor lines outside records: Ovid numbering `12.`, Ovid links, EndNote/Cochrane/APA headers. */
@@ -106,7 +119,7 @@ export function tokenizeRis(input: string, file: string): RisTokens {
 
   const finish = (entry: RisEntry) => {
     const raw = text.slice(entry.rawStart, entry.rawEnd);
-    entry.raw = raw.indexOf('\r') === -1 ? raw : raw.replace(/\r\n?/g, '\n');
+    entry.rawHash = rawHash(raw.indexOf('\r') === -1 ? raw : raw.replace(/\r\n?/g, '\n'));
     entries.push(entry);
   };
   const closeWithoutEr = (at: number, why: string) => {
@@ -127,16 +140,18 @@ export function tokenizeRis(input: string, file: string): RisTokens {
     lineNo++;
     const lineStart = pos;
     pos = nl + 1;
-    const line = text.slice(lineStart, end);
 
-    const vs = tagLineValueStart(line, tagLen);
+    let vs = tagLineValueStart(text, lineStart, end, tagLen);
     if (vs !== -1) {
-      const tag = line.slice(0, tagLen.n);
-      const value = line.slice(vs).trim();
+      const tag = tagName(text, lineStart, tagLen.n);
+      let ve = end;
+      while (vs < ve && text.charCodeAt(vs) <= CH_SPACE) vs++;
+      while (ve > vs && text.charCodeAt(ve - 1) <= CH_SPACE) ve--;
+      const value = vs === ve ? '' : text.slice(vs, ve);
       if (tag === 'TY') {
         closeWithoutEr(lineNo, ' before the next TY');
         justClosed = undefined;
-        current = { startLine: lineNo, endLine: lineNo, tags: [], closed: false, raw: '', rawStart: lineStart, rawEnd: end };
+        current = { startLine: lineNo, endLine: lineNo, tags: [], closed: false, rawHash: '', rawStart: lineStart, rawEnd: end };
         lastTag = { tag, value, line: lineNo };
         current.tags.push(lastTag);
         continue;
@@ -170,7 +185,7 @@ export function tokenizeRis(input: string, file: string): RisTokens {
       }
       // Tags with no TY before them: keep them as a record rather than lose them.
       warnings.push({ file, line: lineNo, message: `record starting at line ${lineNo} has no TY; kept` });
-      current = { startLine: lineNo, endLine: lineNo, tags: [], closed: false, raw: '', rawStart: lineStart, rawEnd: end };
+      current = { startLine: lineNo, endLine: lineNo, tags: [], closed: false, rawHash: '', rawStart: lineStart, rawEnd: end };
       lastTag = { tag, value, line: lineNo };
       current.tags.push(lastTag);
       continue;
@@ -178,7 +193,7 @@ export function tokenizeRis(input: string, file: string): RisTokens {
 
     // Not a tag line.
     justClosed = undefined;
-    const trimmed = line.trim();
+    const trimmed = text.slice(lineStart, end).trim();
     if (trimmed === '') continue;
     if (current && lastTag && !(trimmed.startsWith('Link to the Ovid') || /^\d+\.$/.test(trimmed))) {
       // Continuation: multi-line abstracts, Rayyan's one-keyword-per-line KW, free text in Citavi exports.
