@@ -25,6 +25,8 @@ export function flowImbalances(flow: Flow): string[] {
     'reviewer exclusions + criteria exclusions (unless reported as automation)',
   );
   check('records_excluded', flow.records_excluded, sum(flow.records_excluded_reasons), 'sum of records_excluded_reasons');
+  check('records_excluded_by_criteria', flow.records_excluded_by_criteria, sum(flow.records_excluded_criteria_reasons), 'sum of criteria reasons');
+  check('records_excluded_by_reviewer', flow.records_excluded_by_reviewer, sum(flow.records_excluded_reviewer_reasons), 'sum of reviewer reasons');
   check(
     'records_screened',
     flow.records_screened,

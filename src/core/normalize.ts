@@ -175,3 +175,154 @@ export function normalizeLocator(s: string | undefined): string | undefined {
   const t = s.toLowerCase().replace(/[^a-z0-9]+/g, '');
   return t === '' ? undefined : t;
 }
+
+/**
+ * Database annotations appended to a title that are not part of it: MEDLINE's "[Review]",
+ * "[45 refs]", "[Erratum appears in ...]", "[Chinese]"; DARE's "(Provisional abstract)",
+ * "(Structured abstract)", "(Brief record)". Applied to folded text, repeatedly from the end.
+ * A title wholly in brackets (a translated title, "[A study of ...]") keeps its text.
+ */
+const TRAILING_ANNOTATION_RE =
+  /\s*(?:\[[^\[\]]*\]?|\((?:provisional|structured) abstract\)|\(brief record\)|\(abstract\)|\(author'?s? transl\))[\s.]*$/;
+
+export function stripTitleAnnotations(folded: string): string {
+  let t = folded.trimEnd();
+  for (let guard = 0; guard < 6; guard++) {
+    const m = TRAILING_ANNOTATION_RE.exec(t);
+    if (!m || m.index === 0) break;
+    // "[...]" that opens at the start is the title itself (translated titles are bracketed whole).
+    const before = t.slice(0, m.index);
+    if (before.trim() === '') break;
+    t = before.trimEnd();
+  }
+  return t;
+}
+
+const MONTHS_RE = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
+
+/**
+ * First and last page folded for comparison: lower case, punctuation dropped, leading zeros dropped,
+ * and an abbreviated last page filled from the first ("1256-74" → 1256–1274). A range a spreadsheet
+ * turned into a date ("08-Aug", "01-Sep") says nothing and gives no pages.
+ */
+export function normalizePages(
+  startPage: string | undefined,
+  endPage: string | undefined,
+): { first?: string; last?: string } {
+  if (startPage === undefined) return {};
+  let start = startPage.trim();
+  let end = endPage?.trim();
+  if (end === undefined || end === '') {
+    // A reader that did not split the range.
+    const m = /^([^\s\-–—]+)\s*[-–—]+\s*([^\s\-–—]*)$/.exec(start);
+    if (m) {
+      start = m[1];
+      end = m[2];
+    }
+  }
+  if ((end && MONTHS_RE.test(end)) || MONTHS_RE.test(start)) return {};
+  const first = pageToken(start);
+  if (first === undefined) return {};
+  let last = end ? pageToken(end) : undefined;
+  if (last !== undefined) {
+    const fm = /^(\D*)(\d+)$/.exec(first);
+    const lm = /^(\D*)(\d+)$/.exec(last);
+    if (fm && lm && (lm[1] === '' || lm[1] === fm[1]) && lm[2].length < fm[2].length) {
+      last = fm[1] + fm[2].slice(0, fm[2].length - lm[2].length) + lm[2];
+    }
+  }
+  return { first, last };
+}
+
+/** A page without any digit ("Suppl", "t") names no page. */
+function pageToken(s: string): string | undefined {
+  const t = s.toLowerCase().replace(/[^a-z0-9]+/g, '').replace(/^([a-z]*)0+(?=\d)/, '$1');
+  return /\d/.test(t) ? t : undefined;
+}
+
+/** Two first pages name the same page: equal, or equal digits when one copy dropped a letter prefix ("S417" / "417"). */
+export function samePage(a: string, b: string): boolean {
+  if (a === b) return true;
+  const da = /^([a-z]*)(\d+)([a-z]*)$/.exec(a);
+  const db = /^([a-z]*)(\d+)([a-z]*)$/.exec(b);
+  if (!da || !db || da[2] !== db[2]) return false;
+  return da[1] === '' || db[1] === '' || da[1] === db[1];
+}
+
+const JOURNAL_STOP_WORDS = new Set([
+  'the', 'of', 'and', 'in', 'for', 'on', 'a', 'an', 'de', 'la', 'le', 'les', 'du', 'des', 'der', 'die', 'und', 'et', 'y', 'e',
+]);
+
+/** Journal name as words for loose comparison: folded, apostrophes dropped, stop words dropped. */
+export function journalWords(journal: string | undefined): string[] | undefined {
+  if (!journal) return undefined;
+  const words = foldText(journal)
+    .replace(APOSTROPHES_RE, '')
+    .split(NON_ALNUM_RE)
+    .filter((w) => w !== '' && !JOURNAL_STOP_WORDS.has(w));
+  return words.length > 0 ? words : undefined;
+}
+
+/** Every word of `short` starts a word of `long` (or the reverse), in order: "nat rev nephrol" ⊂ "nature reviews nephrology". */
+function abbreviates(short: string[], long: string[]): boolean {
+  let j = 0;
+  for (const w of short) {
+    while (j < long.length && !(long[j].startsWith(w) || w.startsWith(long[j]))) j++;
+    if (j === long.length) return false;
+    j++;
+  }
+  return true;
+}
+
+/** "bmj" = "british medical journal", "jama" = "journal american medical association". */
+function isAcronymOf(word: string, long: string[]): boolean {
+  if (word.length < 2 || word.length > 8 || long.length !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (long[i][0] !== word[i]) return false;
+  return true;
+}
+
+/**
+ * Loose journal agreement: one name abbreviates the other word by word (initial letters or prefixes,
+ * stop words ignored), or one is the acronym of the other. "Nat Rev Nephrol" = "Nature Reviews
+ * Nephrology"; "Langenbecks Arch Surg" = "Langenbeck's Archives of Surgery"; "BMJ" = "British Medical Journal".
+ */
+export function journalsMatch(a: string[], b: string[]): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (abbreviates(short, long)) return true;
+  // An acronym is often followed by the full name ("JPEN: Journal of ...", "CMAJ: Canadian ...").
+  if (isAcronymOf(short[0], long.slice(0, short[0].length)) && abbreviates(short.slice(1), long.slice(short[0].length))) return true;
+  if (isAcronymOf(long[0], short.slice(0, long[0].length))) return true;
+  return short.length === 1 && isAcronymOf(short[0], long);
+}
+
+/**
+ * An author as surname key plus first initial ("Webber, Martin" → "webber m"; "Rantamäki, N. J." → "rantamaki n").
+ * Undefined for a name that folds to nothing.
+ */
+export function authorKey(a: Author): { family: string; initial: string } | undefined {
+  let family = a.family.trim() !== '' ? a.family : a.given;
+  let given = a.family.trim() !== '' ? a.given : '';
+  const words = foldText(family).replace(APOSTROPHES_RE, '').split(NON_ALNUM_RE).filter((w) => w !== '');
+  // Initials a reader failed to split off ("Webber M").
+  while (words.length > 1 && words[words.length - 1].length === 1) {
+    given = `${words.pop()} ${given}`;
+  }
+  if (words.length === 0) return undefined;
+  family = words.join('');
+  const initial = foldText(given).replace(/[^a-z]/g, '').charAt(0);
+  return { family, initial };
+}
+
+/** A record's venue says it is a conference abstract or meeting paper rather than a journal article. */
+const CONFERENCE_VENUE_RE =
+  /\b(?:abstracts?|meeting|congress|conference|symposium|proceedings|annual scientific|colloquium|workshop)\b/;
+
+/** Journals whose names only sound like meetings ("Proceedings of the National Academy of Sciences", "Mayo Clinic Proceedings"). */
+const JOURNAL_NOT_MEETING_RE = /dissertation|national academy|natl acad|royal society|mayo clin|proceedings of the ieee|proc ieee|american thoracic society/;
+
+export function isConferenceRecord(r: Pick<ParsedRecord, 'type' | 'journal' | 'rawType'>): boolean {
+  if (r.type === 'conference') return true;
+  const venue = r.journal ? foldText(r.journal) : '';
+  // "Dissertation Abstracts International" is a thesis index, not a meeting.
+  return venue !== '' && CONFERENCE_VENUE_RE.test(venue) && !JOURNAL_NOT_MEETING_RE.test(venue);
+}

@@ -220,6 +220,8 @@ function studyProblems(
   return problems;
 }
 
+export const REVIEWER_EXCLUSION_WITHOUT_REASON = 'Excluded by reviewer (no reason given)';
+
 function increment(counts: Record<string, number>, key: string) {
   counts[key] = (counts[key] ?? 0) + 1;
 }
@@ -245,7 +247,8 @@ function computeFlow(
   let ftPending = 0;
   let ftConflicts = 0;
   let included = 0;
-  const screeningReasons: Record<string, number> = {};
+  const criteriaReasons: Record<string, number> = {};
+  const reviewerReasons: Record<string, number> = {};
   const fullTextReasons: Record<string, number> = {};
   // Every protocol reason appears, with 0 when unused, so a CSV of the flow has stable columns.
   for (const label of reasonLabels.values()) fullTextReasons[label] = 0;
@@ -254,7 +257,7 @@ function computeFlow(
     switch (study.status) {
       case 'excluded-by-criterion':
         byCriteria++;
-        if (!asAutomation) increment(screeningReasons, study.failedCriterion!.reason);
+        increment(criteriaReasons, study.failedCriterion!.reason);
         break;
       case 'title-abstract-pending':
         taPending++;
@@ -264,7 +267,7 @@ function computeFlow(
         break;
       case 'excluded-at-title-abstract':
         byReviewer++;
-        increment(screeningReasons, study.titleAbstract.reason || 'Excluded by reviewer at title/abstract');
+        increment(reviewerReasons, study.titleAbstract.reason || REVIEWER_EXCLUSION_WITHOUT_REASON);
         break;
       default:
         sought++;
@@ -277,6 +280,10 @@ function computeFlow(
   }
   const duplicates = records.length - dedupe.keptIds.length;
   const excludedAutomatic = asAutomation ? byCriteria : 0;
+  // PRISMA's one list of screening exclusion reasons: criteria first (protocol order), then reviewers'.
+  const screeningReasons: Record<string, number> = {};
+  if (!asAutomation) for (const [reason, n] of Object.entries(criteriaReasons)) screeningReasons[reason] = n;
+  for (const [reason, n] of Object.entries(reviewerReasons)) screeningReasons[reason] = (screeningReasons[reason] ?? 0) + n;
   const dbrExcludedTotal = Object.values(fullTextReasons).reduce((a, b) => a + b, 0);
   return {
     database_results: records.length,
@@ -288,7 +295,9 @@ function computeFlow(
     records_excluded: byReviewer + (asAutomation ? 0 : byCriteria),
     records_excluded_reasons: screeningReasons,
     records_excluded_by_criteria: byCriteria,
+    records_excluded_criteria_reasons: criteriaReasons,
     records_excluded_by_reviewer: byReviewer,
+    records_excluded_reviewer_reasons: reviewerReasons,
     title_abstract_pending: taPending,
     title_abstract_conflicts: taConflicts,
     dbr_sought_reports: sought,

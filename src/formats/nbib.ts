@@ -17,8 +17,8 @@ import {
 import type { FormatReader } from './types.js';
 
 /** `PMID- 123`, `TI  - x`, `PMC -x`, `TI  -x`, `SO- x` (JabRef's malformed samples), `ISSN- ...` (ERIC). */
-// `s`: values may hold U+2028/U+2029 (seen in PubMed COIS), which `.` would not match.
-const TAG_LINE = /^([A-Z][A-Z0-9]{1,3}) {0,3}-(?: (.*)|(\S.*)|)$/s;
+// `[^]`: values may hold U+2028/U+2029 (seen in PubMed COIS), which `.` would not match.
+const TAG_LINE = /^([A-Z][A-Z0-9]{1,3}) {0,3}-(?: ([^]*)|(\S[^]*)|)$/;
 
 /** Tags only MEDLINE/ERIC write; RIS files never carry them at a line start. */
 const SNIFF_RE = /^\uFEFF?(?:PMID-|OWN - |STAT- |FAU - |DCOM- |PMC - |OID - )/m;

@@ -27,7 +27,7 @@ import type { FormatReader } from './types.js';
 /** `<1. >`, `<3001. >`, `<8>`, ` <7. >` (some exports indent every line by one space). */
 const MARKER = /^\s*<\s*\d+\s*\.?\s*>\s*$/;
 /** `TI  - x`, `VN - x` (PsycINFO via some proxies), `SCORE  - *****` (Books@Ovid), one leading space allowed. */
-const SHORT_TAG = /^ ?([A-Z][A-Za-z0-9]{1,5}) {1,2}-(?: (.*)|)$/s;
+const SHORT_TAG = /^ ?([A-Z][A-Za-z0-9]{1,5}) {1,2}-(?: ([^]*)|)$/;
 
 /** The display layout's labels → the short tag that means the same. */
 const LONG_LABELS: Record<string, string> = {

@@ -26,10 +26,35 @@ export function rawFromFields(fields: readonly TaggedField[]): Record<string, st
   return raw;
 }
 
+/**
+ * The text with CRLF/CR turned into LF and a leading BOM dropped: what raw hashes are taken of and
+ * what `eachLine` walks.
+ */
+export function lfText(text: string): string {
+  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return s.indexOf('\r') === -1 ? s : s.replace(/\r\n?/g, '\n');
+}
+
+/**
+ * Calls `fn(line, index, start, end)` for each line of an LF text (index 0-based; start/end are
+ * offsets, end excluding the newline). No array of lines is built: exports run to 100 MB.
+ */
+export function eachLine(lf: string, fn: (line: string, index: number, start: number, end: number) => void): void {
+  let start = 0;
+  let index = 0;
+  while (start <= lf.length) {
+    let end = lf.indexOf('\n', start);
+    if (end === -1) end = lf.length;
+    fn(lf.slice(start, end), index, start, end);
+    index++;
+    start = end + 1;
+  }
+}
+
 /** Split text into lines (CRLF/CR → LF first), dropping a leading BOM. */
 export function splitLines(text: string): string[] {
   const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return (s.indexOf('\r') === -1 ? s : s.replace(/\r\n?/g, '\n')).split('\n');
+  return s.indexOf('\r') === -1 ? s.split('\n') : s.split(/\r\n?|\n/);
 }
 
 /**

@@ -13,7 +13,11 @@ export interface Flow {
   records_excluded: number;
   records_excluded_reasons: Record<string, number>;
   records_excluded_by_criteria: number;
+  /** Criteria exclusions per criterion reason (also when reported as automation). */
+  records_excluded_criteria_reasons: Record<string, number>;
   records_excluded_by_reviewer: number;
+  /** Reviewer exclusions per reason the reviewer gave (blank reasons counted together). */
+  records_excluded_reviewer_reasons: Record<string, number>;
   title_abstract_pending: number;
   title_abstract_conflicts: number;
   dbr_sought_reports: number;

@@ -1,6 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Flow } from '../model/flow.js';
 
+/** Largest first, then by name: free-text reviewer reasons have no natural order. */
+function sortedByCount(counts: Record<string, number>): [string, number][] {
+  return Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
 /** The flow as the text a reviewer reads, PRISMA 2020 box by box. */
 export function flowText(flow: Flow, title: string): string {
   const rows: [number, string, number | string][] = [];
@@ -17,9 +22,12 @@ export function flowText(flow: Flow, title: string): string {
   heading('Screening');
   add(1, 'Records screened (title/abstract)', flow.records_screened);
   add(1, 'Records excluded', flow.records_excluded);
-  if (flow.excluded_automatic === 0) add(2, 'by a-priori criteria', flow.records_excluded_by_criteria);
+  if (flow.excluded_automatic === 0) {
+    add(2, 'by a-priori criteria', flow.records_excluded_by_criteria);
+    for (const [reason, n] of Object.entries(flow.records_excluded_criteria_reasons)) add(3, reason, n);
+  }
   add(2, 'by reviewers', flow.records_excluded_by_reviewer);
-  for (const [reason, n] of Object.entries(flow.records_excluded_reasons)) add(3, reason, n);
+  for (const [reason, n] of sortedByCount(flow.records_excluded_reviewer_reasons)) add(3, reason, n);
   if (flow.title_abstract_pending) add(1, 'Records awaiting a title/abstract decision', flow.title_abstract_pending);
   if (flow.title_abstract_conflicts) add(1, 'Records with conflicting title/abstract decisions', flow.title_abstract_conflicts);
   add(1, 'Reports sought for retrieval', flow.dbr_sought_reports);
@@ -57,7 +65,9 @@ export function flowCsv(flow: Flow): string {
   scalar('records_excluded', 'Records excluded');
   for (const [reason, n] of Object.entries(flow.records_excluded_reasons)) rows.push(['records_excluded_reasons', reason, n]);
   scalar('records_excluded_by_criteria', 'Records excluded by a-priori criteria');
+  for (const [reason, n] of Object.entries(flow.records_excluded_criteria_reasons)) rows.push(['records_excluded_criteria_reasons', reason, n]);
   scalar('records_excluded_by_reviewer', 'Records excluded by reviewers');
+  for (const [reason, n] of sortedByCount(flow.records_excluded_reviewer_reasons)) rows.push(['records_excluded_reviewer_reasons', reason, n]);
   scalar('title_abstract_pending', 'Records awaiting a title/abstract decision');
   scalar('title_abstract_conflicts', 'Records with conflicting title/abstract decisions');
   scalar('dbr_sought_reports', 'Reports sought for retrieval');

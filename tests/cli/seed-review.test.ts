@@ -100,14 +100,23 @@ describe('litscreen extract', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parse(bytes, { bom: true, columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(11);
-    for (const field of ['country', 'study_design', 'sample_size', 'data_collection', 'main_findings']) {
-      expect(Object.keys(rows[0])).toContain(field);
-      for (const r of rows) expect(r[field]).not.toBe('');
+    // The table's headings are the protocol's labels (names where a field has none).
+    const protocol = JSON.parse(readFileSync(path.join(SEED_REVIEW, 'litscreen.json'), 'utf8'));
+    const headings: string[] = protocol.extraction.fields.map((f: { name: string; label?: string }) => f.label ?? f.name);
+    expect(protocol.extraction.fields.map((f: { name: string }) => f.name)).toEqual(['country', 'study_design', 'sample_size', 'data_collection', 'main_findings']);
+    for (const heading of headings) {
+      expect(Object.keys(rows[0])).toContain(heading);
+      for (const r of rows) expect(r[heading]).not.toBe('');
     }
-    const countries = rows.map((r) => r.country);
+    expect(Object.keys(rows[0]).slice(0, 6)).toEqual(['record_id', 'authors', 'year', 'title', 'journal', 'doi']);
+    const countries = rows.map((r) => r.Country);
     expect(countries.filter((c) => /UK|United Kingdom|England|Scotland|Wales|Northern Ireland/.test(c))).toHaveLength(9);
-    expect(rows.filter((r) => r.study_design === 'mixed methods')).toHaveLength(3);
-    expect(rows.filter((r) => r.study_design === 'qualitative')).toHaveLength(8);
+    expect(countries.filter((c) => /Australia/.test(c))).toHaveLength(1);
+    expect(countries.filter((c) => /Belgium/.test(c) && /Netherlands/.test(c))).toHaveLength(1);
+    expect(rows.filter((r) => r['Study design'] === 'mixed methods')).toHaveLength(3);
+    expect(rows.filter((r) => r['Study design'] === 'qualitative')).toHaveLength(8);
+    // Webber & Robinson carry the one real DOI of the included studies.
+    expect(rows.find((r) => r.authors.startsWith('Webber'))!.doi).toBe('10.1093/bjsw/bcr141');
   });
 
   it('--no-bom drops the byte-order mark', () => {
@@ -125,6 +134,7 @@ describe('litscreen extract', () => {
     // Blank the country of the first study by rewriting its line with an empty country cell.
     const first = rows[0];
     lines[1] = lines[1].replace(`,${first.country},`, ',,');
+    expect(lines[1]).toContain(`${first.record_id},,`);
     writeFileSync(file, lines.join('\n'));
     const out = path.join(dir, 'out.csv');
     const run = litscreen(['extract', dir, '-o', out]);

@@ -20,6 +20,7 @@ export function litscreen(args: string[], options: { cwd?: string; env?: Record<
   const result = spawnSync(process.execPath, [path.join(REPO, 'bin/litscreen.js'), ...args], {
     cwd: options.cwd ?? REPO,
     encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, NO_COLOR: '1', LITSCREEN_REVIEWER: '', ...options.env },
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };

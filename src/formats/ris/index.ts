@@ -1,7 +1,7 @@
 /**
  * The RIS reader: tokenize (syntax, line numbers) → dialect table → records.
  */
-import type { ParseResult } from '../../model/record.js';
+import type { ParsedRecord, ParseResult, Warning } from '../../model/record.js';
 import type { FormatReader } from '../types.js';
 import { detectRisDialect } from './tags.js';
 import { entryToRecord } from './to-record.js';
@@ -27,9 +27,10 @@ export function sniffRis(text: string): boolean {
 
 export function parseRis(text: string, file: string): ParseResult {
   const dialect = detectRisDialect(text);
-  const tokens = tokenizeRis(text, file);
-  const warnings = tokens.warnings;
-  const records = tokens.entries.map((e) => entryToRecord(e, file, dialect, warnings));
+  const records: ParsedRecord[] = [];
+  const recordWarnings: Warning[] = [];
+  const tokens = tokenizeRis(text, file, (e) => records.push(entryToRecord(e, file, dialect, recordWarnings)));
+  const warnings = tokens.warnings.concat(recordWarnings);
   warnings.sort((a, b) => a.line - b.line);
   return { format: 'ris', dialect: dialect.name, records, warnings };
 }

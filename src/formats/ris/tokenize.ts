@@ -102,8 +102,12 @@ function tagName(text: string, start: number, n: number): string {
 const PREAMBLE_RE =
   /^(?:\d+\.\s*$|Link to the (?:Ovid|External)|Record #\d+ of \d+|Provider:|Database:|Content:|Search Strategy:|Export Date:)/;
 
-/** Tokenize RIS text. `text` may have LF, CRLF or CR line ends; a leading BOM is ignored. */
-export function tokenizeRis(input: string, file: string): RisTokens {
+/**
+ * Tokenize RIS text. `text` may have LF, CRLF or CR line ends; a leading BOM is ignored.
+ * With `onEntry`, each entry is handed over as soon as it is complete and not kept in
+ * `entries` (the reader maps it at once, so its tag objects die young: big files need that).
+ */
+export function tokenizeRis(input: string, file: string, onEntry?: (entry: RisEntry) => void): RisTokens {
   // Old Mac files end lines with CR only; everything else splits on LF and drops a trailing CR.
   let text = input;
   if (text.indexOf('\n') === -1 && text.indexOf('\r') !== -1) text = text.replace(/\r/g, '\n');
@@ -117,10 +121,19 @@ export function tokenizeRis(input: string, file: string): RisTokens {
   let lastTag: RisTag | undefined;
   const tagLen = { n: 0 };
 
+  /** An entry closed by ER waits here until no Ovid `NL` can follow, then goes to onEntry. */
+  let pending: RisEntry | undefined;
+  const flush = () => {
+    if (pending && onEntry) onEntry(pending);
+    pending = undefined;
+  };
   const finish = (entry: RisEntry) => {
     const raw = text.slice(entry.rawStart, entry.rawEnd);
     entry.rawHash = rawHash(raw.indexOf('\r') === -1 ? raw : raw.replace(/\r\n?/g, '\n'));
-    entries.push(entry);
+    if (onEntry) {
+      flush();
+      pending = entry;
+    } else entries.push(entry);
   };
   const closeWithoutEr = (at: number, why: string) => {
     if (!current) return;
@@ -151,6 +164,7 @@ export function tokenizeRis(input: string, file: string): RisTokens {
       if (tag === 'TY') {
         closeWithoutEr(lineNo, ' before the next TY');
         justClosed = undefined;
+        flush();
         current = { startLine: lineNo, endLine: lineNo, tags: [], closed: false, rawHash: '', rawStart: lineStart, rawEnd: end };
         lastTag = { tag, value, line: lineNo };
         current.tags.push(lastTag);
@@ -193,6 +207,7 @@ export function tokenizeRis(input: string, file: string): RisTokens {
 
     // Not a tag line.
     justClosed = undefined;
+    flush();
     const trimmed = text.slice(lineStart, end).trim();
     if (trimmed === '') continue;
     if (current && lastTag && !(trimmed.startsWith('Link to the Ovid') || /^\d+\.$/.test(trimmed))) {
@@ -210,5 +225,6 @@ export function tokenizeRis(input: string, file: string): RisTokens {
     warnings.push({ file, line: lineNo, message: `text outside any record ignored: "${shown}"` });
   }
   closeWithoutEr(lineNo, ' at end of file');
+  flush();
   return { entries, warnings, skippedLines };
 }

@@ -1,0 +1,127 @@
+// A large labelled set built from the corpus records for the throughput runs: distinct studies made
+// by recombining real titles, authors and journals, and copies of some of them with the perturbations
+// databases really introduce (case, punctuation, a dropped subtitle, a missing DOI, initials for
+// given names, diacritics, year ±1, "1256-74" pages, abbreviated journals). Deterministic (seeded).
+
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    // mulberry32
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const STOP = new Set(['of', 'the', 'and', 'for', 'in', 'on', 'a', 'an', '&']);
+
+/** "Journal of Parenteral and Enteral Nutrition" → "J Parenter Enteral Nutr"-like: words cut to 3–5 letters, stop words dropped. */
+function abbreviateJournal(j, next) {
+  return j
+    .split(/\s+/)
+    .filter((w) => !STOP.has(w.toLowerCase()))
+    .map((w) => (w.length > 5 ? w.slice(0, 3 + Math.floor(next() * 3)) : w))
+    .join(next() < 0.5 ? ' ' : '. ');
+}
+
+const ACCENTS = { a: 'á', e: 'é', o: 'ö', u: 'ü', i: 'í', n: 'ñ', c: 'ç' };
+
+function addDiacritic(s, next) {
+  const idx = [];
+  for (let i = 0; i < s.length; i++) if (ACCENTS[s[i]]) idx.push(i);
+  if (idx.length === 0) return s;
+  const i = idx[Math.floor(next() * idx.length)];
+  return s.slice(0, i) + ACCENTS[s[i]] + s.slice(i + 1);
+}
+
+const stripDiacritics = (s) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+
+function initials(given) {
+  return given
+    .split(/[\s.]+/)
+    .filter((w) => w !== '')
+    .map((w) => w[0].toUpperCase() + '.')
+    .join(' ');
+}
+
+/** A copy of `r` as another database might export it. */
+function perturb(r, id, next) {
+  const c = { ...r, id, rawHash: id, authors: r.authors.map((a) => ({ ...a })) };
+  const p = () => next() < 0.3;
+  if (p()) c.title = next() < 0.5 ? c.title.toUpperCase() : c.title.toLowerCase();
+  if (p()) c.title = c.title.replace(/[-:,]/g, ' ').replace(/\.$/, '') + (next() < 0.5 ? '.' : '');
+  if (p() && c.title.includes(':')) c.title = c.title.slice(0, c.title.indexOf(':'));
+  if (next() < 0.5) c.doi = undefined;
+  if (p()) for (const a of c.authors) a.given = initials(a.given);
+  if (p()) for (const a of c.authors) a.family = next() < 0.5 ? stripDiacritics(a.family) : addDiacritic(a.family, next);
+  if (next() < 0.15 && c.year !== undefined) c.year += next() < 0.5 ? -1 : 1;
+  if (p() && c.startPage && c.endPage && c.endPage.length >= 3 && c.endPage.length === c.startPage.length) {
+    const keep = 1 + Math.floor(next() * (c.endPage.length - 1));
+    c.endPage = c.endPage.slice(keep);
+  }
+  if (p() && c.journal) c.journal = abbreviateJournal(c.journal, next);
+  if (next() < 0.1) c.abstract = undefined;
+  if (next() < 0.05) c.volume = undefined;
+  return c;
+}
+
+/**
+ * `size` records from `pool` (corpus ReviewRecords): distinct studies recombined from pool parts,
+ * about a third of them copied 1–3 times. Returns the records (shuffled) and the true groups.
+ */
+export function buildSyntheticSet(pool, size, seed = 1) {
+  const next = rng(seed);
+  const pick = () => pool[Math.floor(next() * pool.length)];
+  const usable = pool.filter((r) => r.title.length > 20 && r.authors.length > 0);
+  const pickUsable = () => usable[Math.floor(next() * usable.length)];
+  const records = [];
+  const truth = [];
+  let study = 0;
+  while (records.length < size) {
+    study++;
+    const a = pickUsable();
+    const b = pickUsable();
+    const aw = a.title.split(' ');
+    const bw = b.title.split(' ');
+    // Half of one real title and half of another: vocabulary and length stay realistic, the study is new.
+    const title = [...aw.slice(0, Math.ceil(aw.length / 2)), ...bw.slice(Math.floor(bw.length / 2))].join(' ');
+    const src = pickUsable();
+    const start = 1 + Math.floor(next() * 2000);
+    const base = {
+      id: `s${study}`,
+      databaseKey: 'synthetic',
+      database: 'synthetic',
+      source: { file: 'synthetic', line: study },
+      type: 'journal-article',
+      title,
+      authors: src.authors.map((x) => ({ ...x })),
+      year: 1980 + Math.floor(next() * 44),
+      journal: pick().journal ?? 'Journal of Synthetic Studies',
+      volume: String(1 + Math.floor(next() * 300)),
+      issue: String(1 + Math.floor(next() * 12)),
+      startPage: String(start),
+      endPage: String(start + 3 + Math.floor(next() * 15)),
+      doi: next() < 0.6 ? `10.${1000 + Math.floor(next() * 9000)}/syn.${study}` : undefined,
+      abstract: next() < 0.7 ? (pick().abstract ?? undefined) : undefined,
+      keywords: [],
+      raw: {},
+      rawHash: `s${study}`,
+    };
+    const group = [base];
+    if (next() < 0.33) {
+      const copies = 1 + Math.floor(next() * 3);
+      for (let k = 1; k <= copies; k++) group.push(perturb(base, `s${study}c${k}`, next));
+    }
+    for (const r of group) if (records.length < size) records.push(r);
+    if (group.length > 1) truth.push(group.map((r) => r.id));
+  }
+  // Shuffle so copies are not neighbours (Fisher–Yates).
+  for (let i = records.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [records[i], records[j]] = [records[j], records[i]];
+  }
+  const present = new Set(records.map((r) => r.id));
+  return { records, truth: truth.map((g) => g.filter((id) => present.has(id))).filter((g) => g.length > 1) };
+}

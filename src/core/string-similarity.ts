@@ -1,0 +1,111 @@
+/**
+ * String similarity for duplicate detection, written for the hot loop: no allocation per call
+ * beyond two reused rows, and an early exit as soon as the answer cannot reach the caller's bar.
+ */
+
+let rowA = new Int32Array(256);
+let rowB = new Int32Array(256);
+
+/**
+ * Levenshtein distance between `a` and `b` when it is at most `maxDistance`, else `maxDistance + 1`.
+ * Only the diagonal band of width 2·maxDistance+1 is computed, and the loop stops once every cell of a
+ * row exceeds the bound, so unrelated strings cost a few rows.
+ */
+export function boundedLevenshtein(a: string, b: string, maxDistance: number): number {
+  if (a === b) return 0;
+  let s = a;
+  let t = b;
+  if (s.length > t.length) [s, t] = [t, s];
+  const n = s.length;
+  const m = t.length;
+  const k = Math.max(0, Math.floor(maxDistance));
+  if (m - n > k) return k + 1;
+  if (n === 0) return m;
+  if (rowA.length <= m) {
+    rowA = new Int32Array(m + 1);
+    rowB = new Int32Array(m + 1);
+  }
+  let prev = rowA;
+  let cur = rowB;
+  const big = k + 1;
+  for (let j = 0; j <= m; j++) prev[j] = j <= k ? j : big;
+  for (let i = 1; i <= n; i++) {
+    const from = Math.max(1, i - k);
+    const to = Math.min(m, i + k);
+    cur[from - 1] = from - 1 === 0 ? i : big;
+    let rowMin = cur[from - 1];
+    const si = s.charCodeAt(i - 1);
+    for (let j = from; j <= to; j++) {
+      const cost = si === t.charCodeAt(j - 1) ? 0 : 1;
+      let v = prev[j - 1] + cost;
+      const del = prev[j] + 1;
+      if (del < v) v = del;
+      const ins = cur[j - 1] + 1;
+      if (ins < v) v = ins;
+      if (v > big) v = big;
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (to < m) cur[to + 1] = big;
+    if (rowMin > k) return big;
+    const swap = prev;
+    prev = cur;
+    cur = swap;
+  }
+  const d = prev[m];
+  return d > k ? big : d;
+}
+
+/**
+ * 1 − distance / length of the longer string, when that reaches `minSimilarity`; else 0.
+ * "" vs "" is 1.
+ */
+export function levenshteinSimilarity(a: string, b: string, minSimilarity = 0): number {
+  const longest = Math.max(a.length, b.length);
+  if (longest === 0) return 1;
+  const maxDistance = Math.floor((1 - minSimilarity) * longest + 1e-9);
+  const d = boundedLevenshtein(a, b, maxDistance);
+  if (d > maxDistance) return 0;
+  const sim = 1 - d / longest;
+  return sim >= minSimilarity ? sim : 0;
+}
+
+/** Jaro–Winkler similarity (prefix scale 0.1, up to 4 prefix characters), for short strings such as names. */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return 1;
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) return 0;
+  const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
+  // Bit sets would cap the length; names are short, plain arrays are fine.
+  const matchedB = new Uint8Array(lb);
+  const matchedA = new Uint8Array(la);
+  let matches = 0;
+  for (let i = 0; i < la; i++) {
+    const from = Math.max(0, i - window);
+    const to = Math.min(lb - 1, i + window);
+    const c = a.charCodeAt(i);
+    for (let j = from; j <= to; j++) {
+      if (matchedB[j] === 0 && b.charCodeAt(j) === c) {
+        matchedA[i] = 1;
+        matchedB[j] = 1;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  let transpositions = 0;
+  let j = 0;
+  for (let i = 0; i < la; i++) {
+    if (matchedA[i] === 0) continue;
+    while (matchedB[j] === 0) j++;
+    if (a.charCodeAt(i) !== b.charCodeAt(j)) transpositions++;
+    j++;
+  }
+  const jaro = (matches / la + matches / lb + (matches - transpositions / 2) / matches) / 3;
+  let prefix = 0;
+  const maxPrefix = Math.min(4, la, lb);
+  while (prefix < maxPrefix && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
