@@ -10,7 +10,8 @@ import {
   mostSpecificType,
   pubmedPublicationType,
   rawFromFields,
-  splitLines,
+  eachLine,
+  lfText,
   type TaggedEntry,
   type TaggedField,
 } from './tagged-common.js';
@@ -30,57 +31,59 @@ export function sniffNbib(text: string): boolean {
 
 /** Syntax only: lines → entries with their start lines. */
 export function tokenizeNbib(text: string, file: string): { entries: TaggedEntry[]; warnings: Warning[] } {
-  const lines = splitLines(text);
+  const lf = lfText(text);
   const entries: TaggedEntry[] = [];
   const warnings: Warning[] = [];
   let fields: TaggedField[] = [];
-  let start = -1; // 0-based index of the current entry's first line
-  let last = -1; // 0-based index of its last non-blank line
+  let startLine = 0; // 1-based line of the current entry's first line; 0 = none
+  let startOffset = 0;
+  let lastEnd = 0; // offset just after the entry's last non-blank line
 
   const close = () => {
-    if (start !== -1 && fields.length > 0) {
-      entries.push({ line: start + 1, fields, rawText: lines.slice(start, last + 1).join('\n') });
+    if (startLine !== 0 && fields.length > 0) {
+      entries.push({ line: startLine, fields, rawText: lf.slice(startOffset, lastEnd) });
     }
     fields = [];
-    start = -1;
-    last = -1;
+    startLine = 0;
   };
 
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
+  eachLine(lf, (line, i, lineStart, lineEnd) => {
     if (line.trim() === '') {
       close();
-      continue;
+      return;
     }
     const first = line.charCodeAt(0);
     if (first === 32 || first === 9) {
       if (fields.length === 0) {
         warnings.push({ file, line: i + 1, message: 'continuation line outside a record; skipped' });
-        continue;
+        return;
       }
       const f = fields[fields.length - 1];
       f.value = f.value === '' ? line.trim() : `${f.value} ${line.trim()}`;
-      last = i;
-      continue;
+      lastEnd = lineEnd;
+      return;
     }
     const m = TAG_LINE.exec(line);
     if (!m) {
       if (fields.length === 0) {
         warnings.push({ file, line: i + 1, message: `not a MEDLINE tag line ("${line.slice(0, 40)}"); skipped` });
-        continue;
+        return;
       }
       const f = fields[fields.length - 1];
       warnings.push({ file, line: i + 1, message: `not a MEDLINE tag line; joined to the ${f.tag} above` });
       f.value = `${f.value} ${line.trim()}`;
-      last = i;
-      continue;
+      lastEnd = lineEnd;
+      return;
     }
     const tag = m[1];
     if (tag === 'PMID' && fields.length > 0) close();
-    if (start === -1) start = i;
+    if (startLine === 0) {
+      startLine = i + 1;
+      startOffset = lineStart;
+    }
     fields.push({ tag, value: (m[2] ?? m[3] ?? '').trim(), line: i + 1 });
-    last = i;
-  }
+    lastEnd = lineEnd;
+  });
   close();
   return { entries, warnings };
 }

@@ -46,25 +46,12 @@ const ENTITY_RE = /&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z]+);/g;
 
 /**
  * True when cleanText would return the value unchanged: no markup, no entity, no run of
- * whitespace, no leading/trailing space. One charCode pass and no allocation: most titles and
+ * whitespace, no leading/trailing space. One native regex test, no allocation: most titles and
  * abstracts are already clean, and keeping them as slices of the file's text saves memory.
  */
+const NEEDS_CLEANING = /[\x00-\x1f<&\u00a0\u2028\u2029\ufeff]| {2}|^ | $/;
 function isAlreadyClean(s: string): boolean {
-  const n = s.length;
-  if (n === 0) return false;
-  let prevSpace = true; // a leading space is not clean
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 32) {
-      if (prevSpace) return false;
-      prevSpace = true;
-    } else if (c < 32 || c === 60 /* < */ || c === 38 /* & */ || c === 160 || c === 0x2028 || c === 0x2029 || c === 0xfeff) {
-      return false;
-    } else {
-      prevSpace = false;
-    }
-  }
-  return !prevSpace;
+  return s.length > 0 && !NEEDS_CLEANING.test(s);
 }
 
 /** Remove HTML/XML tags and decode entities; collapse whitespace (titles and abstracts are one paragraph for us). */

@@ -18,7 +18,8 @@ import {
   expandPageRange,
   mostSpecificType,
   pubmedPublicationType,
-  splitLines,
+  eachLine,
+  lfText,
   type TaggedEntry,
   type TaggedField,
 } from './tagged-common.js';
@@ -26,6 +27,7 @@ import type { FormatReader } from './types.js';
 
 /** `<1. >`, `<3001. >`, `<8>`, ` <7. >` (some exports indent every line by one space). */
 const MARKER = /^\s*<\s*\d+\s*\.?\s*>\s*$/;
+const MARKER_ANYWHERE = /^[ \t]*<[ \t]*\d+[ \t]*\.?[ \t]*>[ \t]*$/m;
 /** `TI  - x`, `VN - x` (PsycINFO via some proxies), `SCORE  - *****` (Books@Ovid), one leading space allowed. */
 const SHORT_TAG = /^ ?([A-Z][A-Za-z0-9]{1,5}) {1,2}-(?: ([^]*)|)$/;
 
@@ -72,7 +74,7 @@ const LONG_LABELS: Record<string, string> = {
 
 export function sniffOvidTagged(text: string): boolean {
   const head = text.length > 8192 ? text.slice(0, 8192) : text;
-  const lines = splitLines(head);
+  const lines = lfText(head).split('\n');
   let i = 0;
   while (i < lines.length && !MARKER.test(lines[i])) i++;
   if (i === lines.length) return false;
@@ -89,89 +91,92 @@ export function tokenizeOvidTagged(
   text: string,
   file: string,
 ): { entries: TaggedEntry[]; warnings: Warning[]; display: boolean } {
-  const lines = splitLines(text);
+  const lf = lfText(text);
   const warnings: Warning[] = [];
   const entries: TaggedEntry[] = [];
-  const hasMarkers = lines.some((l) => MARKER.test(l));
+  const hasMarkers = MARKER_ANYWHERE.test(lf);
 
   let fields: TaggedField[] | undefined; // undefined: outside a record (preamble)
-  let start = -1;
-  let last = -1;
+  let startLine = 0; // 1-based; 0 = the record has no line yet
+  let startOffset = 0;
+  let lastEnd = 0;
   let layout: 'short' | 'long' | undefined;
   let preambleTags = 0;
   let display = false;
   let preambleLine = 0;
 
+  const begin = (i: number, offset: number) => {
+    if (startLine === 0) {
+      startLine = i + 1;
+      startOffset = offset;
+    }
+  };
   const close = () => {
-    if (fields && start !== -1) {
+    if (fields && startLine !== 0) {
       if (fields.length === 0) {
-        warnings.push({ file, line: start + 1, message: `record marker at line ${start + 1} has no fields; kept as an empty record` });
+        warnings.push({ file, line: startLine, message: `record marker at line ${startLine} has no fields; kept as an empty record` });
       }
-      entries.push({ line: start + 1, fields, rawText: lines.slice(start, last + 1).join('\n') });
+      entries.push({ line: startLine, fields, rawText: lf.slice(startOffset, lastEnd) });
     }
     fields = undefined;
-    start = -1;
-    last = -1;
+    startLine = 0;
     layout = undefined;
   };
 
-  if (!hasMarkers) {
-    fields = [];
-  }
+  if (!hasMarkers) fields = [];
 
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
+  eachLine(lf, (line, i, lineStart, lineEnd) => {
     if (MARKER.test(line)) {
       close();
       fields = [];
-      start = i;
-      last = i;
-      continue;
+      begin(i, lineStart);
+      lastEnd = lineEnd;
+      return;
     }
-    if (line.trim() === '') continue;
+    if (line.trim() === '') return;
     if (!fields) {
       // Search history and headers before the first record.
       if (SHORT_TAG.test(line)) {
         preambleTags++;
         preambleLine ||= i + 1;
       }
-      continue;
+      return;
     }
-    const indented = /^\s{2,}\S/.test(line) || (line[0] === '\t');
+    const indented = /^\s{2,}\S/.test(line) || line[0] === '\t';
     const short = indented ? null : SHORT_TAG.exec(line);
     if (short && layout !== 'long') {
       layout = 'short';
-      if (start === -1) start = i;
+      begin(i, lineStart);
       fields.push({ tag: short[1], value: (short[2] ?? '').trim(), line: i + 1 });
-      last = i;
-      continue;
+      lastEnd = lineEnd;
+      return;
     }
     if (indented) {
       if (fields.length === 0) {
         warnings.push({ file, line: i + 1, message: 'indented line before any tag; skipped' });
-        continue;
+        return;
       }
       const f = fields[fields.length - 1];
       const v = line.trim();
       f.value = f.value === '' ? v : `${f.value}\n${v}`;
-      last = i;
-      continue;
+      lastEnd = lineEnd;
+      return;
     }
     if (layout === 'short') {
       // Ovid's EndNote/Citavi exports do not indent abstract paragraphs or grant details: the
       // line belongs to the field above.
       const f = fields[fields.length - 1];
       f.value = `${f.value}\n${line.trim()}`;
-      last = i;
-      continue;
+      lastEnd = lineEnd;
+      return;
     }
     // Display layout: a label line; its values follow indented.
     layout = 'long';
     display = true;
-    if (start === -1) start = i;
+    begin(i, lineStart);
     fields.push({ tag: line.trim(), value: '', line: i + 1 });
-    last = i;
-  }
+    lastEnd = lineEnd;
+  });
   close();
   if (preambleTags > 0) {
     warnings.push({

@@ -51,12 +51,6 @@ export function eachLine(lf: string, fn: (line: string, index: number, start: nu
   }
 }
 
-/** Split text into lines (CRLF/CR → LF first), dropping a leading BOM. */
-export function splitLines(text: string): string[] {
-  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return s.indexOf('\r') === -1 ? s.split('\n') : s.split(/\r\n?|\n/);
-}
-
 /**
  * MEDLINE-style page ranges: "1256-74" → 1256/1274 (the end page abbreviated to its changed
  * digits), "e0815" → e0815, "123-4; author reply 125-6" → 123/124 (only the first range).
