@@ -3,14 +3,26 @@
  * Duplicates are marked (removedToKept), never dropped, so every decision can be traced.
  *
  * Precision first: a false merge silently deletes a study from the review, a missed one only
- * costs a reviewer a second look. Hence exact keys after normalisation, no fuzzy scores, and
- * guard rails checked across whole clusters before any two clusters are joined.
+ * costs a reviewer a second look. So a pair merges only when its titles agree, its combined score
+ * is high and independent evidence corroborates it (similarity.ts); pairs that look alike but are
+ * not proven come back as `uncertain` for a person, never merged. Guard rails are checked across
+ * whole clusters before any two clusters are joined, and the strongest links are tried first.
  *
- * Speed: candidates come only from blocks (same DOI; same title + first author; same main title
- * + first author), never from all pairs, and each record's keys are computed once.
+ * Speed: candidates come only from blocks (same DOI; title prefix, main title or title suffix;
+ * first author + year; volume + first page), never from all pairs; a large block is compared
+ * within a sliding window of its records sorted by a second key. Each pair is assessed once,
+ * in the first block it shares, and each record's keys are computed once.
  */
 import type { ReviewRecord } from '../model/record.js';
-import { guardViolation, matchKeys, matchRule, type DedupeRule, type DedupeSettings, type MatchKeys } from './similarity.js';
+import { samePage } from './normalize.js';
+import {
+  assessPair,
+  guardViolation,
+  matchKeys,
+  type DedupeRule,
+  type DedupeSettings,
+  type MatchKeys,
+} from './similarity.js';
 
 export type { DedupeRule, DedupeSettings } from './similarity.js';
 
@@ -20,16 +32,35 @@ export interface DuplicateLink {
   /** The record it was linked to (the kept record or another removed one, closer to the kept record). */
   to: string;
   rule: DedupeRule;
+  /** The link's combined score (1 for a shared DOI or a person's resolution). */
+  score: number;
 }
 
 export interface DuplicateCluster {
   kept: string;
   /** Removed ids in input order. */
   removed: string[];
-  /** The least certain rule among the cluster's links (doi < title-author-year < main-title-author-year). */
+  /** The least certain rule among the cluster's links (see RULE_STRENGTH). */
   rule: DedupeRule;
   /** For each removed id, the link that joined it: together a tree rooted at `kept`. */
   links: DuplicateLink[];
+  /** The lowest score among the cluster's links. */
+  score: number;
+}
+
+/** Two records that look alike but were not merged: a person decides (`resolutions`). */
+export interface UncertainPair {
+  a: string;
+  b: string;
+  score: number;
+  reasons: string[];
+}
+
+/** A person's decision about a pair, fed back into `findDuplicates`. */
+export interface DedupeResolution {
+  a: string;
+  b: string;
+  decision: 'duplicate' | 'distinct';
 }
 
 export interface DedupeResult {
@@ -37,19 +68,99 @@ export interface DedupeResult {
   /** Every unique record (kept record of a cluster, or a record with no duplicate), input order. */
   keptIds: string[];
   removedToKept: Map<string, string>;
-  /** Pairs a rule would have merged but a guard rail forbade, with the guard that held. */
+  /** Pairs a rule (or a resolution) would have merged but a guard rail forbade, with the guard that held. */
   blockedMerges: { a: string; b: string; guard: string }[];
+  /** Pairs in the grey band, never merged automatically; highest score first, then input order. */
+  uncertain: UncertainPair[];
 }
 
-/** Blocks larger than this are compared only within a sliding window (sorted by year), not all pairs. */
-const FULL_COMPARE_LIMIT = 50;
-const WINDOW = 50;
+/** Blocks larger than this are compared only within a sliding window after sorting by a second key. */
+const FULL_COMPARE_LIMIT = 64;
+const WINDOW = 24;
+/** Title block keys: the first (and, for long titles, the last) this many characters of the compact title. */
+const TITLE_KEY_CHARS = 40;
 
-const RULE_STRENGTH: Record<DedupeRule, number> = { doi: 0, 'title-author-year': 1, 'main-title-author-year': 2 };
+const RULE_STRENGTH: Record<DedupeRule, number> = {
+  doi: 0,
+  resolution: 1,
+  'title-author-year': 2,
+  'main-title-author-year': 3,
+  'similar-title': 4,
+  'title-locator': 5,
+};
 
-export function findDuplicates(records: ReviewRecord[], settings: DedupeSettings): DedupeResult {
+interface Edge {
+  a: number;
+  b: number;
+  rule: DedupeRule;
+  score: number;
+}
+
+export function findDuplicates(
+  records: ReviewRecord[],
+  settings: DedupeSettings,
+  resolutions: readonly DedupeResolution[] = [],
+): DedupeResult {
   const keys = records.map((r, i) => matchKeys(r, i));
   const n = keys.length;
+  const indexOf = new Map<string, number>();
+  for (const k of keys) if (!indexOf.has(k.id)) indexOf.set(k.id, k.index);
+
+  // People's decisions: 'distinct' is a guard between the two records' clusters, 'duplicate' a link.
+  const distinctFrom = new Map<number, Set<number>>();
+  const candidates: Edge[] = [];
+  for (const res of resolutions) {
+    const i = indexOf.get(res.a);
+    const j = indexOf.get(res.b);
+    if (i === undefined || j === undefined || i === j) continue;
+    if (res.decision === 'distinct') {
+      (distinctFrom.get(i) ?? distinctFrom.set(i, new Set()).get(i)!).add(j);
+      (distinctFrom.get(j) ?? distinctFrom.set(j, new Set()).get(j)!).add(i);
+    }
+  }
+  for (const res of resolutions) {
+    const i = indexOf.get(res.a);
+    const j = indexOf.get(res.b);
+    if (i === undefined || j === undefined || i === j || res.decision !== 'duplicate') continue;
+    if (distinctFrom.get(i)?.has(j)) continue;
+    candidates.push({ a: Math.min(i, j), b: Math.max(i, j), rule: 'resolution', score: 1 });
+  }
+
+  const blockedMerges: DedupeResult['blockedMerges'] = [];
+  const blockedSeen = new Set<string>();
+  const block = (i: number, j: number, guard: string): void => {
+    const [a, b] = i < j ? [i, j] : [j, i];
+    const seen = `${a} ${b}`;
+    if (blockedSeen.has(seen)) return;
+    blockedSeen.add(seen);
+    blockedMerges.push({ a: keys[a].id, b: keys[b].id, guard });
+  };
+  const uncertainPairs: { a: number; b: number; score: number; reasons: string[] }[] = [];
+
+  const assess = (i: number, j: number): void => {
+    const [a, b] = i < j ? [i, j] : [j, i];
+    if (distinctFrom.get(a)?.has(b)) return;
+    const r = assessPair(keys[a], keys[b], settings);
+    if (r.kind === 'merge') candidates.push({ a, b, rule: r.rule!, score: r.score });
+    else if (r.kind === 'blocked') block(a, b, r.guard!);
+    else if (r.kind === 'uncertain') uncertainPairs.push({ a, b, score: r.score, reasons: r.reasons });
+  };
+
+  const blockKeys = BLOCKINGS.map((blocking) => keys.map((k) => blocking.keysOf(k)));
+  BLOCKINGS.forEach((blocking, t) => {
+    const keysOfType = blockKeys[t];
+    /** Assess a pair only in the first block type and the first key of that type the two share. */
+    const firstMeeting = (i: number, j: number, key: string): boolean => {
+      for (let u = 0; u < t; u++) if (sharesKey(blockKeys[u][i], blockKeys[u][j])) return false;
+      for (const k of keysOfType[i]) if (keysOfType[j].includes(k)) return k === key;
+      return false;
+    };
+    for (const [key, members] of blocksBy(keysOfType)) {
+      forEachBlockPair(members, keys, blocking.order, (i, j) => {
+        if (firstMeeting(i, j, key)) assess(i, j);
+      });
+    }
+  });
 
   // Union-find with explicit member lists: guards are checked between all members of two clusters.
   const parent = new Int32Array(n);
@@ -64,133 +175,144 @@ export function findDuplicates(records: ReviewRecord[], settings: DedupeSettings
   };
   const membersOf = (root: number): number[] => members[root] ?? [root];
 
-  const edges: { a: number; b: number; rule: DedupeRule }[] = [];
-  const blockedMerges: DedupeResult['blockedMerges'] = [];
-  const blockedSeen = new Set<string>();
-
-  const tryPair = (i: number, j: number): void => {
-    const ri = find(i);
-    const rj = find(j);
-    if (ri === rj) return;
-    const rule = matchRule(keys[i], keys[j], settings);
-    if (rule === undefined) return;
-    const guard =
-      clusterGuard(membersOf(ri), membersOf(rj), keys) ??
-      (rule === 'doi' ? undefined : titleRuleGuard(membersOf(ri), membersOf(rj), keys, settings.yearTolerance));
-    if (guard !== undefined) {
-      const [a, b] = i < j ? [i, j] : [j, i];
-      const seen = `${a} ${b}`;
-      if (!blockedSeen.has(seen)) {
-        blockedSeen.add(seen);
-        blockedMerges.push({ a: keys[a].id, b: keys[b].id, guard });
-      }
-      return;
-    }
+  // Strongest evidence first: people's decisions, then DOIs, then the best-scored links, so a strong
+  // link is never pre-empted by a weaker one that a guard would then block.
+  candidates.sort(
+    (p, q) =>
+      (p.rule === 'resolution' ? 0 : p.rule === 'doi' ? 1 : 2) - (q.rule === 'resolution' ? 0 : q.rule === 'doi' ? 1 : 2) ||
+      q.score - p.score ||
+      p.a - q.a ||
+      p.b - q.b,
+  );
+  const edges: Edge[] = [];
+  for (const e of candidates) {
+    const ri = find(e.a);
+    const rj = find(e.b);
+    if (ri === rj) continue;
     const mi = membersOf(ri);
     const mj = membersOf(rj);
+    const guard =
+      e.rule === 'resolution'
+        ? resolutionGuard(mi, mj, keys, distinctFrom)
+        : (clusterGuard(mi, mj, keys, settings, distinctFrom) ??
+          (e.rule === 'doi' ? undefined : titleRuleGuard(mi, mj, keys, settings.yearTolerance)));
+    if (guard !== undefined) {
+      block(e.a, e.b, guard);
+      continue;
+    }
     const [big, small, bigRoot, smallRoot] = mi.length >= mj.length ? [mi, mj, ri, rj] : [mj, mi, rj, ri];
     parent[smallRoot] = bigRoot;
     members[bigRoot] = big.concat(small);
     members[smallRoot] = undefined;
-    edges.push({ a: i, b: j, rule });
-  };
-
-  // Strongest evidence first, so a DOI link is never pre-empted by a title link that a guard then blocks.
-  forEachBlockPair(blocksBy(keys, (k) => k.doi), keys, false, tryPair);
-  forEachBlockPair(
-    blocksBy(keys, (k) => (k.titleKey !== '' && k.author ? k.titleKey : undefined)),
-    keys,
-    true,
-    tryPair,
-  );
-  if (settings.matchMainTitle) {
-    // A record without a subtitle is keyed by its whole title, one with a subtitle by its main title;
-    // only pairs of one of each can match by this rule.
-    forEachBlockPair(
-      blocksBy(keys, (k) => {
-        if (!k.author || k.titleKey === '') return undefined;
-        if (k.mainKey !== undefined) return k.mainKey;
-        return k.genericTitle ? undefined : k.titleKey;
-      }),
-      keys,
-      true,
-      (i, j) => {
-        if ((keys[i].mainKey === undefined) !== (keys[j].mainKey === undefined)) tryPair(i, j);
-      },
-    );
+    edges.push(e);
   }
 
-  return buildResult(records, keys, find, membersOf, edges, blockedMerges);
+  // A grey pair whose records ended up in one cluster anyway needs no decision.
+  const uncertain = uncertainPairs
+    .filter((p) => find(p.a) !== find(p.b))
+    .sort((p, q) => q.score - p.score || p.a - q.a || p.b - q.b)
+    .map((p) => ({ a: keys[p.a].id, b: keys[p.b].id, score: round(p.score), reasons: p.reasons }));
+
+  return { ...buildResult(records, keys, find, membersOf, edges, blockedMerges), uncertain };
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+interface Blocking {
+  /** The block keys of a record (several when it may meet its copies under different keys). */
+  keysOf: (k: MatchKeys) => string[];
+  /** The order a large block is sorted in before its sliding window. */
+  order: (k: MatchKeys) => string;
+}
+
+const byAuthorYear = (k: MatchKeys): string => `${k.author?.last ?? ''} ${k.year ?? ''}`;
+const byTitle = (k: MatchKeys): string => k.titleKey;
+
+const BLOCKINGS: Blocking[] = [
+  { keysOf: (k) => (k.doi !== undefined ? [k.doi] : []), order: (k) => String(k.year ?? '') },
+  {
+    keysOf: (k) => {
+      if (k.titleKey === '') return [];
+      const out = [titlePrefix(k.titleKey)];
+      if (k.mainKey !== undefined) {
+        const main = titlePrefix(k.mainKey);
+        if (main !== out[0]) out.push(main);
+      }
+      if (k.titleKey.length >= TITLE_KEY_CHARS + 20) out.push(`~${k.titleKey.slice(-TITLE_KEY_CHARS)}`);
+      return out;
+    },
+    order: byAuthorYear,
+  },
+  {
+    // Year and year + 1, so copies a year apart share a block.
+    keysOf: (k) => {
+      const author = k.author?.last;
+      if (author === undefined) return [];
+      return k.year === undefined ? [`${author} ?`] : [`${author} ${k.year}`, `${author} ${k.year + 1}`];
+    },
+    order: byTitle,
+  },
+  {
+    keysOf: (k) => (k.volume !== undefined && k.startPage !== undefined ? [`${k.volume} ${k.startPage}`] : []),
+    order: byTitle,
+  },
+];
+
+function titlePrefix(key: string): string {
+  return key.length > TITLE_KEY_CHARS ? key.slice(0, TITLE_KEY_CHARS) : `=${key}`;
+}
+
+function sharesKey(a: string[], b: string[]): boolean {
+  for (const x of a) if (b.includes(x)) return true;
+  return false;
 }
 
 /** Record indexes grouped by key, blocks in order of their first record; singletons dropped. */
-function blocksBy(keys: MatchKeys[], keyOf: (k: MatchKeys) => string | undefined): number[][] {
+function blocksBy(keysOf: string[][]): [string, number[]][] {
   const blocks = new Map<string, number[]>();
-  for (const k of keys) {
-    const key = keyOf(k);
-    if (key === undefined) continue;
-    const block = blocks.get(key);
-    if (block) block.push(k.index);
-    else blocks.set(key, [k.index]);
-  }
-  const out: number[][] = [];
-  for (const block of blocks.values()) if (block.length > 1) out.push(block);
+  keysOf.forEach((list, i) => {
+    for (const key of list) {
+      const b = blocks.get(key);
+      if (b) b.push(i);
+      else blocks.set(key, [i]);
+    }
+  });
+  const out: [string, number[]][] = [];
+  for (const entry of blocks) if (entry[1].length > 1) out.push(entry);
   return out;
 }
 
 /**
- * A title block split by first author, for blocks too large to compare all pairs. A record goes
- * into the sub-block of its surname's last word and, when different, of its whole surname,
- * since either agreeing is a match.
- */
-function splitByAuthor(block: number[], keys: MatchKeys[]): number[][] {
-  const sub = new Map<string, number[]>();
-  const add = (key: string, i: number) => {
-    const list = sub.get(key);
-    if (list) list.push(i);
-    else sub.set(key, [i]);
-  };
-  for (const i of block) {
-    const author = keys[i].author!;
-    add(`l ${author.last}`, i);
-    if (author.full !== author.last) add(`f ${author.full}`, i);
-  }
-  return [...sub.values()].filter((b) => b.length > 1);
-}
-
-/**
- * Every pair of a small block. A large block is first split by first author (title blocks only,
- * since the title rules need the author to agree anyway); a part still large (the same DOI on
- * hundreds of records, "Editorial" by one prolific editor) compares each record with its WINDOW
- * neighbours by year, since copies of one report lie within the year tolerance of each other.
+ * Every pair of a small block; a large one (hundreds of "Editorial"s, a prolific author's year,
+ * one DOI on many records) compares each record with its WINDOW neighbours in `order`.
  */
 function forEachBlockPair(
-  blocks: number[][],
+  block: number[],
   keys: MatchKeys[],
-  splitLargeByAuthor: boolean,
+  order: (k: MatchKeys) => string,
   visit: (i: number, j: number) => void,
 ): void {
-  for (const block of blocks) {
-    if (block.length <= FULL_COMPARE_LIMIT) {
-      for (let x = 1; x < block.length; x++) for (let y = 0; y < x; y++) visit(block[y], block[x]);
-    } else if (splitLargeByAuthor) {
-      forEachBlockPair(splitByAuthor(block, keys), keys, false, visit);
-    } else {
-      const sorted = [...block].sort((p, q) => (keys[p].year ?? 0) - (keys[q].year ?? 0) || p - q);
-      for (let x = 1; x < sorted.length; x++) {
-        for (let y = Math.max(0, x - WINDOW); y < x; y++) {
-          const [i, j] = sorted[y] < sorted[x] ? [sorted[y], sorted[x]] : [sorted[x], sorted[y]];
-          visit(i, j);
-        }
-      }
-    }
+  if (block.length <= FULL_COMPARE_LIMIT) {
+    for (let x = 1; x < block.length; x++) for (let y = 0; y < x; y++) visit(block[y], block[x]);
+    return;
+  }
+  const sortKey = new Map(block.map((i) => [i, order(keys[i])]));
+  const sorted = [...block].sort((p, q) => (sortKey.get(p)! < sortKey.get(q)! ? -1 : sortKey.get(p)! > sortKey.get(q)! ? 1 : p - q));
+  for (let x = 1; x < sorted.length; x++) {
+    for (let y = Math.max(0, x - WINDOW); y < x; y++) visit(sorted[y], sorted[x]);
   }
 }
 
-function clusterGuard(a: number[], b: number[], keys: MatchKeys[]): string | undefined {
+function clusterGuard(
+  a: number[],
+  b: number[],
+  keys: MatchKeys[],
+  settings: DedupeSettings,
+  distinctFrom: Map<number, Set<number>>,
+): string | undefined {
   for (const i of a) {
     for (const j of b) {
-      const guard = guardViolation(keys[i], keys[j]);
+      const guard = distinctFrom.get(i)?.has(j) ? 'resolved as distinct' : guardViolation(keys[i], keys[j], settings);
       if (guard !== undefined) {
         return a.length === 1 && b.length === 1 ? guard : `${guard}: ${keys[i].id} and ${keys[j].id}`;
       }
@@ -199,16 +321,35 @@ function clusterGuard(a: number[], b: number[], keys: MatchKeys[]): string | und
   return undefined;
 }
 
+/** A person's 'duplicate' yields only to another person's 'distinct' and to two different DOIs. */
+function resolutionGuard(
+  a: number[],
+  b: number[],
+  keys: MatchKeys[],
+  distinctFrom: Map<number, Set<number>>,
+): string | undefined {
+  for (const i of a) {
+    for (const j of b) {
+      if (distinctFrom.get(i)?.has(j)) return `resolved as distinct: ${keys[i].id} and ${keys[j].id}`;
+      const di = keys[i].doi;
+      const dj = keys[j].doi;
+      if (di !== undefined && dj !== undefined && di !== dj) return `different DOIs (${di} vs ${dj})`;
+    }
+  }
+  return undefined;
+}
+
 /**
- * Title rules compare two records' years and volumes, but a chain of them must not stretch a
- * cluster: "Editorial" 2010 ~ 2011 ~ 2012 is three editorials, and a volume-less copy must not
- * bridge volume 42 and volume 140. A DOI link is exempt (a database's wrong year does not make
- * another report).
+ * Title links compare two records' years, volumes and pages, but a chain of them must not stretch
+ * a cluster: "Editorial" 2010 ~ 2011 ~ 2012 is three editorials, and a volume-less copy must not
+ * bridge volume 42 and volume 140, nor a page-less one page 12 and page 140. A DOI link is exempt
+ * (a database's wrong year does not make another report).
  */
 function titleRuleGuard(a: number[], b: number[], keys: MatchKeys[], yearTolerance: number): string | undefined {
   let min = Infinity;
   let max = -Infinity;
   let volume: string | undefined;
+  let page: string | undefined;
   for (const list of [a, b]) {
     for (const i of list) {
       const k = keys[i];
@@ -220,6 +361,10 @@ function titleRuleGuard(a: number[], b: number[], keys: MatchKeys[], yearToleran
         if (volume !== undefined && volume !== k.volume) return `volumes ${volume} and ${k.volume} in one cluster`;
         volume = k.volume;
       }
+      if (k.startPage !== undefined) {
+        if (page !== undefined && !samePage(page, k.startPage)) return `first pages ${page} and ${k.startPage} in one cluster`;
+        page = k.startPage;
+      }
     }
   }
   return max - min > yearTolerance ? `years ${min}-${max} more than ${yearTolerance} apart across the cluster` : undefined;
@@ -230,11 +375,11 @@ function buildResult(
   keys: MatchKeys[],
   find: (i: number) => number,
   membersOf: (root: number) => number[],
-  edges: { a: number; b: number; rule: DedupeRule }[],
+  edges: Edge[],
   blockedMerges: DedupeResult['blockedMerges'],
-): DedupeResult {
+): Omit<DedupeResult, 'uncertain'> {
   const n = keys.length;
-  const edgesByRoot = new Map<number, { a: number; b: number; rule: DedupeRule }[]>();
+  const edgesByRoot = new Map<number, Edge[]>();
   for (const e of edges) {
     const root = find(e.a);
     const list = edgesByRoot.get(root);
@@ -251,26 +396,30 @@ function buildResult(
     keptIndexes.add(kept);
 
     // Orient the spanning tree of accepted links away from the kept record.
-    const adjacent = new Map<number, { to: number; rule: DedupeRule }[]>();
+    const adjacent = new Map<number, { to: number; rule: DedupeRule; score: number }[]>();
     for (const e of clusterEdges) {
-      (adjacent.get(e.a) ?? adjacent.set(e.a, []).get(e.a)!).push({ to: e.b, rule: e.rule });
-      (adjacent.get(e.b) ?? adjacent.set(e.b, []).get(e.b)!).push({ to: e.a, rule: e.rule });
+      (adjacent.get(e.a) ?? adjacent.set(e.a, []).get(e.a)!).push({ to: e.b, rule: e.rule, score: e.score });
+      (adjacent.get(e.b) ?? adjacent.set(e.b, []).get(e.b)!).push({ to: e.a, rule: e.rule, score: e.score });
     }
     const linkOf = new Map<number, DuplicateLink>();
     const queue = [kept];
     const visited = new Set([kept]);
-    while (queue.length > 0) {
-      const at = queue.shift()!;
+    for (let q = 0; q < queue.length; q++) {
+      const at = queue[q];
       for (const next of adjacent.get(at) ?? []) {
         if (visited.has(next.to)) continue;
         visited.add(next.to);
-        linkOf.set(next.to, { id: keys[next.to].id, to: keys[at].id, rule: next.rule });
+        linkOf.set(next.to, { id: keys[next.to].id, to: keys[at].id, rule: next.rule, score: round(next.score) });
         queue.push(next.to);
       }
     }
     const removed = member.filter((m) => m !== kept);
     let rule: DedupeRule = 'doi';
-    for (const e of clusterEdges) if (RULE_STRENGTH[e.rule] > RULE_STRENGTH[rule]) rule = e.rule;
+    let score = 1;
+    for (const e of clusterEdges) {
+      if (RULE_STRENGTH[e.rule] > RULE_STRENGTH[rule]) rule = e.rule;
+      if (e.score < score) score = e.score;
+    }
     clusters.push({
       keptIndex: kept,
       kept: keys[kept].id,
@@ -281,6 +430,7 @@ function buildResult(
         if (!link) throw new Error(`internal: dedupe cluster of ${keys[kept].id} is not connected`);
         return link;
       }),
+      score: round(score),
     });
   }
   clusters.sort((p, q) => p.keptIndex - q.keptIndex);
@@ -314,4 +464,50 @@ function checkAccounting(records: ReviewRecord[], keptIds: string[], removedToKe
   if (seen.size !== records.length) ok = false;
   for (const r of records) if (!seen.has(r.id)) ok = false;
   if (!ok) throw new Error('internal: dedupe accounting');
+}
+
+const MERGE_FIELDS = ['abstract', 'journal', 'volume', 'issue', 'startPage', 'endPage', 'doi', 'language', 'url', 'rawType'] as const;
+
+/**
+ * The study a cluster stands for: its most complete record (the first in `records` on a tie) with
+ * missing fields filled from the others in order, keywords united, and `sourceIds` naming every
+ * record merged into it (the kept record first). Pure; the records are not changed.
+ */
+export function mergeCluster(records: readonly ReviewRecord[]): ReviewRecord & { sourceIds: string[] } {
+  if (records.length === 0) throw new Error('internal: mergeCluster of no records');
+  let kept = 0;
+  let best = -1;
+  records.forEach((r, i) => {
+    const c = matchKeys(r, i).completeness;
+    if (c > best) {
+      best = c;
+      kept = i;
+    }
+  });
+  const base = records[kept];
+  const merged: ReviewRecord & { sourceIds: string[] } = {
+    ...base,
+    authors: [...base.authors],
+    keywords: [...base.keywords],
+    sourceIds: [base.id],
+  };
+  const empty = (v: unknown): boolean => v === undefined || (typeof v === 'string' && v.trim() === '');
+  const keywordSeen = new Set(merged.keywords.map((k) => k.toLowerCase()));
+  records.forEach((r, i) => {
+    if (i === kept) return;
+    merged.sourceIds.push(r.id);
+    for (const field of MERGE_FIELDS) {
+      if (empty(merged[field]) && !empty(r[field])) (merged as unknown as Record<string, unknown>)[field] = r[field];
+    }
+    if (merged.year === undefined && r.year !== undefined) merged.year = r.year;
+    if (merged.title.trim() === '' && r.title.trim() !== '') merged.title = r.title;
+    if (merged.authors.length === 0 && r.authors.length > 0) merged.authors = [...r.authors];
+    for (const k of r.keywords) {
+      if (!keywordSeen.has(k.toLowerCase())) {
+        keywordSeen.add(k.toLowerCase());
+        merged.keywords.push(k);
+      }
+    }
+  });
+  return merged;
 }

@@ -76,7 +76,7 @@ export function assessReview(
   const recordById = new Map(records.map((r) => [r.id, r]));
   const dedupe = protocol.deduplication.enabled
     ? findDuplicates(records, protocol.deduplication)
-    : { clusters: [], keptIds: records.map((r) => r.id), removedToKept: new Map<string, string>(), blockedMerges: [] };
+    : { clusters: [], keptIds: records.map((r) => r.id), removedToKept: new Map<string, string>(), blockedMerges: [], uncertain: [] };
 
   const studyIdOf = new Map<string, string>();
   const membersOf = new Map<string, string[]>();

@@ -1,52 +1,104 @@
 /**
- * Pairwise duplicate rules and guard rails over precomputed record keys. Pure and cheap:
- * dedupe calls these only for pairs that share a blocking key.
+ * Pairwise duplicate assessment and guard rails over precomputed record keys. Pure and cheap:
+ * dedupe calls `assessPair` only for pairs that share a blocking key.
+ *
+ * A pair is merged automatically only when (1) its titles agree (equal after normalisation, one the
+ * other's main title or truncation, or ≥ 0.95 similar by edit distance), (2) its combined score is
+ * high, (3) nothing disagrees (year beyond the tolerance, volume, first page, issue, journal,
+ * authors), and (4) something independent corroborates it: the same first page, the same volume
+ * and year, the same journal + year + authors, or an identical title with the same first author and
+ * year. A pair that looks alike but fails (3) or (4) is returned as uncertain, for a person to decide.
  */
 import type { ReviewRecord } from '../model/record.js';
 import {
+  authorKey,
   firstAuthorKey,
   hasSubtitle,
+  isConferenceRecord,
+  journalWords,
+  journalsMatch,
   mainTitle,
   noticeKind,
   normalizeDoi,
   normalizeFoldedTitle,
   normalizeLocator,
+  normalizePages,
   normalizeTitle,
   partNumber,
   sameFirstAuthor,
+  samePage,
+  stripTitleAnnotations,
   type AuthorKey,
   type NoticeKind,
 } from './normalize.js';
+import { jaroWinkler, levenshteinSimilarity } from './string-similarity.js';
 import { foldText } from './text.js';
 
-export type DedupeRule = 'doi' | 'title-author-year' | 'main-title-author-year';
+/**
+ * Why two records were linked. 'similar-title': titles ≥ 0.95 alike or one truncated;
+ * 'title-locator': same title and the same journal/volume/pages though the author lists were
+ * written differently; 'resolution': a person said so.
+ */
+export type DedupeRule =
+  | 'doi'
+  | 'title-author-year'
+  | 'main-title-author-year'
+  | 'similar-title'
+  | 'title-locator'
+  | 'resolution';
 
 export interface DedupeSettings {
   yearTolerance: number;
   matchMainTitle: boolean;
+  /** Merge a conference abstract with the full paper of the same title (default false: they are different reports). */
+  mergeConferenceAbstracts?: boolean;
 }
 
 /** A main title shorter than this ("Introduction", "Editorial") links nothing on its own. */
 export const MIN_TITLE_WORDS = 3;
 export const MIN_TITLE_CHARS = 20;
+/** Titles at least this similar (normalised edit distance) count as the same title. */
+export const SAME_TITLE_SIMILARITY = 0.95;
+/** Pairs whose titles are at least this similar and that are not merged are reported as uncertain. */
+export const UNCERTAIN_TITLE_SIMILARITY = 0.85;
+/** The combined score an automatic merge needs (besides corroboration). */
+export const AUTO_MERGE_SCORE = 0.85;
+/** A title this long that is a prefix of another was cut by a database's field limit. */
+const TRUNCATED_TITLE_CHARS = 120;
+const MAX_AUTHORS_COMPARED = 12;
 
-/** Everything the rules look at, computed once per record. */
+export interface AuthorName {
+  family: string;
+  initial: string;
+}
+
+/** Everything the assessment looks at, computed once per record. */
 export interface MatchKeys {
   index: number;
   id: string;
   doi?: string;
-  /** Normalised title with the spaces removed ("co-production" = "coproduction"); '' when there is no title. */
+  /** Normalised title, database annotations stripped, spaces removed; '' when there is no title. */
   titleKey: string;
   /** The title is too short to identify a report by itself ("Editorial", "Book review"). */
   genericTitle: boolean;
   /** Compact key of the main title when the title has a subtitle and the main title is long enough. */
   mainKey?: string;
   author?: AuthorKey;
+  /** Up to 12 authors as surname + first initial. */
+  authors: AuthorName[];
   year?: number;
   notice?: NoticeKind;
   part?: string;
   volume?: string;
+  issue?: string;
+  /** First page, folded ("s417", "e12345"); undefined when the record has none with a digit. */
   startPage?: string;
+  /** Last page, expanded from its abbreviation ("1256-74" → "1274"). */
+  endPage?: string;
+  journal?: string[];
+  conference: boolean;
+  /** Letter and digit counts of titleKey (capped at 255): half their L1 distance bounds the edit distance from below. */
+  titleHistogram: Uint8Array;
   /** How many of doi, abstract, authors, year, journal, volume, issue, startPage, keywords are filled. */
   completeness: number;
 }
@@ -62,28 +114,43 @@ const filled = (s: string | undefined): number => (s !== undefined && s.trim() !
 
 export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
   const title = r.title ?? '';
-  const folded = foldText(title);
+  const folded = stripTitleAnnotations(foldText(title));
   const normalized = normalizeFoldedTitle(folded);
   let mainKey: string | undefined;
-  if (hasSubtitle(title)) {
-    const main = normalizeTitle(mainTitle(title));
+  if (hasSubtitle(folded)) {
+    const main = normalizeTitle(mainTitle(folded));
     if (isLongEnough(main) && main !== normalized) mainKey = main.replace(/ /g, '');
   }
   const doi = normalizeDoi(r.doi);
+  const titleKey = normalized.replace(/ /g, '');
+  const authors: AuthorName[] = [];
+  for (const a of r.authors ?? []) {
+    if (authors.length >= MAX_AUTHORS_COMPARED) break;
+    const k = authorKey(a);
+    if (k) authors.push(k);
+  }
+  const pages = normalizePages(r.startPage, r.endPage);
+  const issue = r.issue !== undefined && /\d/.test(r.issue) ? normalizeLocator(r.issue) : undefined;
   return {
     index,
     id: r.id,
     doi,
-    titleKey: normalized.replace(/ /g, ''),
+    titleKey,
     genericTitle: !isLongEnough(normalized),
     mainKey,
     author: firstAuthorKey(r.authors ?? []),
+    authors,
     year: r.year,
     notice: noticeKind(r, folded),
     part: partNumber(title, folded),
     // A volume without a digit ("ahead of print", "Ph.D.") says nothing.
     volume: r.volume !== undefined && /\d/.test(r.volume) ? normalizeLocator(r.volume) : undefined,
-    startPage: normalizeLocator(r.startPage),
+    issue,
+    startPage: pages.first,
+    endPage: pages.last,
+    journal: journalWords(r.journal),
+    conference: isConferenceRecord(r),
+    titleHistogram: histogram(titleKey),
     completeness:
       (doi ? 1 : 0) +
       filled(r.abstract) +
@@ -97,45 +164,229 @@ export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
   };
 }
 
+function histogram(key: string): Uint8Array {
+  const h = new Uint8Array(36);
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    const bin = c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : -1;
+    if (bin >= 0 && h[bin] < 255) h[bin]++;
+  }
+  return h;
+}
+
+/** A lower bound of the edit distance between two title keys from their letter counts. */
+function histogramDistance(a: Uint8Array, b: Uint8Array): number {
+  let d = 0;
+  for (let i = 0; i < 36; i++) d += a[i] > b[i] ? a[i] - b[i] : b[i] - a[i];
+  return d / 2;
+}
+
 function conflicts(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a !== b;
 }
 
+/** What `assessPair` concluded about two records. */
+export interface PairAssessment {
+  kind: 'merge' | 'uncertain' | 'blocked' | 'none';
+  /** For 'merge': the rule that links them. */
+  rule?: DedupeRule;
+  /** Combined evidence in [0, 1]; 1 for a shared DOI. */
+  score: number;
+  /** What agreed and what did not, in the reviewer's words. */
+  reasons: string[];
+  /** For 'blocked': the guard rail that held. */
+  guard?: string;
+}
+
+const NONE: PairAssessment = { kind: 'none', score: 0, reasons: [] };
+
+/** Title agreement in [0, 1] with the reason; 0 when below the uncertain band. */
+function titleAgreement(a: MatchKeys, b: MatchKeys, settings: DedupeSettings): { sim: number; how: string } {
+  const ka = a.titleKey;
+  const kb = b.titleKey;
+  if (ka === '' || kb === '') return { sim: 0, how: '' };
+  if (ka === kb) return { sim: 1, how: 'same title' };
+  const [short, long] = ka.length <= kb.length ? [ka, kb] : [kb, ka];
+  if (short.length >= TRUNCATED_TITLE_CHARS && long.startsWith(short)) return { sim: 0.97, how: 'title truncated in one copy' };
+  if (settings.matchMainTitle && ((a.mainKey !== undefined && a.mainKey === kb) || (b.mainKey !== undefined && b.mainKey === ka))) {
+    return { sim: 0.96, how: 'subtitle missing in one copy' };
+  }
+  // Most candidate pairs share a block but not a title: their letter counts already say so.
+  const maxDistance = (1 - UNCERTAIN_TITLE_SIMILARITY) * long.length;
+  const truncated = short.length >= TRUNCATED_TITLE_CHARS && long.length > short.length;
+  if (!truncated && (long.length - short.length > maxDistance || histogramDistance(a.titleHistogram, b.titleHistogram) > maxDistance)) {
+    return { sim: 0, how: '' };
+  }
+  let sim = levenshteinSimilarity(ka, kb, UNCERTAIN_TITLE_SIMILARITY);
+  // A truncated copy with a typo: compare with the other cut to the same length.
+  if (truncated) {
+    const cut = levenshteinSimilarity(short, long.slice(0, short.length), UNCERTAIN_TITLE_SIMILARITY);
+    if (cut > sim) sim = Math.min(cut, 0.97);
+  }
+  if (sim === 0) return { sim: 0, how: '' };
+  return { sim, how: `titles ${(sim * 100).toFixed(0)}% alike` };
+}
+
+/** How many of the shorter author list appear in the other (surname, or a near spelling with the same initial). */
+function authorOverlap(a: AuthorName[], b: AuthorName[]): number {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  let matched = 0;
+  for (const x of short) {
+    for (const y of long) {
+      if (x.family === y.family || (x.initial === y.initial && x.initial !== '' && jaroWinkler(x.family, y.family) >= 0.92)) {
+        matched++;
+        break;
+      }
+    }
+  }
+  return short.length === 0 ? 0 : matched / short.length;
+}
+
 /**
- * The rule that makes two records duplicates, or undefined. Guard rails are not checked here
- * (dedupe checks them across whole clusters) except that two different DOIs never agree:
- * a title rule with conflicting DOIs still reports the rule so dedupe can record the blocked merge.
+ * Whether two records are the same report: merge, uncertain (for a person), blocked by a guard
+ * rail, or nothing. Cluster-wide guards (a chain of links) are dedupe's business.
+ */
+export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings): PairAssessment {
+  const sameDoi = a.doi !== undefined && a.doi === b.doi;
+  const title = titleAgreement(a, b, settings);
+  if (!sameDoi && title.sim === 0) return NONE;
+
+  const guard = guardViolation(a, b, settings);
+  if (guard !== undefined) {
+    // Report only what a rule would otherwise have linked; unrelated pairs stay silent.
+    if (sameDoi || title.sim >= SAME_TITLE_SIMILARITY) return { kind: 'blocked', score: 0, reasons: [], guard };
+    return NONE;
+  }
+  if (sameDoi) return { kind: 'merge', rule: 'doi', score: 1, reasons: ['same DOI'] };
+
+  const reasons: string[] = [title.how];
+  const vetoes: string[] = [];
+
+  // Year.
+  const bothYears = a.year !== undefined && b.year !== undefined;
+  const dy = bothYears ? Math.abs(a.year! - b.year!) : 0;
+  let yearScore = 0.5;
+  if (bothYears) {
+    if (dy === 0) yearScore = 1;
+    else if (dy <= settings.yearTolerance) {
+      yearScore = 0.75;
+      reasons.push(`years ${a.year} and ${b.year}`);
+    } else {
+      yearScore = 0;
+      vetoes.push(`years ${a.year} and ${b.year}`);
+    }
+  }
+
+  // Locators.
+  const pageKnown = a.startPage !== undefined && b.startPage !== undefined;
+  const pageEq = pageKnown && samePage(a.startPage!, b.startPage!);
+  const volumeEq = a.volume !== undefined && a.volume === b.volume;
+  const journalKnown = a.journal !== undefined && b.journal !== undefined;
+  const journalEq = journalKnown && journalsMatch(a.journal!, b.journal!);
+  if (pageKnown && !pageEq) {
+    if (bothYears && dy > 0) {
+      return {
+        kind: 'blocked',
+        score: 0,
+        reasons: [],
+        guard: `same title in different years (${a.year}, ${b.year}) with different pages (${a.startPage}, ${b.startPage})`,
+      };
+    }
+    vetoes.push(`first pages ${a.startPage} and ${b.startPage}`);
+  }
+  if (conflicts(a.volume, b.volume)) vetoes.push(`volumes ${a.volume} and ${b.volume}`);
+  if (!pageEq && conflicts(a.issue, b.issue)) vetoes.push(`issues ${a.issue} and ${b.issue}`);
+  if (journalKnown && !journalEq && !(volumeEq && pageEq)) vetoes.push('different journals');
+  let locatorSum = 0;
+  let locatorKnown = 0;
+  if (journalKnown) {
+    locatorKnown++;
+    locatorSum += journalEq ? 1 : 0;
+  }
+  if (a.volume !== undefined && b.volume !== undefined) {
+    locatorKnown++;
+    locatorSum += volumeEq ? 1 : 0;
+  }
+  if (pageKnown) {
+    locatorKnown++;
+    locatorSum += pageEq ? 1 : 0;
+  }
+  const locatorScore = locatorKnown === 0 ? 0.5 : locatorSum / locatorKnown;
+  if (pageEq) reasons.push('same first page');
+  if (volumeEq) reasons.push('same volume');
+  if (journalEq) reasons.push('same journal');
+
+  // Authors.
+  const authorsKnown = a.authors.length > 0 && b.authors.length > 0;
+  const firstAuthorEq = a.author !== undefined && b.author !== undefined && sameFirstAuthor(a.author, b.author);
+  const overlap = authorsKnown ? (firstAuthorEq ? 1 : authorOverlap(a.authors, b.authors)) : 0;
+  const authorsAgree = firstAuthorEq || (overlap >= 0.5 && Math.min(a.authors.length, b.authors.length) >= 2);
+  const strongLocators = pageEq && volumeEq && !vetoes.includes('different journals');
+  if (authorsKnown && !authorsAgree) {
+    if (strongLocators && overlap > 0) reasons.push('author lists written differently');
+    else vetoes.push('different authors');
+  }
+  if (firstAuthorEq) reasons.push('same first author');
+  else if (authorsAgree) reasons.push('most authors shared');
+  const authorScore = authorsKnown ? overlap : 0.5;
+
+  if (a.genericTitle || b.genericTitle) {
+    // "Editorial" by the same editor in the same year is many reports; only the same first page makes it one.
+    if (!pageEq) vetoes.push('short generic title without the same first page');
+  }
+
+  const score = 0.5 * title.sim + 0.2 * authorScore + 0.1 * yearScore + 0.2 * locatorScore;
+
+  // Corroboration independent of the title.
+  const yearNear = bothYears && dy <= settings.yearTolerance;
+  let rule: DedupeRule | undefined;
+  if (vetoes.length === 0 && title.sim >= SAME_TITLE_SIMILARITY && score >= AUTO_MERGE_SCORE) {
+    const exactTitle = title.sim === 1;
+    const byAuthor = authorsAgree && (firstAuthorEq || overlap >= 0.5);
+    const corroborated =
+      (pageEq && (byAuthor || volumeEq || journalEq)) ||
+      (volumeEq && yearNear && (byAuthor || journalEq)) ||
+      (journalEq && yearNear && byAuthor) ||
+      (exactTitle && firstAuthorEq) ||
+      (title.how === 'subtitle missing in one copy' && firstAuthorEq && yearNear);
+    if (corroborated) {
+      if (!authorsKnown || !authorsAgree) rule = strongLocators ? 'title-locator' : undefined;
+      else if (exactTitle) rule = firstAuthorEq ? 'title-author-year' : 'title-locator';
+      else if (title.how === 'subtitle missing in one copy') rule = 'main-title-author-year';
+      else rule = 'similar-title';
+      // Without authors on one side only the full locator may stand in for them.
+      if (!authorsKnown && !(pageEq && (volumeEq || journalEq))) rule = undefined;
+    } else {
+      vetoes.push('nothing but the title corroborates');
+    }
+  }
+  if (rule !== undefined) return { kind: 'merge', rule, score, reasons };
+
+  // The grey band: alike enough that a person should look, not contradicted outright.
+  const contradicted = vetoes.includes('different authors') && !pageEq;
+  if (contradicted || ((a.genericTitle || b.genericTitle) && !pageEq)) return NONE;
+  if (title.sim < UNCERTAIN_TITLE_SIMILARITY) return NONE;
+  return { kind: 'uncertain', score, reasons: [...reasons, ...vetoes.map((v) => `but ${v}`)] };
+}
+
+/**
+ * The rule that makes two records duplicates, or undefined (guard rails included).
+ * Kept for callers of the first engine; dedupe uses `assessPair`.
  */
 export function matchRule(a: MatchKeys, b: MatchKeys, settings: DedupeSettings): DedupeRule | undefined {
-  if (a.doi !== undefined && a.doi === b.doi) return 'doi';
-  if (a.author === undefined || b.author === undefined || !sameFirstAuthor(a.author, b.author)) return undefined;
-  const bothYears = a.year !== undefined && b.year !== undefined;
-  if (bothYears && Math.abs(a.year! - b.year!) > settings.yearTolerance) return undefined;
-
-  // Same title, author and year in another volume is another report: a conference abstract and the
-  // article, a guideline co-published in two journals. (Pages and issues are too dirty across
-  // databases to veto a match: "Suppl", e-locators, record numbers in the issue field.)
-  if (conflicts(a.volume, b.volume)) return undefined;
-  if (a.titleKey !== '' && a.titleKey === b.titleKey) {
-    // "Editorial" by the same editor in the same year is many reports; only the same first page makes it one.
-    if (a.genericTitle && (a.startPage === undefined || a.startPage !== b.startPage)) return undefined;
-    return 'title-author-year';
-  }
-  if (settings.matchMainTitle && bothYears) {
-    // One copy lacks the subtitle: its whole title is the other's main title.
-    const mainMatch =
-      (a.mainKey !== undefined && a.mainKey === b.titleKey) || (b.mainKey !== undefined && b.mainKey === a.titleKey);
-    if (mainMatch) return 'main-title-author-year';
-  }
-  return undefined;
+  const r = assessPair(a, b, settings);
+  return r.kind === 'merge' ? r.rule : undefined;
 }
 
 /** Why two records must never share a cluster, or undefined when nothing forbids it. */
-export function guardViolation(a: MatchKeys, b: MatchKeys): string | undefined {
+export function guardViolation(a: MatchKeys, b: MatchKeys, settings?: Pick<DedupeSettings, 'mergeConferenceAbstracts'>): string | undefined {
   if (conflicts(a.doi, b.doi)) return `different DOIs (${a.doi} vs ${b.doi})`;
   if (a.notice !== b.notice) {
     return `${a.notice ?? 'ordinary record'} vs ${b.notice ?? 'ordinary record'}`;
   }
   if (a.part !== b.part) return `different parts (${a.part ?? 'none'} vs ${b.part ?? 'none'})`;
+  if (a.conference !== b.conference && !settings?.mergeConferenceAbstracts) {
+    return 'conference abstract vs full paper';
+  }
   return undefined;
 }
