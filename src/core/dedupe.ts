@@ -14,11 +14,11 @@
  * in the first block it shares, and each record's keys are computed once.
  */
 import type { ReviewRecord } from '../model/record.js';
-import { samePage } from './normalize.js';
 import {
   assessPair,
   guardViolation,
   matchKeys,
+  pagesAgree,
   type DedupeRule,
   type DedupeSettings,
   type MatchKeys,
@@ -349,7 +349,6 @@ function titleRuleGuard(a: number[], b: number[], keys: MatchKeys[], yearToleran
   let min = Infinity;
   let max = -Infinity;
   let volume: string | undefined;
-  let page: string | undefined;
   for (const list of [a, b]) {
     for (const i of list) {
       const k = keys[i];
@@ -361,13 +360,15 @@ function titleRuleGuard(a: number[], b: number[], keys: MatchKeys[], yearToleran
         if (volume !== undefined && volume !== k.volume) return `volumes ${volume} and ${k.volume} in one cluster`;
         volume = k.volume;
       }
-      if (k.startPage !== undefined) {
-        if (page !== undefined && !samePage(page, k.startPage)) return `first pages ${page} and ${k.startPage} in one cluster`;
-        page = k.startPage;
-      }
     }
   }
-  return max - min > yearTolerance ? `years ${min}-${max} more than ${yearTolerance} apart across the cluster` : undefined;
+  if (max - min > yearTolerance) return `years ${min}-${max} more than ${yearTolerance} apart across the cluster`;
+  for (const i of a) {
+    for (const j of b) {
+      if (!pagesAgree(keys[i], keys[j])) return `first pages ${keys[i].startPage} and ${keys[j].startPage} in one cluster`;
+    }
+  }
+  return undefined;
 }
 
 function buildResult(

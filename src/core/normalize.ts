@@ -182,18 +182,41 @@ export function normalizeLocator(s: string | undefined): string | undefined {
  * "(Structured abstract)", "(Brief record)". Applied to folded text, repeatedly from the end.
  * A title wholly in brackets (a translated title, "[A study of ...]") keeps its text.
  */
-const TRAILING_ANNOTATION_RE =
-  /\s*(?:\[[^\[\]]*\]?|\((?:provisional|structured) abstract\)|\(brief record\)|\(abstract\)|\(author'?s? transl\))[\s.]*$/;
+const TRAILING_PAREN_NOTE_RE = /\s*\((?:provisional|structured) abstract\)$|\s*\(brief record\)$|\s*\(abstract\)$|\s*\(authors?'?s? transl\)$/;
+/** A bracket a database cut off before it closed: "...practice.[Erratum appears in Lancet Oncol. 201". */
+const UNCLOSED_NOTE_RE = /^\[(?:erratum|comment|review|retract|corrected|republished|update|see |published|\d+ refs)/;
 
 export function stripTitleAnnotations(folded: string): string {
-  let t = folded.trimEnd();
-  for (let guard = 0; guard < 6; guard++) {
-    const m = TRAILING_ANNOTATION_RE.exec(t);
-    if (!m || m.index === 0) break;
-    // "[...]" that opens at the start is the title itself (translated titles are bracketed whole).
-    const before = t.slice(0, m.index);
-    if (before.trim() === '') break;
-    t = before.trimEnd();
+  let t = folded;
+  for (let round = 0; round < 8; round++) {
+    t = t.replace(/[\s.]+$/, '');
+    if (t.endsWith(']')) {
+      let depth = 0;
+      let open = -1;
+      for (let i = t.length - 1; i >= 0; i--) {
+        const c = t[i];
+        if (c === ']') depth++;
+        else if (c === '[' && --depth === 0) {
+          open = i;
+          break;
+        }
+      }
+      // "[...]" that opens at the start is the title itself (translated titles are bracketed whole).
+      if (open <= 0 || t.slice(0, open).trim() === '') break;
+      t = t.slice(0, open);
+      continue;
+    }
+    const paren = TRAILING_PAREN_NOTE_RE.exec(t);
+    if (paren && paren.index > 0) {
+      t = t.slice(0, paren.index);
+      continue;
+    }
+    const open = t.lastIndexOf('[');
+    if (open > 0 && !t.includes(']', open) && UNCLOSED_NOTE_RE.test(t.slice(open))) {
+      t = t.slice(0, open);
+      continue;
+    }
+    break;
   }
   return t;
 }
@@ -210,7 +233,8 @@ export function normalizePages(
   endPage: string | undefined,
 ): { first?: string; last?: string } {
   if (startPage === undefined) return {};
-  let start = startPage.trim();
+  // "532, 534-536, 538-540": the first range is the article's start.
+  let start = startPage.split(/[,;]/)[0].trim();
   let end = endPage?.trim();
   if (end === undefined || end === '') {
     // A reader that did not split the range.
@@ -253,13 +277,16 @@ const JOURNAL_STOP_WORDS = new Set([
   'the', 'of', 'and', 'in', 'for', 'on', 'a', 'an', 'de', 'la', 'le', 'les', 'du', 'des', 'der', 'die', 'und', 'et', 'y', 'e',
 ]);
 
+/** Years, ordinals and volume words in proceedings titles ("12th", "2010", "Vols 1-3", "Proceedings"). */
+const JOURNAL_NOISE_RE = /^(?:\d+|\d+(?:st|nd|rd|th)|proceedings|proc|vol|vols)$/;
+
 /** Journal name as words for loose comparison: folded, apostrophes dropped, stop words dropped. */
 export function journalWords(journal: string | undefined): string[] | undefined {
   if (!journal) return undefined;
   const words = foldText(journal)
     .replace(APOSTROPHES_RE, '')
     .split(NON_ALNUM_RE)
-    .filter((w) => w !== '' && !JOURNAL_STOP_WORDS.has(w));
+    .filter((w) => w !== '' && !JOURNAL_STOP_WORDS.has(w) && !JOURNAL_NOISE_RE.test(w));
   return words.length > 0 ? words : undefined;
 }
 
@@ -274,11 +301,22 @@ function abbreviates(short: string[], long: string[]): boolean {
   return true;
 }
 
-/** "bmj" = "british medical journal", "jama" = "journal american medical association". */
+/**
+ * "bmj" = "british medical journal", "jama" = "journal american medical association",
+ * "amcis" = "americas conference information systems": the word is made of a prefix of each word, in order.
+ */
 function isAcronymOf(word: string, long: string[]): boolean {
-  if (word.length < 2 || word.length > 8 || long.length !== word.length) return false;
-  for (let i = 0; i < word.length; i++) if (long[i][0] !== word[i]) return false;
-  return true;
+  if (word.length < 2 || word.length > 8 || long.length < 2 || long.length > word.length) return false;
+  const fits = (at: number, w: number): boolean => {
+    if (w === long.length) return at === word.length;
+    if (at >= word.length) return false;
+    for (let len = 1; at + len <= word.length && len <= long[w].length; len++) {
+      if (word[at + len - 1] !== long[w][len - 1]) break;
+      if (fits(at + len, w + 1)) return true;
+    }
+    return false;
+  };
+  return fits(0, 0);
 }
 
 /**
@@ -290,8 +328,6 @@ export function journalsMatch(a: string[], b: string[]): boolean {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   if (abbreviates(short, long)) return true;
   // An acronym is often followed by the full name ("JPEN: Journal of ...", "CMAJ: Canadian ...").
-  if (isAcronymOf(short[0], long.slice(0, short[0].length)) && abbreviates(short.slice(1), long.slice(short[0].length))) return true;
-  if (isAcronymOf(long[0], short.slice(0, long[0].length))) return true;
   return short.length === 1 && isAcronymOf(short[0], long);
 }
 

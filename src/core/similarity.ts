@@ -61,6 +61,8 @@ export const MIN_TITLE_CHARS = 20;
 export const SAME_TITLE_SIMILARITY = 0.95;
 /** Pairs whose titles are at least this similar and that are not merged are reported as uncertain. */
 export const UNCERTAIN_TITLE_SIMILARITY = 0.85;
+/** Titles at least this similar count as the same title when volume, first page, first author and year agree. */
+export const SAME_ITEM_TITLE_SIMILARITY = 0.6;
 /** The combined score an automatic merge needs (besides corroboration). */
 export const AUTO_MERGE_SCORE = 0.85;
 /** A title this long that is a prefix of another was cut by a database's field limit. */
@@ -130,7 +132,9 @@ export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
     if (k) authors.push(k);
   }
   const pages = normalizePages(r.startPage, r.endPage);
-  const issue = r.issue !== undefined && /\d/.test(r.issue) ? normalizeLocator(r.issue) : undefined;
+  // Issue numbers above 99 are not issues but record numbers some exports put in the field.
+  const issueMatch = r.issue === undefined ? null : /^\D*(\d{1,2})(?!\d)/.exec(r.issue);
+  const issue = issueMatch ? issueMatch[1].replace(/^0+(?=\d)/, '') : undefined;
   return {
     index,
     id: r.id,
@@ -144,7 +148,8 @@ export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
     notice: noticeKind(r, folded),
     part: partNumber(title, folded),
     // A volume without a digit ("ahead of print", "Ph.D.") says nothing.
-    volume: r.volume !== undefined && /\d/.test(r.volume) ? normalizeLocator(r.volume) : undefined,
+    // Exports put more than the number in the field ("Drug Discovery. 9", "42 Suppl 1"): the number is the volume.
+    volume: volumeNumber(r.volume),
     issue,
     startPage: pages.first,
     endPage: pages.last,
@@ -164,6 +169,11 @@ export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
   };
 }
 
+function volumeNumber(v: string | undefined): string | undefined {
+  const m = v === undefined ? null : /\d+/.exec(v);
+  return m ? m[0].replace(/^0+(?=\d)/, '') : undefined;
+}
+
 function histogram(key: string): Uint8Array {
   const h = new Uint8Array(36);
   for (let i = 0; i < key.length; i++) {
@@ -179,6 +189,34 @@ function histogramDistance(a: Uint8Array, b: Uint8Array): number {
   let d = 0;
   for (let i = 0; i < 36; i++) d += a[i] > b[i] ? a[i] - b[i] : b[i] - a[i];
   return d / 2;
+}
+
+const PLAIN_PAGE_RE = /^\d+$/;
+
+/**
+ * Two first pages that differ without contradicting each other: an article number next to printed
+ * pages ("e12724" / "1"), or a single page that lies in the other's range ("488" / "487-488").
+ */
+/** Two records' pages do not contradict each other (either has none, they are the same, or compatible). */
+export function pagesAgree(a: MatchKeys, b: MatchKeys): boolean {
+  if (a.startPage === undefined || b.startPage === undefined) return true;
+  if (samePage(a.startPage, b.startPage)) return true;
+  if (a.volume !== undefined && a.volume === b.volume && a.endPage !== undefined && b.endPage !== undefined && samePage(a.endPage, b.endPage)) {
+    return true;
+  }
+  return pagesCompatible(a, b);
+}
+
+function pagesCompatible(a: MatchKeys, b: MatchKeys): boolean {
+  const pa = a.startPage!;
+  const pb = b.startPage!;
+  if (PLAIN_PAGE_RE.test(pa) !== PLAIN_PAGE_RE.test(pb) && !/^s\d/.test(pa) && !/^s\d/.test(pb)) return true;
+  const within = (page: string, from: string, to: string | undefined): boolean => {
+    if (to === undefined || !PLAIN_PAGE_RE.test(page) || !PLAIN_PAGE_RE.test(from) || !PLAIN_PAGE_RE.test(to)) return false;
+    const p = Number(page);
+    return p >= Number(from) && p <= Number(to);
+  };
+  return (a.endPage === undefined && within(pa, pb, b.endPage)) || (b.endPage === undefined && within(pb, pa, a.endPage));
 }
 
 function conflicts(a: string | undefined, b: string | undefined): boolean {
@@ -201,7 +239,12 @@ export interface PairAssessment {
 const NONE: PairAssessment = { kind: 'none', score: 0, reasons: [] };
 
 /** Title agreement in [0, 1] with the reason; 0 when below the uncertain band. */
-function titleAgreement(a: MatchKeys, b: MatchKeys, settings: DedupeSettings): { sim: number; how: string } {
+function titleAgreement(
+  a: MatchKeys,
+  b: MatchKeys,
+  settings: DedupeSettings,
+  minSimilarity = UNCERTAIN_TITLE_SIMILARITY,
+): { sim: number; how: string } {
   const ka = a.titleKey;
   const kb = b.titleKey;
   if (ka === '' || kb === '') return { sim: 0, how: '' };
@@ -212,15 +255,15 @@ function titleAgreement(a: MatchKeys, b: MatchKeys, settings: DedupeSettings): {
     return { sim: 0.96, how: 'subtitle missing in one copy' };
   }
   // Most candidate pairs share a block but not a title: their letter counts already say so.
-  const maxDistance = (1 - UNCERTAIN_TITLE_SIMILARITY) * long.length;
+  const maxDistance = (1 - minSimilarity) * long.length;
   const truncated = short.length >= TRUNCATED_TITLE_CHARS && long.length > short.length;
   if (!truncated && (long.length - short.length > maxDistance || histogramDistance(a.titleHistogram, b.titleHistogram) > maxDistance)) {
     return { sim: 0, how: '' };
   }
-  let sim = levenshteinSimilarity(ka, kb, UNCERTAIN_TITLE_SIMILARITY);
+  let sim = levenshteinSimilarity(ka, kb, minSimilarity);
   // A truncated copy with a typo: compare with the other cut to the same length.
   if (truncated) {
-    const cut = levenshteinSimilarity(short, long.slice(0, short.length), UNCERTAIN_TITLE_SIMILARITY);
+    const cut = levenshteinSimilarity(short, long.slice(0, short.length), minSimilarity);
     if (cut > sim) sim = Math.min(cut, 0.97);
   }
   if (sim === 0) return { sim: 0, how: '' };
@@ -248,7 +291,28 @@ function authorOverlap(a: AuthorName[], b: AuthorName[]): number {
  */
 export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings): PairAssessment {
   const sameDoi = a.doi !== undefined && a.doi === b.doi;
-  const title = titleAgreement(a, b, settings);
+  let title = titleAgreement(a, b, settings);
+  // The same journal item (volume, first page, first author, year) may carry a title written rather
+  // differently: a section heading in front ("MEDICAL PROGRESS ..."), a subtitle glued on.
+  const sameItem =
+    a.volume !== undefined &&
+    a.volume === b.volume &&
+    a.startPage !== undefined &&
+    b.startPage !== undefined &&
+    samePage(a.startPage, b.startPage) &&
+    a.author !== undefined &&
+    b.author !== undefined &&
+    sameFirstAuthor(a.author, b.author) &&
+    a.year !== undefined &&
+    b.year !== undefined &&
+    Math.abs(a.year - b.year) <= settings.yearTolerance &&
+    !(a.journal !== undefined && b.journal !== undefined && !journalsMatch(a.journal, b.journal));
+  if (title.sim === 0 && sameItem && !a.genericTitle && !b.genericTitle) {
+    const [short, long] = a.titleKey.length <= b.titleKey.length ? [a.titleKey, b.titleKey] : [b.titleKey, a.titleKey];
+    if (short.length >= MIN_TITLE_CHARS && long.includes(short)) title = { sim: 0.9, how: 'one title contains the other' };
+    else title = titleAgreement(a, b, settings, SAME_ITEM_TITLE_SIMILARITY);
+    if (title.sim > 0 && title.sim < SAME_TITLE_SIMILARITY) title.how += ' (same journal item)';
+  }
   if (!sameDoi && title.sim === 0) return NONE;
 
   const guard = guardViolation(a, b, settings);
@@ -279,11 +343,14 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
 
   // Locators.
   const pageKnown = a.startPage !== undefined && b.startPage !== undefined;
-  const pageEq = pageKnown && samePage(a.startPage!, b.startPage!);
   const volumeEq = a.volume !== undefined && a.volume === b.volume;
+  // A typo in one first page ("2297-2108" / "2097-2108"): the same volume and last page still place the item.
+  const lastPageEq = volumeEq && a.endPage !== undefined && b.endPage !== undefined && samePage(a.endPage, b.endPage) && a.endPage.length >= 2;
+  const pageEq = pageKnown && (samePage(a.startPage!, b.startPage!) || lastPageEq);
+  const pageConflict = pageKnown && !pageEq && !pagesCompatible(a, b);
   const journalKnown = a.journal !== undefined && b.journal !== undefined;
   const journalEq = journalKnown && journalsMatch(a.journal!, b.journal!);
-  if (pageKnown && !pageEq) {
+  if (pageConflict) {
     if (bothYears && dy > 0) {
       return {
         kind: 'blocked',
@@ -323,12 +390,13 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   const authorsAgree = firstAuthorEq || (overlap >= 0.5 && Math.min(a.authors.length, b.authors.length) >= 2);
   const strongLocators = pageEq && volumeEq && !vetoes.includes('different journals');
   if (authorsKnown && !authorsAgree) {
-    if (strongLocators && overlap > 0) reasons.push('author lists written differently');
+    // The same title on the same page of the same volume and journal is one item, however its authors were written.
+    if (strongLocators && title.sim >= SAME_TITLE_SIMILARITY) reasons.push('author lists written differently');
     else vetoes.push('different authors');
   }
   if (firstAuthorEq) reasons.push('same first author');
   else if (authorsAgree) reasons.push('most authors shared');
-  const authorScore = authorsKnown ? overlap : 0.5;
+  const authorScore = authorsKnown && (authorsAgree || !strongLocators) ? overlap : 0.5;
 
   if (a.genericTitle || b.genericTitle) {
     // "Editorial" by the same editor in the same year is many reports; only the same first page makes it one.
@@ -340,19 +408,23 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   // Corroboration independent of the title.
   const yearNear = bothYears && dy <= settings.yearTolerance;
   let rule: DedupeRule | undefined;
-  if (vetoes.length === 0 && title.sim >= SAME_TITLE_SIMILARITY && score >= AUTO_MERGE_SCORE) {
+  const titleBar = sameItem ? SAME_ITEM_TITLE_SIMILARITY : SAME_TITLE_SIMILARITY;
+  if (vetoes.length === 0 && title.sim >= titleBar && score >= (sameItem ? SAME_ITEM_TITLE_SIMILARITY : AUTO_MERGE_SCORE)) {
     const exactTitle = title.sim === 1;
     const byAuthor = authorsAgree && (firstAuthorEq || overlap >= 0.5);
+    // Copies a year apart (online first, then in print) must also agree on where they were printed.
+    const sameYearOrPlaced = !bothYears || dy === 0 || pageEq || volumeEq;
     const corroborated =
       (pageEq && (byAuthor || volumeEq || journalEq)) ||
       (volumeEq && yearNear && (byAuthor || journalEq)) ||
-      (journalEq && yearNear && byAuthor) ||
-      (exactTitle && firstAuthorEq) ||
-      (title.how === 'subtitle missing in one copy' && firstAuthorEq && yearNear);
+      (journalEq && yearNear && byAuthor && sameYearOrPlaced) ||
+      (exactTitle && firstAuthorEq && sameYearOrPlaced) ||
+      (title.how === 'subtitle missing in one copy' && firstAuthorEq && yearNear && sameYearOrPlaced);
     if (corroborated) {
       if (!authorsKnown || !authorsAgree) rule = strongLocators ? 'title-locator' : undefined;
       else if (exactTitle) rule = firstAuthorEq ? 'title-author-year' : 'title-locator';
       else if (title.how === 'subtitle missing in one copy') rule = 'main-title-author-year';
+      else if (title.sim < SAME_TITLE_SIMILARITY) rule = 'title-locator';
       else rule = 'similar-title';
       // Without authors on one side only the full locator may stand in for them.
       if (!authorsKnown && !(pageEq && (volumeEq || journalEq))) rule = undefined;
@@ -386,7 +458,11 @@ export function guardViolation(a: MatchKeys, b: MatchKeys, settings?: Pick<Dedup
   }
   if (a.part !== b.part) return `different parts (${a.part ?? 'none'} vs ${b.part ?? 'none'})`;
   if (a.conference !== b.conference && !settings?.mergeConferenceAbstracts) {
-    return 'conference abstract vs full paper';
+    // One database files a supplement abstract under its meeting, another under the journal:
+    // the same volume and first page make it the same printed item.
+    const samePrinted =
+      a.volume !== undefined && a.volume === b.volume && a.startPage !== undefined && b.startPage !== undefined && samePage(a.startPage, b.startPage);
+    if (!samePrinted) return 'conference abstract vs full paper';
   }
   return undefined;
 }

@@ -142,8 +142,11 @@ const INITIALS_RE = /^(?:\p{Lu}[.\-]?){1,3}\.?$/u;
  * "Griffin DK", "Wilson L.N.". Returns undefined for an empty name.
  */
 export function parseAuthorName(name: string): Author | undefined {
+  // A trailing comma is RIS's way to say "family name only" (corporate authors, as our writers emit them).
+  const familyOnly = /,\s*$/.test(name);
   const s = name.replace(/\s+/g, ' ').replace(/^[\s,;]+|[\s,;]+$/g, '');
   if (s === '') return undefined;
+  if (familyOnly || CORPORATE_AUTHOR_RE.test(s)) return { family: s, given: '' };
   const comma = s.indexOf(',');
   if (comma !== -1) {
     const given = s.slice(comma + 1).trim();
@@ -163,6 +166,10 @@ export function parseAuthorName(name: string): Author | undefined {
   while (start > 1 && PARTICLES.has(tokens[start - 1].toLowerCase())) start--;
   return { family: tokens.slice(start).join(' '), given: tokens.slice(0, start).join(' ') };
 }
+
+/** Group authors ("Acne Study Group", "Alzheimer's Disease Neuroimaging Initiative") are not "Given Family". */
+const CORPORATE_AUTHOR_RE =
+  /^[^,]*\b(?:group|initiative|consortium|collaborat\w*|committee|association|organi[sz]ation|society|institute|council|network|team|investigators|department|university|agency|foundation|trust|office|board|centre|center|alliance|coalition|working party|task force)\b[^,]*$/i;
 
 /** Each name of a list already split into one name per element. */
 export function parseAuthorList(names: readonly string[]): Author[] {

@@ -7,10 +7,30 @@ import type { ParseResult } from '../model/record.js';
 import { csvReader, looksDelimited, tsvReader } from './csv.js';
 import { decodeExport } from './encoding.js';
 import { risReader } from './ris/index.js';
+import { nbibReader } from './nbib.js';
+import { ovidTaggedReader } from './ovid-tagged.js';
+import { endnoteXmlReader } from './endnote-xml.js';
+import { pubmedXmlReader } from './pubmed-xml.js';
 import type { FormatReader } from './types.js';
 
-/** Tried in this order by sniff; more specific formats go first (the lead adds nbib, xml ... here). */
-export const READERS: FormatReader[] = [risReader, tsvReader, csvReader];
+/**
+ * Tried in this order by sniff; more specific formats go first. XML first because an XML abstract
+ * can contain anything; nbib and Ovid tagged before RIS, whose tag lines look alike; CSV last,
+ * since almost any text has commas.
+ */
+export const READERS: FormatReader[] = [pubmedXmlReader, endnoteXmlReader, nbibReader, ovidTaggedReader, risReader, tsvReader, csvReader];
+
+/** How each format is called in messages, in the order a reviewer would recognise them. */
+const FORMAT_LABELS: Record<string, string> = {
+  ris: 'RIS',
+  csv: 'CSV',
+  tsv: 'TSV',
+  nbib: 'MEDLINE/nbib',
+  ovid: 'Ovid tagged',
+  'endnote-xml': 'EndNote XML',
+  'pubmed-xml': 'PubMed XML',
+};
+const KNOWN_FORMATS_TEXT = Object.values(FORMAT_LABELS).join(', ');
 
 export function readerByName(name: string): FormatReader | undefined {
   return READERS.find((r) => r.name === name);
@@ -44,7 +64,7 @@ export function decodeAndParse(bytes: Uint8Array, file: string, format: string =
       if (d !== undefined && first.split(d).length >= 3) reader = d === '\t' ? tsvReader : csvReader;
     }
     if (!reader) {
-      throw inputError(`no known export format (looked for ${READERS.map((r) => r.name.toUpperCase()).join(', ')})`, {
+      throw inputError(`no known export format (looked for ${KNOWN_FORMATS_TEXT})`, {
         file,
         line: 1,
       });

@@ -22,6 +22,9 @@ const RIS_TYPE_OUT: Record<DocType, { ty: string; m3?: string }> = {
   other: { ty: 'GEN' },
 };
 
+/** "Family, Given"; a family-only name keeps its comma ("Acne Study Group,") so readers do not split it. */
+const authorName = (a: { family: string; given: string }) => `${a.family},${a.given ? ' ' + a.given : ''}`;
+
 /** One value per line: RIS has no escaping, so line breaks inside a value become spaces. */
 const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
@@ -35,7 +38,7 @@ export function recordsToRis(records: (ParsedRecord | ReviewRecord)[]): string {
     const type = RIS_TYPE_OUT[r.type] ?? RIS_TYPE_OUT.other;
     lines.push(`TY  - ${type.ty}`);
     tag('TI', r.title);
-    for (const a of r.authors) tag('AU', a.given ? `${a.family}, ${a.given}` : a.family);
+    for (const a of r.authors) tag('AU', authorName(a));
     tag('PY', r.year);
     tag('JO', r.journal);
     tag('VL', r.volume);
@@ -83,7 +86,7 @@ export function recordsToCsv(records: (ParsedRecord | ReviewRecord)[], options: 
   const rows = records.map((r) => {
     const cells = [
       r.title,
-      r.authors.map((a) => (a.given ? `${a.family}, ${a.given}` : a.family)).join('; '),
+      r.authors.map(authorName).join('; '),
       r.year ?? '',
       r.journal ?? '',
       r.volume ?? '',
