@@ -115,6 +115,9 @@ export type NoticeKind = 'correction' | 'retraction' | 'comment' | 'editorial';
 const NOTICE_TITLE_RE =
   /^\s*(?:(erratum|errata|correction|corrigendum|corrigenda)|(retraction|notice of retraction)|(comments? on|commentary on|reply to|response to|in reply))\b/;
 
+/** A reply named after the letter it answers: "... syndrome - Reply", "...: authors' reply", "... - Reply to Buddles et al". */
+const TRAILING_REPLY_RE = /(?:\s[-\u2013\u2014]+\s*|[:.;]\s*)(?:the )?(?:authors?'?s?'? )?(?:reply|response|rejoinder)(?:\s+to\b.*)?[\s.]*$/;
+
 /**
  * The notice kind a record's title announces ("Erratum to: ...", "Comment on ...", "Retraction: ..."),
  * else the one its type states ('erratum' → correction, 'editorial' → editorial); undefined for an ordinary record.
@@ -125,6 +128,7 @@ export function noticeKind(
 ): NoticeKind | undefined {
   const m = NOTICE_TITLE_RE.exec(foldedTitle);
   if (m) return m[1] ? 'correction' : m[2] ? 'retraction' : 'comment';
+  if (TRAILING_REPLY_RE.test(foldedTitle)) return 'comment';
   if (r.type === 'erratum') return 'correction';
   if (r.type === 'editorial') return 'editorial';
   return undefined;
@@ -327,8 +331,8 @@ function isAcronymOf(word: string, long: string[]): boolean {
 export function journalsMatch(a: string[], b: string[]): boolean {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   if (abbreviates(short, long)) return true;
-  // An acronym is often followed by the full name ("JPEN: Journal of ...", "CMAJ: Canadian ...").
-  return short.length === 1 && isAcronymOf(short[0], long);
+  // A proceedings named by its acronym and a theme ("ICIS: Transforming Society ...") vs its full name.
+  return isAcronymOf(a[0], b) || isAcronymOf(b[0], a);
 }
 
 /**

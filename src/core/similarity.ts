@@ -201,10 +201,19 @@ const PLAIN_PAGE_RE = /^\d+$/;
 export function pagesAgree(a: MatchKeys, b: MatchKeys): boolean {
   if (a.startPage === undefined || b.startPage === undefined) return true;
   if (samePage(a.startPage, b.startPage)) return true;
-  if (a.volume !== undefined && a.volume === b.volume && a.endPage !== undefined && b.endPage !== undefined && samePage(a.endPage, b.endPage)) {
-    return true;
-  }
+  if (a.volume !== undefined && a.volume === b.volume && firstPageTypo(a, b)) return true;
   return pagesCompatible(a, b);
+}
+
+/** First pages one character apart with the same last page ("2297-2108" / "2097-2108"): a typo, not another item. */
+function firstPageTypo(a: MatchKeys, b: MatchKeys): boolean {
+  const pa = a.startPage;
+  const pb = b.startPage;
+  if (pa === undefined || pb === undefined || pa.length !== pb.length || a.endPage === undefined || b.endPage === undefined) return false;
+  if (a.endPage !== b.endPage || a.endPage === pa || b.endPage === pb) return false;
+  let diff = 0;
+  for (let i = 0; i < pa.length; i++) if (pa[i] !== pb[i]) diff++;
+  return diff === 1;
 }
 
 function pagesCompatible(a: MatchKeys, b: MatchKeys): boolean {
@@ -270,6 +279,11 @@ function titleAgreement(
   return { sim, how: `titles ${(sim * 100).toFixed(0)}% alike` };
 }
 
+function firstAuthorOrMost(a: MatchKeys, b: MatchKeys): boolean {
+  if (a.author !== undefined && b.author !== undefined && sameFirstAuthor(a.author, b.author)) return true;
+  return Math.min(a.authors.length, b.authors.length) >= 2 && authorOverlap(a.authors, b.authors) >= 0.5;
+}
+
 /** How many of the shorter author list appear in the other (surname, or a near spelling with the same initial). */
 function authorOverlap(a: AuthorName[], b: AuthorName[]): number {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
@@ -294,9 +308,8 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   let title = titleAgreement(a, b, settings);
   // The same journal item (volume, first page, first author, year) may carry a title written rather
   // differently: a section heading in front ("MEDICAL PROGRESS ..."), a subtitle glued on.
+  const sameVolume = a.volume !== undefined && a.volume === b.volume;
   const sameItem =
-    a.volume !== undefined &&
-    a.volume === b.volume &&
     a.startPage !== undefined &&
     b.startPage !== undefined &&
     samePage(a.startPage, b.startPage) &&
@@ -306,8 +319,12 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
     a.year !== undefined &&
     b.year !== undefined &&
     Math.abs(a.year - b.year) <= settings.yearTolerance &&
+    // Proceedings often have no volume: the same venue stands in for it.
+    (sameVolume || (a.volume === undefined && b.volume === undefined && a.journal !== undefined && b.journal !== undefined)) &&
     !(a.journal !== undefined && b.journal !== undefined && !journalsMatch(a.journal, b.journal));
-  if (title.sim === 0 && sameItem && !a.genericTitle && !b.genericTitle) {
+  // Without a volume, page numbers restart in every proceedings paper ("1-12"): only a near-identical title will do.
+  const sameItemTitleBar = sameVolume ? SAME_ITEM_TITLE_SIMILARITY : 0.9;
+  if (title.sim === 0 && sameItem && sameVolume && !a.genericTitle && !b.genericTitle) {
     const [short, long] = a.titleKey.length <= b.titleKey.length ? [a.titleKey, b.titleKey] : [b.titleKey, a.titleKey];
     if (short.length >= MIN_TITLE_CHARS && long.includes(short)) title = { sim: 0.9, how: 'one title contains the other' };
     else title = titleAgreement(a, b, settings, SAME_ITEM_TITLE_SIMILARITY);
@@ -345,7 +362,7 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   const pageKnown = a.startPage !== undefined && b.startPage !== undefined;
   const volumeEq = a.volume !== undefined && a.volume === b.volume;
   // A typo in one first page ("2297-2108" / "2097-2108"): the same volume and last page still place the item.
-  const lastPageEq = volumeEq && a.endPage !== undefined && b.endPage !== undefined && samePage(a.endPage, b.endPage) && a.endPage.length >= 2;
+  const lastPageEq = volumeEq && firstPageTypo(a, b);
   const pageEq = pageKnown && (samePage(a.startPage!, b.startPage!) || lastPageEq);
   const pageConflict = pageKnown && !pageEq && !pagesCompatible(a, b);
   const journalKnown = a.journal !== undefined && b.journal !== undefined;
@@ -363,7 +380,13 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   }
   if (conflicts(a.volume, b.volume)) vetoes.push(`volumes ${a.volume} and ${b.volume}`);
   if (!pageEq && conflicts(a.issue, b.issue)) vetoes.push(`issues ${a.issue} and ${b.issue}`);
-  if (journalKnown && !journalEq && !(volumeEq && pageEq)) vetoes.push('different journals');
+  // Journal names vary beyond any abbreviation rule (translations, proceedings titles): the same first page
+  // with the same title, authors and year still places the item.
+  const placedDespiteJournal =
+    pageEq && !conflicts(a.volume, b.volume) && title.sim >= SAME_TITLE_SIMILARITY && bothYears && dy <= settings.yearTolerance;
+  if (journalKnown && !journalEq && !(volumeEq && pageEq) && !(placedDespiteJournal && firstAuthorOrMost(a, b))) {
+    vetoes.push('different journals');
+  }
   let locatorSum = 0;
   let locatorKnown = 0;
   if (journalKnown) {
@@ -408,7 +431,7 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   // Corroboration independent of the title.
   const yearNear = bothYears && dy <= settings.yearTolerance;
   let rule: DedupeRule | undefined;
-  const titleBar = sameItem ? SAME_ITEM_TITLE_SIMILARITY : SAME_TITLE_SIMILARITY;
+  const titleBar = sameItem ? sameItemTitleBar : SAME_TITLE_SIMILARITY;
   if (vetoes.length === 0 && title.sim >= titleBar && score >= (sameItem ? SAME_ITEM_TITLE_SIMILARITY : AUTO_MERGE_SCORE)) {
     const exactTitle = title.sim === 1;
     const byAuthor = authorsAgree && (firstAuthorEq || overlap >= 0.5);
