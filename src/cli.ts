@@ -5,7 +5,11 @@ import { configureColor, out, err, json, table, style, truncate } from './io/out
 import { formatLocated } from './errors.js';
 import { runInit } from './commands/init.js';
 import { runImport } from './commands/import.js';
-import { runDedupe } from './commands/dedupe.js';
+import { runDedupe, writeUncertain, readFilledPairs, appendResolutions } from './commands/dedupe.js';
+import { reviewPairsInTerminal } from './io/pair-review.js';
+import { loadReview } from './io/review.js';
+import { usageError } from './errors.js';
+import { checkReviewerName } from './commands/decide.js';
 import { runList, LIST_STAGES } from './commands/list.js';
 import { runShow } from './commands/show.js';
 import { runDecide } from './commands/decide.js';
@@ -103,19 +107,57 @@ export function buildProgram(): Command {
     .description('find duplicate records across databases and show which record absorbed which, and why')
     .argument('[review]', 'review folder')
     .option('--files <files...>', 'deduplicate these exports without a review folder')
+    .option('--uncertain <file>', 'write the pairs too uncertain to merge automatically, side by side, to a CSV to fill in')
+    .option('--resolve <file>', 'record the decisions filled into such a CSV (decision column: duplicate or distinct)')
+    .option('--review', 'decide the uncertain pairs one by one in the terminal')
+    .option('--reviewer <name>', 'who resolves pairs (default: $LITSCREEN_REVIEWER)')
     .option('--json', 'machine-readable output')
-    .addHelpText('after', examples('litscreen dedupe fixtures/seed-review', 'litscreen dedupe --files a.ris b.csv --json'))
-    .action(async (review: string | undefined, opts: { files?: string[]; json?: boolean }) => {
+    .addHelpText(
+      'after',
+      examples(
+        'litscreen dedupe fixtures/seed-review',
+        'litscreen dedupe --files a.ris b.csv --json',
+        'litscreen dedupe . --uncertain pairs.csv     # then fill in the decision column',
+        'litscreen dedupe . --resolve pairs.csv --reviewer alice',
+        'litscreen dedupe . --review --reviewer alice',
+      ),
+    )
+    .action(async (review: string | undefined, opts: { files?: string[]; uncertain?: string; resolve?: string; review?: boolean; reviewer?: string; json?: boolean }) => {
+      if ((opts.resolve || opts.review) && !review) throw usageError('--resolve and --review need a review folder');
+      if (opts.resolve || opts.review) {
+        const reviewer = opts.reviewer ?? process.env.LITSCREEN_REVIEWER;
+        if (!reviewer) throw usageError('say who resolves: --reviewer NAME, or set LITSCREEN_REVIEWER');
+        checkReviewerName(reviewer);
+        const loaded = await loadReview(review!);
+        const decided = opts.resolve
+          ? await readFilledPairs(opts.resolve)
+          : await reviewPairsInTerminal(loaded.state.dedupe.uncertain, loaded.state.recordById, { input: process.stdin, output: process.stdout });
+        if (decided.length === 0) return out('no pairs resolved.');
+        const file = await appendResolutions(loaded, reviewer, decided);
+        const after = await runDedupe({ review });
+        out(`${decided.length} pair(s) resolved by ${reviewer} -> ${file}`);
+        out(`now ${after.counts.duplicates} duplicates, ${after.counts.unique} unique records, ${after.counts.uncertain} uncertain pair(s) left.`);
+        return;
+      }
       const report = await runDedupe({ review, files: opts.files });
-      if (opts.json) return json(report);
+      if (opts.uncertain) await writeUncertain(report, opts.uncertain);
+      if (opts.json) {
+        const { records: _records, ...rest } = report;
+        return json(rest);
+      }
       for (const c of report.clusters) {
         out(`${style.id(c.kept.id)} kept  ${style.dim(`${c.kept.file}:${c.kept.line}`)}  ${truncate(c.kept.title, 70)}`);
-        for (const r of c.removed) out(`  ${style.id(r.id)} removed (${r.rule} with ${r.linkedTo})  ${style.dim(`${r.file}:${r.line}`)}`);
+        for (const r of c.removed) out(`  ${style.id(r.id)} removed (${r.rule} with ${r.linkedTo}, score ${r.score.toFixed(2)})  ${style.dim(`${r.file}:${r.line}`)}`);
+      }
+      if (report.uncertain.length) {
+        out(`\nUncertain pairs (not merged; decide with --review, or --uncertain FILE then --resolve FILE):`);
+        for (const p of report.uncertain) out(`  ${style.id(p.a)} ~ ${style.id(p.b)}  score ${p.score.toFixed(2)}: ${p.reasons.join(', ')}`);
       }
       const c = report.counts;
-      out(`\n${c.records} records, ${c.duplicates} duplicates removed in ${c.clusters} clusters, ${c.unique} unique.`);
+      out(`\n${c.records} records, ${c.duplicates} duplicates removed in ${c.clusters} clusters, ${c.unique} unique, ${c.uncertain} uncertain pair(s).`);
       for (const [rule, n] of Object.entries(c.byRule)) out(`  ${rule}: ${n}`);
       if (report.blockedMerges.length) out(`${report.blockedMerges.length} merges blocked by guard rails (see --json).`);
+      if (opts.uncertain) out(`wrote ${report.uncertain.length} uncertain pair(s) to ${opts.uncertain}`);
     });
 
   program

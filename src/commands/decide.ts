@@ -31,6 +31,13 @@ export interface DecideResult {
 
 const REVIEWER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/** A reviewer's name names their log files, so it must be a safe file name. */
+export function checkReviewerName(reviewer: string): void {
+  if (!REVIEWER_NAME.test(reviewer)) {
+    throw usageError(`reviewer name "${reviewer}" must be letters, digits, ".", "_" or "-" (it names the reviewer's log file)`);
+  }
+}
+
 /**
  * `litscreen decide`: append one decision to the reviewer's own log for the stage. Refuses (exit 2)
  * what would make the log wrong: an unknown id, `not-retrieved` at title/abstract, a full-text
@@ -43,9 +50,7 @@ export async function runDecide(options: DecideOptions): Promise<DecideResult> {
   if (!DECISIONS.includes(decision)) throw usageError(`decision must be one of ${DECISIONS.join(', ')} (got "${options.decision}")`);
   const reviewer = options.reviewer ?? process.env.LITSCREEN_REVIEWER;
   if (!reviewer) throw usageError('say who decides: --reviewer NAME, or set LITSCREEN_REVIEWER');
-  if (!REVIEWER_NAME.test(reviewer)) {
-    throw usageError(`reviewer name "${reviewer}" must be letters, digits, ".", "_" or "-" (it names the reviewer's log file)`);
-  }
+  checkReviewerName(reviewer);
   if (decision === 'not-retrieved' && stage === 'title-abstract') {
     throw usageError('"not-retrieved" is a full-text decision; at title/abstract decide include or exclude');
   }

@@ -1,6 +1,7 @@
 import type { ReviewRecord } from '../model/record.js';
 import type { Protocol, Criterion } from '../model/protocol.js';
-import type { DecisionRow } from '../model/decision.js';
+import type { DecisionRow, ResolutionRow } from '../model/decision.js';
+import { foldResolutions, type FoldedResolutions } from './resolutions.js';
 import type { Flow } from '../model/flow.js';
 import { findDuplicates, type DedupeResult } from './dedupe.js';
 import { parseQuery, prepareRecord, matchQuery, type QueryNode } from './query.js';
@@ -39,7 +40,7 @@ export interface Study {
 }
 
 export interface ReviewProblem {
-  kind: 'pending' | 'conflict' | 'unknown-id' | 'decision-out-of-stage' | 'unknown-reason';
+  kind: 'pending' | 'conflict' | 'unknown-id' | 'decision-out-of-stage' | 'unknown-reason' | 'uncertain-duplicate';
   message: string;
   file?: string;
   line?: number;
@@ -54,6 +55,7 @@ export interface ReviewState {
   studies: Study[];
   studyById: Map<string, Study>;
   decisions: FoldedDecisions;
+  resolutions: FoldedResolutions;
   flow: Flow;
   problems: ReviewProblem[];
 }
@@ -72,10 +74,12 @@ export function assessReview(
   protocol: Protocol,
   records: ReviewRecord[],
   decisionRows: readonly DecisionRow[],
+  resolutionRows: readonly ResolutionRow[] = [],
 ): ReviewState {
   const recordById = new Map(records.map((r) => [r.id, r]));
-  const dedupe = protocol.deduplication.enabled
-    ? findDuplicates(records, protocol.deduplication)
+  const resolutions = foldResolutions(resolutionRows, (id) => recordById.has(id));
+  const dedupe: DedupeResult = protocol.deduplication.enabled
+    ? findDuplicates(records, protocol.deduplication, resolutions.resolutions)
     : { clusters: [], keptIds: records.map((r) => r.id), removedToKept: new Map<string, string>(), blockedMerges: [], uncertain: [] };
 
   const studyIdOf = new Map<string, string>();
@@ -94,6 +98,19 @@ export function assessReview(
   const reasonLabels = new Map(protocol.fullText.exclusionReasons.map((r) => [r.id, r.label]));
   const problems: ReviewProblem[] = [];
 
+  for (const row of resolutions.unknownIds) {
+    problems.push({ kind: 'unknown-id', message: `duplicate resolution names a record that is not in this review (${row.recordA}, ${row.recordB})`, file: row.file, line: row.line });
+  }
+  for (const c of resolutions.conflicts) {
+    const who = c.rows.map((r) => `${r.reviewer}: ${r.decision}`).join('; ');
+    problems.push({ kind: 'conflict', message: `reviewers disagree whether ${c.a} and ${c.b} are duplicates: ${who}`, file: c.rows[0].file, line: c.rows[0].line });
+  }
+  for (const pair of dedupe.uncertain) {
+    problems.push({
+      kind: 'uncertain-duplicate',
+      message: `${pair.a} and ${pair.b} may be duplicates (score ${pair.score.toFixed(2)}: ${pair.reasons.join(', ')}); resolve with: litscreen dedupe REVIEW --review`,
+    });
+  }
   for (const row of decisions.unknownIds) {
     problems.push({
       kind: 'unknown-id',
@@ -131,6 +148,7 @@ export function assessReview(
     studies,
     studyById: new Map(studies.map((s) => [s.id, s])),
     decisions,
+    resolutions,
     flow,
     problems,
   };

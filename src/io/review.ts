@@ -2,7 +2,19 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import type { Protocol, Source } from '../model/protocol.js';
 import type { ParsedRecord, ReviewRecord, Warning } from '../model/record.js';
-import { STAGES, DECISIONS, DECISION_LOG_COLUMNS, type DecisionRow, type Stage, type DecisionValue } from '../model/decision.js';
+import {
+  STAGES,
+  DECISIONS,
+  DECISION_LOG_COLUMNS,
+  DUPLICATES_DIR,
+  RESOLUTIONS,
+  RESOLUTION_LOG_COLUMNS,
+  type DecisionRow,
+  type Stage,
+  type DecisionValue,
+  type ResolutionRow,
+  type ResolutionValue,
+} from '../model/decision.js';
 import { inputError } from '../errors.js';
 import { decodeAndParse } from '../formats/registry.js';
 import { readInputBytes, readInputText, pathExists } from './files.js';
@@ -18,6 +30,7 @@ export interface LoadedReview {
   sources: LoadedSource[];
   warnings: Warning[];
   decisionRows: DecisionRow[];
+  resolutionRows: ResolutionRow[];
   state: ReviewState;
 }
 
@@ -68,6 +81,29 @@ export async function loadSource(reviewDir: string, source: Source): Promise<Loa
   const warnings = [...result.warnings];
   const records = assignIds(result.records, source, warnings);
   return { source, file, format: result.format, dialect: result.dialect, records, warnings };
+}
+
+export function resolutionLogPath(reviewDir: string, reviewer: string): string {
+  return path.join(reviewDir, DECISIONS_DIR, DUPLICATES_DIR, `${reviewer}.csv`);
+}
+
+/** The reviewers' duplicate resolutions, `decisions/duplicates/<reviewer>.csv`, in log order. */
+export async function readResolutionLogs(reviewDir: string): Promise<ResolutionRow[]> {
+  const dir = path.join(reviewDir, DECISIONS_DIR, DUPLICATES_DIR);
+  if (!(await pathExists(dir))) return [];
+  const rows: ResolutionRow[] = [];
+  for (const name of (await fs.readdir(dir)).filter((f) => f.endsWith('.csv')).sort()) {
+    const file = path.join(dir, name);
+    const reviewer = name.slice(0, -'.csv'.length);
+    const table = parseCsvTable(await readInputText(file), file, RESOLUTION_LOG_COLUMNS);
+    for (const { line, cells } of table.rows) {
+      const decision = cells.decision as ResolutionValue;
+      if (!RESOLUTIONS.includes(decision)) throw inputError(`decision "${cells.decision}" is not one of ${RESOLUTIONS.join(', ')}`, { file, line });
+      if (!cells.record_a || !cells.record_b) throw inputError('row needs both record_a and record_b', { file, line });
+      rows.push({ time: cells.time, recordA: cells.record_a, recordB: cells.record_b, decision, note: cells.note ?? '', reviewer, file, line });
+    }
+  }
+  return rows;
 }
 
 export async function readDecisionLogs(reviewDir: string): Promise<DecisionRow[]> {
@@ -122,7 +158,8 @@ export async function loadReview(reviewDir: string): Promise<LoadedReview> {
   for (const source of protocol.sources) sources.push(await loadSource(reviewDir, source));
   const records = sources.flatMap((s) => s.records);
   const decisionRows = await readDecisionLogs(reviewDir);
-  const state = assessReview(protocol, records, decisionRows);
+  const resolutionRows = await readResolutionLogs(reviewDir);
+  const state = assessReview(protocol, records, decisionRows, resolutionRows);
   return {
     dir: reviewDir,
     protocolFile,
@@ -130,6 +167,7 @@ export async function loadReview(reviewDir: string): Promise<LoadedReview> {
     sources,
     warnings: sources.flatMap((s) => s.warnings),
     decisionRows,
+    resolutionRows,
     state,
   };
 }

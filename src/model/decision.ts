@@ -20,3 +20,23 @@ export interface DecisionRow {
   file: string;
   line: number;
 }
+
+/**
+ * Duplicate resolutions: `decisions/duplicates/<reviewer>.csv`, append-only like the decision logs.
+ * A reviewer's verdict on a pair the deduplicator was not sure about (or on any pair it got wrong).
+ */
+export const DUPLICATES_DIR = 'duplicates';
+export const RESOLUTIONS = ['duplicate', 'distinct'] as const;
+export type ResolutionValue = (typeof RESOLUTIONS)[number];
+export const RESOLUTION_LOG_COLUMNS = ['time', 'record_a', 'record_b', 'decision', 'note'] as const;
+
+export interface ResolutionRow {
+  time: string;
+  recordA: string;
+  recordB: string;
+  decision: ResolutionValue;
+  note: string;
+  reviewer: string;
+  file: string;
+  line: number;
+}
