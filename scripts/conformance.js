@@ -28,7 +28,11 @@ const count = {
   nbib: (t) => (t.match(/^PMID-/gm) ?? []).length || (t.match(/^OWN - /gm) ?? []).length,
   'endnote-xml': (t) => (t.match(/<record>/g) ?? []).length,
   'pubmed-xml': (t) => (t.match(/<Pubmed(?:Book)?Article>/g) ?? []).length,
-  ovid: (t) => (t.match(/^<\d+\.?\s*>\s*$/gm) ?? []).length,
+  ovid: (t) => (t.match(/^\s*<\d+\.?\s*>\s*$/gm) ?? []).length,
+  wos: (t) => (t.match(/^PT /gm) ?? []).length,
+  refworks: (t) => (t.match(/^RT /gm) ?? []).length,
+  // Blank-line separated blocks with a %-tag line (refer has no record start tag every tool writes).
+  refer: (t) => t.split(/\r?\n\s*\r?\n/).filter((block) => /^%[A-Z0-9@]/m.test(block)).length,
   csv: (t, delimiter = ',') => csvRows(t, delimiter),
   tsv: (t) => csvRows(t, '\t'),
 };
@@ -50,6 +54,16 @@ function walk(dir) {
   }
   return out.sort();
 }
+
+/**
+ * Files whose independent count is wrong by construction, and why our count is right. A file
+ * listed here that matches the independent count again is reported, so the list cannot go stale.
+ */
+const EXPLAINED = {
+  'jabref-importer-tests/MedlinePlainImporterTestMultipleEntries.txt': 'two of its seven entries have no PMID line',
+  'jabref-importer-tests/Endnote.entries.enw': 'a synthetic field-mapping sample of bare %0 lines, not an export; two records with titles are read',
+  'jabref-importer-tests/RisImporterCorrupted.ris': 'its one record has no TY line; kept with a warning rather than lost',
+};
 
 const rows = [];
 for (const file of walk(corpus)) {
@@ -85,11 +99,19 @@ for (const file of walk(corpus)) {
     doi: result ? share((r) => !!r.doi) : '-',
     year: result ? share((r) => r.year !== undefined) : '-',
     warnings: result?.warnings.length ?? '-',
-    status: error ? `refused: ${error.replace(/\|/g, '\\|')}` : expected === undefined ? 'read (no independent count)' : expected === n ? 'ok' : `MISMATCH (${n} vs ${expected})`,
+    status: error
+      ? `refused: ${error.replace(/\|/g, '\\|')}`
+      : expected === undefined
+        ? 'read (no independent count)'
+        : expected === n
+          ? EXPLAINED[rel] ? 'STALE EXPLANATION (counts now agree)' : 'ok'
+          : EXPLAINED[rel]
+            ? `ok: ${EXPLAINED[rel]}`
+            : `MISMATCH (${n} vs ${expected})`,
   });
 }
 
-const mismatches = rows.filter((r) => r.status.startsWith('MISMATCH'));
+const mismatches = rows.filter((r) => r.status.startsWith('MISMATCH') || r.status.startsWith('STALE'));
 const header = '| file | format | dialect | records | independent count | abstract | DOI | year | warnings | status |\n|---|---|---|--:|--:|--:|--:|--:|--:|---|\n';
 const detail =
   '# Import conformance over the shared corpus\n\n' +
@@ -111,7 +133,7 @@ for (const r of rows) {
   g.records += r.records;
   if (r.expected !== '-') {
     g.checked++;
-    if (r.status === 'ok') g.ok++;
+    if (r.status.startsWith('ok')) g.ok++;
   }
   groups.set(key, g);
 }

@@ -98,7 +98,7 @@ export function firstAuthorKey(authors: readonly Author[]): AuthorKey | undefine
   const first = authors[0];
   if (!first) return undefined;
   const name = first.family.trim() !== '' ? first.family : first.given;
-  const words = foldText(name).replace(APOSTROPHES_RE, '').split(NON_ALNUM_RE).filter((w) => w !== '');
+  const words = nameWords(name);
   while (words.length > 1 && words[words.length - 1].length === 1) words.pop();
   if (words.length === 0) return undefined;
   return { full: words.join(''), last: words[words.length - 1] };
@@ -191,6 +191,8 @@ const TRAILING_PAREN_NOTE_RE = /\s*\((?:provisional|structured) abstract\)$|\s*\
 const UNCLOSED_NOTE_RE = /^\[(?:erratum|comment|review|retract|corrected|republished|update|see |published|\d+ refs)/;
 
 export function stripTitleAnnotations(folded: string): string {
+  // Most titles carry no annotation: nothing bracketed and no closing parenthesis at the end.
+  if (folded.indexOf('[') < 0 && !/\)[\s.]*$/.test(folded)) return folded;
   let t = folded;
   for (let round = 0; round < 8; round++) {
     t = t.replace(/[\s.]+$/, '');
@@ -230,7 +232,7 @@ const MONTHS_RE = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
 /**
  * First and last page folded for comparison: lower case, punctuation dropped, leading zeros dropped,
  * and an abbreviated last page filled from the first ("1256-74" → 1256–1274). A range a spreadsheet
- * turned into a date ("08-Aug", "01-Sep") says nothing and gives no pages.
+ * turned into a date ("08-Aug", "01-Sep") keeps only its first page.
  */
 export function normalizePages(
   startPage: string | undefined,
@@ -248,6 +250,9 @@ export function normalizePages(
       end = m[2];
     }
   }
+  // A spreadsheet read "1-9" or "21-4" (pages 21-24) as a date and wrote "01-Sep", "21-Apr":
+  // the day is the first page, the month an abbreviated last page too ambiguous to keep.
+  if (end && MONTHS_RE.test(end) && /^\d{1,2}$/.test(start)) return { first: String(Number(start)) };
   if ((end && MONTHS_RE.test(end)) || MONTHS_RE.test(start)) return {};
   const first = pageToken(start);
   if (first === undefined) return {};
@@ -340,17 +345,34 @@ export function journalsMatch(a: string[], b: string[]): boolean {
  * Undefined for a name that folds to nothing.
  */
 export function authorKey(a: Author): { family: string; initial: string } | undefined {
-  let family = a.family.trim() !== '' ? a.family : a.given;
-  let given = a.family.trim() !== '' ? a.given : '';
-  const words = foldText(family).replace(APOSTROPHES_RE, '').split(NON_ALNUM_RE).filter((w) => w !== '');
+  const hasFamily = a.family.trim() !== '';
+  const words = nameWords(hasFamily ? a.family : a.given);
+  let given = hasFamily ? a.given : '';
   // Initials a reader failed to split off ("Webber M").
-  while (words.length > 1 && words[words.length - 1].length === 1) {
-    given = `${words.pop()} ${given}`;
-  }
+  let initial = '';
+  while (words.length > 1 && words[words.length - 1].length === 1) initial = words.pop()!;
   if (words.length === 0) return undefined;
-  family = words.join('');
-  const initial = foldText(given).replace(/[^a-z]/g, '').charAt(0);
-  return { family, initial };
+  const g = firstLetter(given);
+  return { family: words.join(''), initial: g !== '' ? g : initial };
+}
+
+// eslint-disable-next-line no-control-regex
+const ASCII_RE = /^[\x00-\x7f]*$/;
+const WORD_RE = /[a-z0-9]+/g;
+
+/** A name folded to its words ("Rantamäki" → ["rantamaki"], "van Doorn" → ["van", "doorn"], "O'Brien" → ["obrien"]). */
+export function nameWords(name: string): string[] {
+  const folded = ASCII_RE.test(name) ? name.toLowerCase() : foldText(name);
+  return folded.replace(APOSTROPHES_RE, '').match(WORD_RE) ?? [];
+}
+
+function firstLetter(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 32;
+    if (c >= 97 && c <= 122) return String.fromCharCode(c);
+    if (s.charCodeAt(i) > 127) return foldText(s.slice(i)).replace(/[^a-z]/g, '').charAt(0);
+  }
+  return '';
 }
 
 /** A record's venue says it is a conference abstract or meeting paper rather than a journal article. */
@@ -362,7 +384,7 @@ const JOURNAL_NOT_MEETING_RE = /dissertation|national academy|natl acad|royal so
 
 export function isConferenceRecord(r: Pick<ParsedRecord, 'type' | 'journal' | 'rawType'>): boolean {
   if (r.type === 'conference') return true;
-  const venue = r.journal ? foldText(r.journal) : '';
+  const venue = r.journal ? r.journal.toLowerCase() : '';
   // "Dissertation Abstracts International" is a thesis index, not a meeting.
   return venue !== '' && CONFERENCE_VENUE_RE.test(venue) && !JOURNAL_NOT_MEETING_RE.test(venue);
 }

@@ -99,8 +99,11 @@ export interface MatchKeys {
   endPage?: string;
   journal?: string[];
   conference: boolean;
-  /** Letter and digit counts of titleKey (capped at 255): half their L1 distance bounds the edit distance from below. */
-  titleHistogram: Uint8Array;
+  /**
+   * Letter and digit counts of titleKey, 4 bits each (capped at 15), packed 8 to a number: half their
+   * L1 distance bounds the edit distance from below. Numbers, not a typed array: no allocation per record.
+   */
+  titleHistogram: readonly [number, number, number, number, number];
   /** How many of doi, abstract, authors, year, journal, volume, issue, startPage, keywords are filled. */
   completeness: number;
 }
@@ -125,17 +128,11 @@ export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
   }
   const doi = normalizeDoi(r.doi);
   const titleKey = normalized.replace(/ /g, '');
-  const authors: AuthorName[] = [];
-  for (const a of r.authors ?? []) {
-    if (authors.length >= MAX_AUTHORS_COMPARED) break;
-    const k = authorKey(a);
-    if (k) authors.push(k);
-  }
   const pages = normalizePages(r.startPage, r.endPage);
   // Issue numbers above 99 are not issues but record numbers some exports put in the field.
   const issueMatch = r.issue === undefined ? null : /^\D*(\d{1,2})(?!\d)/.exec(r.issue);
   const issue = issueMatch ? issueMatch[1].replace(/^0+(?=\d)/, '') : undefined;
-  return {
+  return new RecordKeys(r, {
     index,
     id: r.id,
     doi,
@@ -143,17 +140,14 @@ export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
     genericTitle: !isLongEnough(normalized),
     mainKey,
     author: firstAuthorKey(r.authors ?? []),
-    authors,
     year: r.year,
     notice: noticeKind(r, folded),
     part: partNumber(title, folded),
-    // A volume without a digit ("ahead of print", "Ph.D.") says nothing.
     // Exports put more than the number in the field ("Drug Discovery. 9", "42 Suppl 1"): the number is the volume.
     volume: volumeNumber(r.volume),
     issue,
     startPage: pages.first,
     endPage: pages.last,
-    journal: journalWords(r.journal),
     conference: isConferenceRecord(r),
     titleHistogram: histogram(titleKey),
     completeness:
@@ -166,7 +160,57 @@ export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
       filled(r.issue) +
       filled(r.startPage) +
       ((r.keywords?.length ?? 0) > 0 ? 1 : 0),
-  };
+  });
+}
+
+/**
+ * Keys with the author list and journal words computed on first use: most records never reach a
+ * pair whose titles agree, and these are the costliest keys to build.
+ */
+class RecordKeys implements MatchKeys {
+  index!: number;
+  id!: string;
+  doi?: string;
+  titleKey!: string;
+  genericTitle!: boolean;
+  mainKey?: string;
+  author?: AuthorKey;
+  year?: number;
+  notice?: NoticeKind;
+  part?: string;
+  volume?: string;
+  issue?: string;
+  startPage?: string;
+  endPage?: string;
+  conference!: boolean;
+  titleHistogram!: readonly [number, number, number, number, number];
+  completeness!: number;
+  #record: ReviewRecord;
+  #authors?: AuthorName[];
+  #journal?: string[] | null;
+
+  constructor(record: ReviewRecord, fields: Omit<MatchKeys, 'authors' | 'journal'>) {
+    this.#record = record;
+    Object.assign(this, fields);
+  }
+
+  get authors(): AuthorName[] {
+    if (this.#authors === undefined) {
+      const authors: AuthorName[] = [];
+      for (const a of this.#record.authors ?? []) {
+        if (authors.length >= MAX_AUTHORS_COMPARED) break;
+        const k = authorKey(a);
+        if (k) authors.push(k);
+      }
+      this.#authors = authors;
+    }
+    return this.#authors;
+  }
+
+  get journal(): string[] | undefined {
+    if (this.#journal === undefined) this.#journal = journalWords(this.#record.journal) ?? null;
+    return this.#journal ?? undefined;
+  }
 }
 
 function volumeNumber(v: string | undefined): string | undefined {
@@ -174,20 +218,31 @@ function volumeNumber(v: string | undefined): string | undefined {
   return m ? m[0].replace(/^0+(?=\d)/, '') : undefined;
 }
 
-function histogram(key: string): Uint8Array {
-  const h = new Uint8Array(36);
+function histogram(key: string): [number, number, number, number, number] {
+  const h: [number, number, number, number, number] = [0, 0, 0, 0, 0];
   for (let i = 0; i < key.length; i++) {
     const c = key.charCodeAt(i);
     const bin = c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : -1;
-    if (bin >= 0 && h[bin] < 255) h[bin]++;
+    if (bin < 0) continue;
+    const word = bin >> 3;
+    const shift = (bin & 7) * 4;
+    if (((h[word] >>> shift) & 15) < 15) h[word] += 1 << shift;
   }
   return h;
 }
 
 /** A lower bound of the edit distance between two title keys from their letter counts. */
-function histogramDistance(a: Uint8Array, b: Uint8Array): number {
+function histogramDistance(a: readonly number[], b: readonly number[]): number {
   let d = 0;
-  for (let i = 0; i < 36; i++) d += a[i] > b[i] ? a[i] - b[i] : b[i] - a[i];
+  for (let w = 0; w < 5; w++) {
+    const x = a[w];
+    const y = b[w];
+    if (x === y) continue;
+    for (let shift = 0; shift < 32; shift += 4) {
+      const diff = ((x >>> shift) & 15) - ((y >>> shift) & 15);
+      d += diff < 0 ? -diff : diff;
+    }
+  }
   return d / 2;
 }
 
@@ -435,14 +490,12 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   if (vetoes.length === 0 && title.sim >= titleBar && score >= (sameItem ? SAME_ITEM_TITLE_SIMILARITY : AUTO_MERGE_SCORE)) {
     const exactTitle = title.sim === 1;
     const byAuthor = authorsAgree && (firstAuthorEq || overlap >= 0.5);
-    // Copies a year apart (online first, then in print) must also agree on where they were printed.
-    const sameYearOrPlaced = !bothYears || dy === 0 || pageEq || volumeEq;
     const corroborated =
       (pageEq && (byAuthor || volumeEq || journalEq)) ||
       (volumeEq && yearNear && (byAuthor || journalEq)) ||
-      (journalEq && yearNear && byAuthor && sameYearOrPlaced) ||
-      (exactTitle && firstAuthorEq && sameYearOrPlaced) ||
-      (title.how === 'subtitle missing in one copy' && firstAuthorEq && yearNear && sameYearOrPlaced);
+      (journalEq && yearNear && byAuthor) ||
+      (exactTitle && firstAuthorEq) ||
+      (title.how === 'subtitle missing in one copy' && firstAuthorEq && yearNear);
     if (corroborated) {
       if (!authorsKnown || !authorsAgree) rule = strongLocators ? 'title-locator' : undefined;
       else if (exactTitle) rule = firstAuthorEq ? 'title-author-year' : 'title-locator';
@@ -458,7 +511,9 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   if (rule !== undefined) return { kind: 'merge', rule, score, reasons };
 
   // The grey band: alike enough that a person should look, not contradicted outright.
-  const contradicted = vetoes.includes('different authors') && !pageEq;
+  // Two independent contradictions (years beyond the tolerance and another place of publication) settle it.
+  const placedElsewhere = vetoes.includes('different journals') || conflicts(a.volume, b.volume) || pageConflict;
+  const contradicted = (vetoes.includes('different authors') && !pageEq) || (yearScore === 0 && placedElsewhere);
   if (contradicted || ((a.genericTitle || b.genericTitle) && !pageEq)) return NONE;
   if (title.sim < UNCERTAIN_TITLE_SIMILARITY) return NONE;
   return { kind: 'uncertain', score, reasons: [...reasons, ...vetoes.map((v) => `but ${v}`)] };

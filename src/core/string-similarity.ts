@@ -13,14 +13,23 @@ let rowB = new Int32Array(256);
  */
 export function boundedLevenshtein(a: string, b: string, maxDistance: number): number {
   if (a === b) return 0;
-  let s = a;
-  let t = b;
+  const k = Math.max(0, Math.floor(maxDistance));
+  // A shared prefix and suffix cost nothing: copies of one title differ in a few places.
+  let start = 0;
+  let endA = a.length;
+  let endB = b.length;
+  while (start < endA && start < endB && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+    endA--;
+    endB--;
+  }
+  let s = a.slice(start, endA);
+  let t = b.slice(start, endB);
   if (s.length > t.length) [s, t] = [t, s];
   const n = s.length;
   const m = t.length;
-  const k = Math.max(0, Math.floor(maxDistance));
   if (m - n > k) return k + 1;
-  if (n === 0) return m;
+  if (n === 0) return m <= k ? m : k + 1;
   if (rowA.length <= m) {
     rowA = new Int32Array(m + 1);
     rowB = new Int32Array(m + 1);

@@ -26,13 +26,13 @@ const TAG_LINE = /^%([^\s%])(?: ([^]*))?$/;
 const SNIFF_HEAD = 4096;
 
 /**
- * The first non-blank line is a refer tag with a value, and a core tag (%0 type, %A author,
+ * The first non-blank line is a refer tag (`%0` may stand alone), and a core tag (%0 type, %A author,
  * %T title, %E editor ...) occurs early.
  */
 export function sniffRefer(text: string): boolean {
   const head = lfText(text.length > SNIFF_HEAD ? text.slice(0, SNIFF_HEAD) : text);
   const firstLine = /^\s*(\S[^\n]*)/.exec(head)?.[1] ?? '';
-  if (!/^%[^\s%] \S/.test(firstLine)) return false;
+  if (!/^%[^\s%](?: \S|\s*$)/.test(firstLine)) return false;
   return /^%[0ATEJBDKX] \S/m.test(head);
 }
 
@@ -96,7 +96,6 @@ const REFER_TYPES: Record<string, DocType> = {
   'electronic article': 'journal-article',
   'magazine article': 'journal-article',
   'newspaper article': 'journal-article',
-  serial: 'journal-article',
   'book section': 'chapter',
   'electronic book section': 'chapter',
   'edited book': 'book',
@@ -108,6 +107,12 @@ const REFER_TYPES: Record<string, DocType> = {
   report: 'report',
   'government document': 'report',
   generic: 'other',
+  audio: 'other',
+  'audiovisual material': 'other',
+  'film or broadcast': 'other',
+  'web page': 'other',
+  'computer program': 'other',
+  dataset: 'other',
 };
 
 function referDocType(value: string | undefined): DocType | undefined {
@@ -153,9 +158,10 @@ export function referEntryToRecord(entry: TaggedEntry, file: string, warnings: W
   let type: DocType = base ?? 'other';
   for (const t of workTypes) type = combineDocType(type, t);
 
-  const isBook = type === 'book';
+  // Decided on the reference type, not on %9: a "Review" book section is still in a book.
+  const isBook = base === 'book';
   // %B is the journal for AIS eLibrary and some catalogue exports; for a chapter it is the book.
-  const journal = nonEmpty(first('%J')) ?? (type === 'chapter' || isBook ? undefined : nonEmpty(first('%B')));
+  const journal = nonEmpty(first('%J')) ?? (base === 'chapter' || isBook ? undefined : nonEmpty(first('%B')));
 
   let doi: string | undefined;
   for (const v of raw['%R'] ?? []) if ((doi = cleanDoi(v))) break;

@@ -67,9 +67,12 @@ export function tokenizeRefworksTagged(text: string, file: string): { entries: T
 
   eachLine(lf, (line, i, lineStart, lineEnd) => {
     if (inLegend) {
-      if (/^\s*BEGIN EXPORTED REFERENCES\s*$/i.test(line)) inLegend = false;
-      else if (/^RT \S/.test(line)) inLegend = false; // legend without its closing line
-      else return;
+      if (/^\s*BEGIN EXPORTED REFERENCES\s*$/i.test(line)) {
+        inLegend = false;
+        return;
+      }
+      if (!/^RT \S/.test(line)) return;
+      inLegend = false; // a legend without its closing line
     }
     if (line.trim() === '') {
       close();
@@ -77,7 +80,12 @@ export function tokenizeRefworksTagged(text: string, file: string): { entries: T
     }
     const m = TAG_LINE.exec(line.trimEnd());
     const tag = m && isKnownTag(m[1]) ? m[1] : undefined;
-    if (tag === 'RT') open(i, lineStart);
+    if (tag === 'RT') {
+      if (inRecord) {
+        warnings.push({ file, line: i + 1, message: 'record not separated from the one above by a blank line; read as a new record' });
+      }
+      open(i, lineStart);
+    }
     else if (!inRecord) {
       if (!tag) {
         warnings.push({ file, line: i + 1, message: `text outside a record ("${line.trim().slice(0, 40)}"); skipped` });

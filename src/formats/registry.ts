@@ -11,6 +11,9 @@ import { nbibReader } from './nbib.js';
 import { ovidTaggedReader } from './ovid-tagged.js';
 import { endnoteXmlReader } from './endnote-xml.js';
 import { pubmedXmlReader } from './pubmed-xml.js';
+import { wosTaggedReader } from './wos-tagged.js';
+import { refworksTaggedReader } from './refworks-tagged.js';
+import { referReader } from './refer.js';
 import type { FormatReader } from './types.js';
 
 /**
@@ -18,7 +21,18 @@ import type { FormatReader } from './types.js';
  * can contain anything; nbib and Ovid tagged before RIS, whose tag lines look alike; CSV last,
  * since almost any text has commas.
  */
-export const READERS: FormatReader[] = [pubmedXmlReader, endnoteXmlReader, nbibReader, ovidTaggedReader, risReader, tsvReader, csvReader];
+export const READERS: FormatReader[] = [
+  pubmedXmlReader,
+  endnoteXmlReader,
+  nbibReader,
+  ovidTaggedReader,
+  wosTaggedReader,
+  refworksTaggedReader,
+  referReader,
+  risReader,
+  tsvReader,
+  csvReader,
+];
 
 /** How each format is called in messages, in the order a reviewer would recognise them. */
 const FORMAT_LABELS: Record<string, string> = {
@@ -29,6 +43,9 @@ const FORMAT_LABELS: Record<string, string> = {
   ovid: 'Ovid tagged',
   'endnote-xml': 'EndNote XML',
   'pubmed-xml': 'PubMed XML',
+  wos: 'Web of Science tagged',
+  refer: 'EndNote tagged (refer)',
+  refworks: 'RefWorks tagged',
 };
 const KNOWN_FORMATS_TEXT = Object.values(FORMAT_LABELS).join(', ');
 

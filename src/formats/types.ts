@@ -5,7 +5,7 @@ import type { ParseResult } from '../model/record.js';
  * decoded text of a file, in registry order, and hands the text to the first reader that claims it.
  */
 export interface FormatReader {
-  /** Format name used by --format and the protocol's `format` field: "ris", "csv", "tsv", "nbib", "ovid", "endnote-xml", "pubmed-xml". */
+  /** Format name used by --format and the protocol's `format` field: one of EXPORT_FORMAT_NAMES in src/model/protocol.ts. */
   name: string;
   /** True when the text looks like this format. Must be cheap: look at the first few KB only. */
   sniff(text: string): boolean;

@@ -5,6 +5,9 @@ import { z } from 'zod';
  * comes from this file plus the raw exports and the decision logs next to it.
  */
 
+/** Format names a source may name; the registry's readers carry the same names (tested). */
+export const EXPORT_FORMAT_NAMES = ['auto', 'ris', 'csv', 'tsv', 'nbib', 'ovid', 'wos', 'refer', 'refworks', 'endnote-xml', 'pubmed-xml'] as const;
+
 const key = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and hyphens, e.g. "psycinfo"');
@@ -16,9 +19,9 @@ export const SourceSchema = z
     interface: z.string().optional().describe('Platform the database was searched on, e.g. "Ovid", "ProQuest".'),
     file: z.string().min(1).describe('Export file, relative to the review folder.'),
     format: z
-      .string()
+      .enum(EXPORT_FORMAT_NAMES)
       .default('auto')
-      .describe('"auto" (detect by content) or a format name: ris, csv, tsv, nbib, ovid, endnote-xml, pubmed-xml.'),
+      .describe('"auto" (detect by content) or the export\'s format, to skip detection.'),
     searchDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').describe('Date the search was run.'),
     searchString: z.string().min(1).describe('The search exactly as run in the database.'),
     expectedRecords: z.number().int().nonnegative().optional().describe('Hit count the database showed; checked by verify.'),

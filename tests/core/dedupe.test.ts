@@ -288,7 +288,7 @@ describe('findDuplicates: one pair at a time', () => {
       const [cluster] = result.clusters;
       expect(cluster.rule).toBe(merged);
       expect([cluster.kept, ...cluster.removed].sort()).toEqual([a.id, b.id].sort());
-      expect(cluster.links).toEqual([{ id: cluster.removed[0], to: cluster.kept, rule: merged }]);
+      expect(cluster.links).toEqual([{ id: cluster.removed[0], to: cluster.kept, rule: merged, score: expect.any(Number) }]);
       expect(result.keptIds).toEqual([cluster.kept]);
       expect(result.blockedMerges).toEqual([]);
     }
@@ -305,12 +305,13 @@ describe('findDuplicates: clusters', () => {
     const result = findDuplicates(records, settings);
     expect(result.clusters).toEqual([
       {
+        score: expect.any(Number),
         kept: 'b:1',
         removed: ['a:1', 'c:1'],
         rule: 'title-author-year',
         links: [
-          { id: 'a:1', to: 'b:1', rule: 'title-author-year' },
-          { id: 'c:1', to: 'a:1', rule: 'title-author-year' },
+          { id: 'a:1', to: 'b:1', rule: 'title-author-year', score: expect.any(Number) },
+          { id: 'c:1', to: 'a:1', rule: 'title-author-year', score: expect.any(Number) },
         ],
       },
     ]);
@@ -344,12 +345,13 @@ describe('findDuplicates: clusters', () => {
     const result = findDuplicates(records, settings);
     expect(result.clusters).toEqual([
       {
+        score: expect.any(Number),
         kept: 'sco:1',
         removed: ['psy:1', 'wos:1'],
         rule: 'main-title-author-year',
         links: [
-          { id: 'psy:1', to: 'sco:1', rule: 'main-title-author-year' },
-          { id: 'wos:1', to: 'sco:1', rule: 'doi' },
+          { id: 'psy:1', to: 'sco:1', rule: 'main-title-author-year', score: expect.any(Number) },
+          { id: 'wos:1', to: 'sco:1', rule: 'doi', score: expect.any(Number) },
         ],
       },
     ]);
@@ -370,7 +372,7 @@ describe('findDuplicates: clusters', () => {
   });
 
   it('handles no records', () => {
-    expect(findDuplicates([], settings)).toEqual({ clusters: [], keptIds: [], removedToKept: new Map(), blockedMerges: [] });
+    expect(findDuplicates([], settings)).toEqual({ clusters: [], keptIds: [], removedToKept: new Map(), blockedMerges: [], uncertain: [] });
   });
 });
 
@@ -440,7 +442,7 @@ describe('findDuplicates: year chains', () => {
     );
     const result = findDuplicates(records, settings);
     expect(result.clusters).toEqual([
-      { kept: 'a:2010', removed: ['a:2011'], rule: 'title-author-year', links: [{ id: 'a:2011', to: 'a:2010', rule: 'title-author-year' }] },
+      { kept: 'a:2010', removed: ['a:2011'], rule: 'title-author-year', score: expect.any(Number), links: [{ id: 'a:2011', to: 'a:2010', rule: 'title-author-year', score: expect.any(Number) }] },
     ]);
     expect(result.keptIds).toEqual(['a:2010', 'a:2012']);
     expect(result.blockedMerges[0].guard).toContain('years 2010-2012');
@@ -475,7 +477,7 @@ describe('findDuplicates: large blocks', () => {
     records.push(rec({ id: 'b:1', title: 'Book review', authors: 'Author7, A.', year: 2007, startPage: '1' }));
     const result = findDuplicates(records, settings);
     expect(result.clusters).toEqual([
-      { kept: 'a:7', removed: ['b:1'], rule: 'title-author-year', links: [{ id: 'b:1', to: 'a:7', rule: 'title-author-year' }] },
+      { kept: 'a:7', removed: ['b:1'], rule: 'title-author-year', score: expect.any(Number), links: [{ id: 'b:1', to: 'a:7', rule: 'title-author-year', score: expect.any(Number) }] },
     ]);
   });
 });

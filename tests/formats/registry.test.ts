@@ -50,3 +50,11 @@ describe('registry', () => {
     expect(decodeAndParse(fixture('ris-latin1.ris'), 'l.ris').records[0].authors[0].family).toBe('Müller');
   });
 });
+
+import { READERS as ALL_READERS } from '../../src/formats/registry.js';
+import { EXPORT_FORMAT_NAMES } from '../../src/model/protocol.js';
+describe('format names', () => {
+  it('the protocol accepts exactly the registry\'s format names (plus auto)', () => {
+    expect([...EXPORT_FORMAT_NAMES].sort()).toEqual(['auto', ...ALL_READERS.map((r) => r.name)].sort());
+  });
+});
