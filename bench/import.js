@@ -2,11 +2,12 @@
 // Import throughput: records/s, MB/s and peak memory on >= 100,000 records.
 // The input is built by repeating real exports (the shared corpus when it is beside the clone,
 // else the seed review's own exports), never by inventing a format. Run: npm run bench
-import { readFileSync, existsSync, readdirSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { readFileSync, existsSync, writeFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { decodeAndParse } from '../dist/formats/registry.js';
+import { parseText } from '../dist/formats/registry.js';
+import { readExportText } from '../dist/io/files.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = path.resolve(repo, '../shared/corpus');
@@ -50,18 +51,19 @@ function buildInput(files) {
  * One measured import in a fresh process, so its peak RSS is the import's own: read the bytes,
  * decode, parse, count. Prints one JSON line.
  */
-function child(file) {
+async function child(file) {
   const baseline = process.memoryUsage().rss;
   const t0 = process.hrtime.bigint();
-  const bytes = readFileSync(file);
-  const parsed = decodeAndParse(bytes, file, 'auto');
+  // The same path `litscreen import` takes: read + decode in one step, then parse the text.
+  const parsed = parseText(await readExportText(file), file, 'auto');
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const peak = process.resourceUsage().maxRSS * 1024;
-  console.log(JSON.stringify({ seconds, records: parsed.records.length, warnings: parsed.warnings.length, bytes: bytes.length, peak, baseline }));
+  const bytes = statSync(file).size;
+  console.log(JSON.stringify({ seconds, records: parsed.records.length, warnings: parsed.warnings.length, bytes, peak, baseline }));
 }
 
 if (process.argv[2] === '--child') {
-  child(process.argv[3]);
+  await child(process.argv[3]);
 } else {
   const { spawnSync } = await import('node:child_process');
   const { text, records: expected } = buildInput(sources());

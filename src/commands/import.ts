@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ParsedRecord, Warning } from '../model/record.js';
-import { decodeAndParse } from '../formats/registry.js';
-import { readInputBytes } from '../io/files.js';
+import { parseText } from '../formats/registry.js';
+import { readExportText } from '../io/files.js';
 
 export interface ImportOptions {
   files: string[];
@@ -32,8 +32,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const files: ImportedFile[] = [];
   const records: ParsedRecord[] = [];
   for (const file of options.files) {
-    const bytes = await readInputBytes(file);
-    const result = decodeAndParse(bytes, file, options.format ?? 'auto');
+    const result = parseText(await readExportText(file), file, options.format ?? 'auto');
     const count = (has: (r: ParsedRecord) => boolean) => result.records.filter(has).length;
     files.push({
       file,

@@ -65,7 +65,14 @@ export function detectFormat(text: string): FormatReader | undefined {
  * in no known format; a usage error (exit 2) for an unknown format name.
  */
 export function decodeAndParse(bytes: Uint8Array, file: string, format: string = 'auto'): ParseResult {
-  const { text } = decodeExport(bytes, file);
+  return parseText(decodeExport(bytes, file).text, file, format);
+}
+
+/**
+ * Parse an already decoded export. Callers that read big files decode in a function of their own
+ * and call this with the text only, so the raw bytes can be freed before parsing starts.
+ */
+export function parseText(text: string, file: string, format: string = 'auto'): ParseResult {
   let reader: FormatReader | undefined;
   if (format !== 'auto') {
     reader = readerByName(format);

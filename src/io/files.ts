@@ -1,6 +1,7 @@
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import { inputError, usageError } from '../errors.js';
+import { decodeExport } from '../formats/encoding.js';
 
 /** Read a whole input file; a missing or unreadable file is exit 3 with the file named. */
 export async function readInputBytes(file: string): Promise<Uint8Array> {
@@ -13,6 +14,15 @@ export async function readInputBytes(file: string): Promise<Uint8Array> {
     if (code === 'EACCES') throw inputError('permission denied', { file });
     throw inputError(`cannot read: ${(err as Error).message}`, { file });
   }
+}
+
+/**
+ * Read and decode an export (exit 3 on an unreadable, empty or binary file). Only the text leaves
+ * this function, so the bytes are garbage as soon as it returns: on a 250 MB export that is the
+ * difference between holding the file once or twice while it is parsed.
+ */
+export async function readExportText(file: string): Promise<string> {
+  return decodeExport(await readInputBytes(file), file).text;
 }
 
 export async function readInputText(file: string): Promise<string> {

@@ -16,8 +16,8 @@ import {
   type ResolutionValue,
 } from '../model/decision.js';
 import { inputError } from '../errors.js';
-import { decodeAndParse } from '../formats/registry.js';
-import { readInputBytes, readInputText, pathExists } from './files.js';
+import { parseText } from '../formats/registry.js';
+import { readExportText, readInputText, pathExists } from './files.js';
 import { parseCsvTable, type TableRow } from './csv-table.js';
 import { loadProtocol } from './protocol.js';
 import { assessReview, type ReviewState } from '../core/review.js';
@@ -76,8 +76,7 @@ export function assignIds(parsed: ParsedRecord[], source: Pick<Source, 'key' | '
 
 export async function loadSource(reviewDir: string, source: Source): Promise<LoadedSource> {
   const file = path.join(reviewDir, source.file);
-  const bytes = await readInputBytes(file);
-  const result = decodeAndParse(bytes, file, source.format);
+  const result = parseText(await readExportText(file), file, source.format);
   const warnings = [...result.warnings];
   const records = assignIds(result.records, source, warnings);
   return { source, file, format: result.format, dialect: result.dialect, records, warnings };

@@ -1,0 +1,319 @@
+// Guard rails, corroboration, the grey band and resolutions, mostly on pairs copied from bib-dedupe's
+// labelled sets (MIT, CoLRev-Environment/bib-dedupe; set and ids cited with each case).
+import { describe, expect, it } from 'vitest';
+import { findDuplicates, mergeCluster, type DedupeSettings } from '../../src/core/dedupe.js';
+import { journalWords, journalsMatch, normalizePages, noticeKind, stripTitleAnnotations } from '../../src/core/normalize.js';
+import type { Author, ReviewRecord } from '../../src/model/record.js';
+
+const settings: DedupeSettings = { yearTolerance: 1, matchMainTitle: true };
+
+function authors(list: string): Author[] {
+  if (list === '') return [];
+  return list.split(';').map((a) => {
+    const [family, given = ''] = a.split(',').map((s) => s.trim());
+    return { family, given };
+  });
+}
+
+interface Parts extends Partial<Omit<ReviewRecord, 'authors'>> {
+  id: string;
+  authors?: string;
+}
+
+function rec({ id, authors: names = '', ...rest }: Parts): ReviewRecord {
+  return {
+    id,
+    databaseKey: 'db',
+    database: 'db',
+    source: { file: 'db.ris', line: 1 },
+    type: 'journal-article',
+    title: '',
+    authors: authors(names),
+    keywords: [],
+    raw: {},
+    rawHash: id,
+    ...rest,
+  };
+}
+
+function pair(a: Parts, b: Parts, own: DedupeSettings = settings) {
+  return findDuplicates([rec(a), rec(b)], own);
+}
+
+describe('guard rails (pairs from the labelled sets)', () => {
+  it('two different DOIs: digital_work id_1003663 / id_1003664', () => {
+    const r = pair(
+      { id: 'a', title: 'Sponsorship and IT vendor management of projects', authors: 'Liu, Li; Yetton, Philip', year: 2009, journal: 'Journal of Information Technology', volume: '24', startPage: '46', doi: '10.1057/JIT.2009.2' },
+      { id: 'b', title: 'Sponsorship and IT vendor management of projects', authors: 'Liu, Li; Yetton, Philip', year: 2010, journal: 'Journal of Information Technology', volume: '25', startPage: '56', doi: '10.1057/JIT.2008.23' },
+    );
+    expect(r.clusters).toEqual([]);
+    expect(r.blockedMerges[0].guard).toContain('different DOIs');
+  });
+
+  it('an erratum vs the article: digital_work id_1005082 / id_1005083 (DOIs left out so the notice guard is what holds)', () => {
+    const title = 'How do requirements evolve over time? A case study investigating the role of context and experiences in the evolution of enterprise software requirements';
+    const r = pair(
+      { id: 'a', title, authors: 'Schneider, Stephan; Wollersheim, Jan; Krcmar, Helmut', year: 2018, journal: 'Journal of Information Technology', volume: '33', startPage: '151', endPage: '170' },
+      { id: 'b', title: `Erratum to - ${title}`, authors: 'Schneider, Stephan; Wollersheim, Jan; Krcmar, Helmut', year: 2018, journal: 'Journal of Information Technology', volume: '33', startPage: '171', endPage: '171' },
+    );
+    expect(r.clusters).toEqual([]);
+    expect(r.blockedMerges[0].guard).toContain('correction');
+  });
+
+  it('a reply vs the letter it answers, on the same page: haematology id_0000443 / id_0001270', () => {
+    const r = pair(
+      { id: 'a', title: 'Complement factor H gene mutation associated with autosomal recessive atypical hemolytic uremic syndrome', authors: 'Buddles, M. R.; Donne, R. L.; Richards, A.', year: 2000, journal: 'American Journal of Human Genetics', volume: '66', issue: '5', startPage: '1721', endPage: '1722' },
+      { id: 'b', title: 'Complement factor h gene mutation associated with autosomal recessive atypical hemolytic uremic syndrome - Reply to Buddles et al', authors: 'Sheffield, V. C.; Ying, L. H.; Carmi, R.', year: 2000, journal: 'American Journal of Human Genetics', volume: '66', issue: '5', startPage: '1722', endPage: '1722' },
+    );
+    expect(r.clusters).toEqual([]);
+  });
+
+  it('the same title in different years with different pages: respiratory id_0001881 / id_0001882', () => {
+    const title = 'Video-assisted thoracoscopy as an important tool for trauma surgeons: a systematic review';
+    const team = 'Billeter, A. T.; Druen, D.; Franklin, G. A.';
+    const r = pair(
+      // "01-Sep": a spreadsheet's reading of pages 1-9.
+      { id: 'a', title, authors: team, year: 2012, journal: "Langenbeck's Archives of Surgery", startPage: '01', endPage: 'Sep' },
+      { id: 'b', title, authors: team, year: 2013, journal: 'Langenbecks Arch Surg', volume: '398', startPage: '515', endPage: '523' },
+    );
+    expect(r.clusters).toEqual([]);
+    expect(r.blockedMerges[0].guard).toContain('same title in different years');
+  });
+
+  it('a conference abstract vs the full paper: haematology id_0001188 / id_0001189', () => {
+    const title = 'Maintenance of renal function under eculizumab despite discontinuation of plasma exchange after a third transplantation for atypical hemolytic uremic syndrome associated with a CFH mutation';
+    const r = pair(
+      { id: 'a', title, authors: 'Davin, J. C.; Groothoff, J. W.', year: 2011, journal: 'Pediatric Transplantation.Conference: 6th Congress of the International Pediatric Transplant Association, IPTA 2011 Montreal, QC Canada.', volume: '15', startPage: '22', endPage: '22' },
+      { id: 'b', title, authors: 'Davin, J. C.; Groothoff, J. W.', year: 2011, journal: 'Pediatric Transplantation', volume: '15', startPage: '52', endPage: '52' },
+    );
+    expect(r.clusters).toEqual([]);
+    expect(r.blockedMerges[0].guard).toBe('conference abstract vs full paper');
+  });
+
+  describe('mergeConferenceAbstracts (haematology id_0000122 / id_0000123)', () => {
+    const title = 'Activation of complement during liver transplantation - Special emphasis on patients with atypical hemolytic uremic syndrome';
+    const team = 'Koskinen, A.; Tukiainen, E.; Nordin, A.';
+    const a: Parts = { id: 'a', title, authors: team, year: 2010, journal: 'Scandinavian Journal of Immunology', volume: '71', issue: '6', startPage: '507', endPage: '507' };
+    const b: Parts = { id: 'b', title, authors: team, year: 2010, journal: 'Scandinavian Journal of Immunology.Conference: 39th Meeting of Scandinavian Society for Immunology' };
+    it('off (default): kept apart', () => {
+      expect(pair(a, b).clusters).toEqual([]);
+    });
+    it('on: merged', () => {
+      expect(pair(a, b, { ...settings, mergeConferenceAbstracts: true }).clusters).toHaveLength(1);
+    });
+  });
+
+  it('a supplement abstract filed under its meeting by one database and the journal by another is one item: haematology id_0000163 / id_0000164', () => {
+    const r = pair(
+      { id: 'a', title: 'Terminal complement blockade by eculizumab effectively reverses recurrent atypical hemolytic uremic syndrome after kidney transplantation', authors: 'Heyne, N.; Weitz, M.', year: 2011, journal: 'Transplant International.Conference: 20th Annual Congress of the German Transplantation Society Regensburg Germany.', volume: '24', startPage: '35', endPage: '35' },
+      { id: 'b', title: 'Terminal Complement Blockade by Eculizumab Effectively Reverses Recurrent Atypical Hemolytic Uremic Syndrome After Kidney Transplantation', authors: 'Heyne, N.; Weitz, M.', year: 2011, journal: 'Transplant International', volume: '24', startPage: '35', endPage: '35' },
+    );
+    expect(r.clusters).toHaveLength(1);
+  });
+
+  it('a recurring column in different issues: digital_work id_1003361 / id_1003362', () => {
+    const r = pair(
+      { id: 'a', title: "Remarks from MIS Quarterly Editor - Editor's Comments", authors: 'Lee, Allen S.', year: 2000, journal: 'MIS Quarterly', volume: '24', issue: '1' },
+      { id: 'b', title: "Remarks from MIS Quarterly Editor - Editor's Comments", authors: 'Lee, Allen S.', year: 2000, journal: 'MIS Quarterly', volume: '24', issue: '2' },
+    );
+    expect(r.clusters).toEqual([]);
+  });
+
+  it('a recurring title with its month as subtitle: haematology id_0001339 / id_0001340', () => {
+    const r = pair(
+      { id: 'a', title: 'Gateways to clinical trials: July/August 2006', authors: 'Bayes, M.; Rabasseda, X.; Prous, J. R.', year: 2006, journal: 'Methods and Findings in Experimental and Clinical Pharmacology.', volume: '28', issue: '6', startPage: '379', endPage: '412' },
+      { id: 'b', title: 'Gateways to clinical trials', authors: 'Bayes, M.; Rabasseda, X.; Prous, J. R.', year: 2006, journal: 'Methods & Findings in Experimental & Clinical Pharmacology', volume: '28', issue: '3', startPage: '185', endPage: '206' },
+    );
+    expect(r.clusters).toEqual([]);
+  });
+
+  it('the same commentary in two journals: respiratory id_0001355 / id_0001356', () => {
+    const title = 'Intrapleural t-PA plus DNase improved clinical outcomes in patients with pleural infection';
+    const r = pair(
+      { id: 'a', title, authors: 'Mathur, P. N.', year: 2011, journal: 'Annals of Internal Medicine', volume: '155', startPage: 'JC6', endPage: '9' },
+      { id: 'b', title, authors: 'Mathur, Praveen N.', year: 2011, journal: 'ACP Journal Club', volume: '155', startPage: '08', endPage: 'Aug' },
+    );
+    expect(r.clusters).toEqual([]);
+  });
+
+  it('"Part 1" vs "Part 2" stays apart even with the same locator fields', () => {
+    const r = pair(
+      { id: 'a', title: 'Service user involvement in social work education. Part 1', authors: 'Duffy, J.', year: 2013, journal: 'Social Work Education', volume: '32' },
+      { id: 'b', title: 'Service user involvement in social work education. Part 2', authors: 'Duffy, J.', year: 2013, journal: 'Social Work Education', volume: '32' },
+    );
+    expect(r.clusters).toEqual([]);
+    expect(r.blockedMerges[0].guard).toContain('different parts');
+  });
+});
+
+describe('duplicates the engine finds (pairs from the labelled sets)', () => {
+  it.each<[string, Parts, Parts]>([
+    [
+      'a volume field with the journal in it: haematology id_0000016 / id_0000017',
+      { id: 'a', title: 'Therapeutic potential of complement modulation', authors: 'Wagner, E.; Frank, M. M.', year: 2010, journal: 'Nature Reviews Drug Discovery', volume: '9', issue: '1', startPage: '43', endPage: '56' },
+      { id: 'b', title: 'Therapeutic potential of complement modulation.', authors: 'Wagner, E.; Frank, M. M.', year: 2010, journal: 'Nature Reviews', volume: 'Drug Discovery. 9', issue: '1', startPage: '43', endPage: '56' },
+    ],
+    [
+      'MEDLINE annotations and a journal abbreviation: cytology_screening id_0000152 / id_0000153',
+      { id: 'a', title: 'High-risk HPV DNA testing and HPV-16/18 genotyping: What is the clinical application?', authors: 'Twiggs, L B; Hopkins, M', year: 2011, journal: 'Journal of Lower Genital Tract Disease', volume: '15', startPage: '224', endPage: '230' },
+      { id: 'b', title: 'High-risk HPV DNA testing and HPV-16/18 genotyping: what is the clinical application?. [Review]', authors: 'Twiggs, L B; Hopkins, M', year: 2011, journal: 'J Low Genit Tract Dis', volume: '15', startPage: '224', endPage: '30' },
+    ],
+    [
+      'a typo in the title: cytology_screening id_0000045 / id_0000046',
+      { id: 'a', title: 'Original cervical cytology and follow-up biopsy results in positive high risk human papillomavirus DNA tests with high-level results', authors: 'Yuan, Q; Wilbur, D C', year: 2008, journal: 'Acta Cytologica', volume: '52', startPage: '557', endPage: '562' },
+      { id: 'b', title: 'Original cervical cytology and follow-up biopsy results in positive high risk human papillomavirus DNA tests with high-level resuls', authors: 'Yuan, Q; Wilbur, D C', year: 2008, journal: 'Acta Cytologica', volume: '52', startPage: '557', endPage: '562' },
+    ],
+    [
+      'a single page inside the other copy\'s range: cytology_screening id_0001064 / id_0001065',
+      { id: 'a', title: 'Value of p16INK4a as a marker of progression/regression in cervical intraepithelial neoplasia grade 1', authors: 'del, Pino M; Garcia, S; Fuste, V', year: 2009, journal: 'American Journal of Obstetrics and Gynecology', volume: '201', startPage: '488' },
+      { id: 'b', title: 'Value of p16(INK4a) as a marker of progression/regression in cervical intraepithelial neoplasia grade 1', authors: 'del, Pino M; Garcia, S; Fuste, V', year: 2009, journal: 'American Journal of Obstetrics & Gynecology', volume: '201', startPage: '487', endPage: '488' },
+    ],
+    [
+      'a corporate author in one copy, the same journal item: cytology_screening id_0000248 / id_0000912',
+      { id: 'a', title: 'Results of a randomized trial on the management of cytology interpretations of atypical squamous cells of undetermined significance', authors: 'Solomon, D', year: 2003, journal: 'American Journal of Obstetrics and Gynecology', volume: '188', startPage: '1383', endPage: '1392' },
+      { id: 'b', title: 'Results of a randomized trial on the management of cytology interpretations of atypical squamous cells of undetermined significance', authors: 'Group, ASCUS-LSIL Traige Study (ALTS)', year: 2003, journal: 'American Journal of Obstetrics & Gynecology', volume: '188', startPage: '1383', endPage: '1392' },
+    ],
+    [
+      'a section heading before the title: haematology id_0000072 / id_0000073',
+      { id: 'a', title: 'Atypical hemolytic-uremic syndrome', authors: 'Noris, M.; Remuzzi, G.', year: 2009, journal: 'New England Journal of Medicine', volume: '361', issue: '17', startPage: '1676', endPage: '1687' },
+      { id: 'b', title: 'MEDICAL PROGRESS Atypical Hemolytic-Uremic Syndrome', authors: 'Noris, M.; Remuzzi, G.', year: 2009, journal: 'New England Journal of Medicine', volume: '361', issue: '17', startPage: '1676', endPage: '1687' },
+    ],
+    [
+      'record numbers in the issue field: respiratory id_0000045 / id_0000046',
+      { id: 'a', title: '"First-line treatment for chronic myeloid leukemia: dasatinib, nilotinib, or imatinib"', authors: 'Wei, Guoqing; Rafiyath, Shamudheen; Liu, Delong', year: 2010, journal: 'Journal of hematology & oncology', volume: '3', issue: '656', startPage: '47' },
+      { id: 'b', title: '"First-line treatment for chronic myeloid leukemia: Dasatinib, nilotinib, or imatinib"', authors: 'Wei, G.; Rafiyath, S.; Liu, D.', year: 2010, journal: 'Journal of Hematology and Oncology', volume: '3', issue: '657' },
+    ],
+  ])('%s', (_name, a, b) => {
+    const r = pair(a, b);
+    expect(r.clusters).toHaveLength(1);
+    expect(r.clusters[0].score).toBeGreaterThan(0.5);
+    expect(r.clusters[0].score).toBeLessThanOrEqual(1);
+  });
+
+  it('a cluster linked by a DOI scores 1', () => {
+    const r = pair(
+      { id: 'a', title: 'One title', authors: 'Webber, M.', year: 2012, doi: '10.1093/bjsw/bcr141' },
+      { id: 'b', title: 'Another way of writing it', authors: 'Webber, Martin', year: 2012, doi: 'https://doi.org/10.1093/BJSW/bcr141' },
+    );
+    expect(r.clusters[0]).toMatchObject({ rule: 'doi', score: 1 });
+  });
+});
+
+describe('the grey band', () => {
+  // respiratory id_0000560 / id_0000561: a Cochrane review and its update-like copy, titles 91% alike.
+  const a: Parts = { id: 'a', title: 'Medically assisted hydration for adult palliative care patients', authors: 'Good, P.; Cavenagh, J.; Mather, M.', year: 2008, journal: 'Cochrane Database of Systematic Reviews', startPage: 'CD006273' };
+  const b: Parts = { id: 'b', title: 'Medically assisted hydration for palliative care patients', authors: 'Good, P.; Cavenagh, J.; Mather, M.', year: 2008, journal: 'Cochrane Database of Systematic Reviews', startPage: 'CD006273' };
+
+  it('returns a similar but unproven pair as uncertain and never merges it', () => {
+    const r = pair(a, b);
+    expect(r.clusters).toEqual([]);
+    expect(r.keptIds).toEqual(['a', 'b']);
+    expect(r.uncertain).toHaveLength(1);
+    expect(r.uncertain[0]).toMatchObject({ a: 'a', b: 'b' });
+    expect(r.uncertain[0].score).toBeGreaterThan(0.8);
+    expect(r.uncertain[0].score).toBeLessThan(1);
+    expect(r.uncertain[0].reasons.join('; ')).toContain('titles 91% alike');
+  });
+
+  it('does not list unrelated pairs, or pairs contradicted twice over', () => {
+    const r = findDuplicates(
+      [
+        rec(a),
+        rec({ id: 'c', title: 'Corticosteroids for tuberculous pleurisy', authors: 'Engel, M. E.', year: 2007 }),
+        rec({ id: 'd', title: 'Medically assisted hydration for adult palliative care patients', authors: 'Good, P.', year: 1999, journal: 'Palliative Medicine', volume: '13' }),
+      ],
+      settings,
+    );
+    expect(r.uncertain).toEqual([]);
+  });
+
+  it('a resolution "duplicate" merges the pair; "distinct" keeps a would-be merge apart', () => {
+    const merged = findDuplicates([rec(a), rec(b)], settings, [{ a: 'b', b: 'a', decision: 'duplicate' }]);
+    expect(merged.clusters).toEqual([
+      { kept: 'a', removed: ['b'], rule: 'resolution', score: 1, links: [{ id: 'b', to: 'a', rule: 'resolution', score: 1 }] },
+    ]);
+    expect(merged.uncertain).toEqual([]);
+
+    const title = 'The meaningful involvement of service users and carers in advanced-level post-qualifying social work education';
+    const x = rec({ id: 'x', title, authors: 'Webber, M.', year: 2012, volume: '42' });
+    const y = rec({ id: 'y', title, authors: 'Webber, M.', year: 2012, volume: '42' });
+    expect(findDuplicates([x, y], settings).clusters).toHaveLength(1);
+    const kept = findDuplicates([x, y], settings, [{ a: 'x', b: 'y', decision: 'distinct' }]);
+    expect(kept.clusters).toEqual([]);
+  });
+
+  it('a "distinct" resolution also holds across a cluster', () => {
+    const title = 'The meaningful involvement of service users and carers in advanced-level post-qualifying social work education';
+    const records = ['x', 'y', 'z'].map((id) => rec({ id, title, authors: 'Webber, M.', year: 2012, volume: '42' }));
+    const r = findDuplicates(records, settings, [{ a: 'x', b: 'z', decision: 'distinct' }]);
+    for (const c of r.clusters) expect([c.kept, ...c.removed].sort()).not.toEqual(['x', 'z']);
+    expect(r.removedToKept.get('z')).not.toBe('x');
+    expect(r.keptIds).toContain('x');
+    expect(r.keptIds).toContain('z');
+  });
+
+  it('a "duplicate" resolution yields to two different DOIs and is reported', () => {
+    const r = findDuplicates(
+      [rec({ id: 'a', title: 'One', doi: '10.1000/one' }), rec({ id: 'b', title: 'Two', doi: '10.1000/two' })],
+      settings,
+      [{ a: 'a', b: 'b', decision: 'duplicate' }],
+    );
+    expect(r.clusters).toEqual([]);
+    expect(r.blockedMerges[0].guard).toContain('different DOIs');
+  });
+});
+
+describe('mergeCluster', () => {
+  it('keeps the most complete record and fills its gaps from the others', () => {
+    const merged = mergeCluster([
+      rec({ id: 'a', title: 'T', authors: 'Webber, M.', year: 2012, keywords: ['social work'] }),
+      rec({ id: 'b', title: 'T', authors: 'Webber, M.', year: 2012, journal: 'BJSW', volume: '42', startPage: '1256', keywords: ['Social Work', 'carers'] }),
+      rec({ id: 'c', title: 'T', authors: '', doi: '10.1093/bjsw/bcr141', abstract: 'An abstract.' }),
+    ]);
+    expect(merged.id).toBe('b');
+    expect(merged.sourceIds).toEqual(['b', 'a', 'c']);
+    expect(merged).toMatchObject({ journal: 'BJSW', volume: '42', doi: '10.1093/bjsw/bcr141', abstract: 'An abstract.' });
+    expect(merged.keywords).toEqual(['Social Work', 'carers']);
+  });
+});
+
+describe('normalisation for matching', () => {
+  it.each([
+    ['Nat Rev Nephrol', 'Nature Reviews Nephrology', true],
+    ["Langenbeck's Archives of Surgery", 'Langenbecks Arch Surg', true],
+    ['BMJ', 'British Medical Journal', true],
+    ['Americas Conference on Information Systems', 'Amcis 2017 Proceedings', true],
+    ['Jpen: Journal of Parenteral & Enteral Nutrition', 'JPEN. Journal of parenteral and enteral nutrition', true],
+    ['Annals of Internal Medicine', 'ACP Journal Club', false],
+    ['Journal of Clinical Oncology', 'Journal of Clinical Virology', false],
+  ])('journals %j and %j match: %s', (a, b, expected) => {
+    expect(journalsMatch(journalWords(a)!, journalWords(b)!)).toBe(expected);
+  });
+
+  it.each<[string, string | undefined, { first?: string; last?: string }]>([
+    ['1256', '74', { first: '1256', last: '1274' }],
+    ['1256-74', undefined, { first: '1256', last: '1274' }],
+    ['S417', 'S429', { first: 's417', last: 's429' }],
+    ['Suppl', '29', {}],
+    ['01', 'Sep', { first: '1' }],
+    ['532, 534-536', undefined, { first: '532' }],
+  ])('pages %j–%j', (start, end, expected) => {
+    expect(normalizePages(start, end)).toEqual(expected);
+  });
+
+  it.each([
+    ['hpv testing after treatment of cin 3 (provisional abstract)', 'hpv testing after treatment of cin 3'],
+    ['management of cervical lesions. [review] [97 refs]', 'management of cervical lesions'],
+    ['eculizumab for ahus.[erratum appears in n engl j med. 2009;360(23):2487 note: philipp, thomas [added]]', 'eculizumab for ahus'],
+    ['cervical cancer risk: a population-based study.[erratum appears in lancet oncol. 201', 'cervical cancer risk: a population-based study'],
+    ['[a study on the use of mycobacterium vaccine]', '[a study on the use of mycobacterium vaccine]'],
+  ])('strips database annotations: %j', (folded, expected) => {
+    expect(stripTitleAnnotations(folded)).toBe(expected);
+  });
+
+  it('reads a reply named after its letter as a comment', () => {
+    expect(noticeKind({ type: 'journal-article', title: 'Atypical hemolytic uremic syndrome - Reply' })).toBe('comment');
+    expect(noticeKind({ type: 'journal-article', title: 'Gene mutation in aHUS - Reply to Buddles et al' })).toBe('comment');
+    expect(noticeKind({ type: 'journal-article', title: 'A response-adaptive design for trials' })).toBeUndefined();
+  });
+});
