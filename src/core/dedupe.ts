@@ -175,11 +175,15 @@ export function findDuplicates(
   };
   const membersOf = (root: number): number[] => members[root] ?? [root];
 
-  // Strongest evidence first: people's decisions, then DOIs, then the best-scored links, so a strong
-  // link is never pre-empted by a weaker one that a guard would then block.
+  // Strongest evidence first: DOIs, then the best-scored links, so a strong link is never
+  // pre-empted by a weaker one that a guard would then block. People's 'duplicate' decisions come
+  // last: they join the two records' whole clusters as the engine built them, checked only against
+  // the hard guards (different DOIs, a 'distinct' decision), so a reviewer's merge never splits a
+  // cluster the engine had right.
+  const evidenceRank = (e: Edge) => (e.rule === 'doi' ? 0 : e.rule === 'resolution' ? 2 : 1);
   candidates.sort(
     (p, q) =>
-      (p.rule === 'resolution' ? 0 : p.rule === 'doi' ? 1 : 2) - (q.rule === 'resolution' ? 0 : q.rule === 'doi' ? 1 : 2) ||
+      evidenceRank(p) - evidenceRank(q) ||
       q.score - p.score ||
       p.a - q.a ||
       p.b - q.b,
