@@ -32,7 +32,7 @@ export function protocolTemplate(): Record<string, unknown> {
         expectedRecords: 268,
       },
     ],
-    deduplication: { enabled: true, yearTolerance: 1, matchMainTitle: true },
+    deduplication: { enabled: true, yearTolerance: 1, matchMainTitle: true, mergeConferenceAbstracts: false },
     titleAbstract: {
       criteria: [
         { id: 'involvement', query: '"service user*" OR carer* OR coproduc*', reason: 'Not about service user or carer involvement' },

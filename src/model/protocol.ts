@@ -33,6 +33,10 @@ export const DeduplicationSchema = z
     enabled: z.boolean().default(true),
     yearTolerance: z.number().int().min(0).max(3).default(1).describe('Years two copies may differ (online-first vs print).'),
     matchMainTitle: z.boolean().default(true).describe('Also match on the main title before a colon (a subtitle missing in one copy).'),
+    mergeConferenceAbstracts: z
+      .boolean()
+      .default(false)
+      .describe('Merge a conference abstract with the full paper of the same title (default: keep both, they are different reports).'),
   })
   .strict();
 
@@ -110,7 +114,7 @@ export const ProtocolSchema = z
     $schema: z.string().optional(),
     title: z.string().min(1),
     sources: z.array(SourceSchema).min(1),
-    deduplication: DeduplicationSchema.default({ enabled: true, yearTolerance: 1, matchMainTitle: true }),
+    deduplication: DeduplicationSchema.default({ enabled: true, yearTolerance: 1, matchMainTitle: true, mergeConferenceAbstracts: false }),
     titleAbstract: TitleAbstractSchema.default({ criteria: [], reportCriteriaAsAutomation: false }),
     fullText: FullTextSchema,
     extraction: z.object({ fields: z.array(ExtractionFieldSchema) }).strict(),
