@@ -109,11 +109,55 @@ export function sameFirstAuthor(a: AuthorKey, b: AuthorKey): boolean {
   return a.full === b.full || a.last === b.last;
 }
 
+/**
+ * The same first author with given and family names swapped by one database: "Carignani, Andrea" /
+ * "Andrea, C."; "Wang, X." / "Xiaoguang, Wang". One record's family name is the other's given name and
+ * the other's family name starts with its initial. Arguments are folded name words (`nameWords`).
+ */
+export function swappedNames(
+  aFamily: readonly string[],
+  aGiven: readonly string[],
+  bFamily: readonly string[],
+  bGiven: readonly string[],
+): boolean {
+  const oneWay = (family: readonly string[], given: readonly string[], otherFamily: readonly string[], otherGiven: readonly string[]): boolean =>
+    given.length > 0 &&
+    given[0].length >= 2 &&
+    otherFamily.length > 0 &&
+    given[0] === otherFamily.join('') &&
+    otherGiven.length > 0 &&
+    family.length > 0 &&
+    otherGiven[0][0] === family[0][0];
+  return oneWay(aFamily, aGiven, bFamily, bGiven) || oneWay(bFamily, bGiven, aFamily, aGiven);
+}
+
 /** What kind of notice a record is, if it is one: notices only ever merge with notices of the same kind. */
 export type NoticeKind = 'correction' | 'retraction' | 'comment' | 'editorial';
 
 const NOTICE_TITLE_RE =
   /^\s*(?:(erratum|errata|correction|corrigendum|corrigenda)|(retraction|notice of retraction)|(comments? on|commentary on|reply to|response to|in reply))\b/;
+
+/**
+ * A correction notice carries its article's title followed by the article's citation: Web of Science
+ * writes "Title (vol 142, pg 310, 2003)", Embase "Title (New England Journal of Medicine (2009) 360 (542-544))".
+ */
+const CORRECTED_ARTICLE_RE = /\s\((?:vol\.? [^,()]+,\s*pg\.? [^,()]+,\s*(?:19|20)\d\d|[^()]*\((?:19|20)\d\d\)\s*[^()]*\([^()]*\))\)[\s.]*$/;
+/** What frames a correction notice's copy of the article title: "Erratum: ", "Correction to - ", and a trailing citation (closed, or cut off by a field limit). */
+const CORRECTION_PREFIX_RE = /^\s*(?:erratum|errata|correction|corrigendum|corrigenda)(?:\s+(?:to|for|in|on))?\s*(?:[:.\-\u2013\u2014]\s*)?(?:the (?:article|paper)\s*)?/;
+const UNCLOSED_PAREN_RE = /\s\([^)]*$/;
+
+/**
+ * The article title a correction notice repeats, without the notice's framing, so that two databases'
+ * records of one notice compare equal: "Erratum: X (The Journal of Pediatrics (M" and "X (vol 142, pg 310, 2003)" both give "X".
+ * Only for records `noticeKind` calls corrections (which never merge with anything but corrections).
+ */
+export function correctedArticleTitle(folded: string): string {
+  let t = folded.replace(CORRECTION_PREFIX_RE, '');
+  t = t.replace(CORRECTED_ARTICLE_RE, '');
+  // A citation cut off by a field limit leaves "(" without its ")".
+  if (UNCLOSED_PAREN_RE.test(t)) t = t.replace(UNCLOSED_PAREN_RE, '');
+  return t.trim() === '' ? folded : t;
+}
 
 /** A reply named after the letter it answers: "... syndrome - Reply", "...: authors' reply", "... - Reply to Buddles et al". */
 const TRAILING_REPLY_RE = /(?:\s[-\u2013\u2014]+\s*|[:.;]\s*)(?:the )?(?:authors?'?s?'? )?(?:reply|response|rejoinder)(?:\s+to\b.*)?[\s.]*$/;
@@ -129,6 +173,7 @@ export function noticeKind(
   const m = NOTICE_TITLE_RE.exec(foldedTitle);
   if (m) return m[1] ? 'correction' : m[2] ? 'retraction' : 'comment';
   if (TRAILING_REPLY_RE.test(foldedTitle)) return 'comment';
+  if (CORRECTED_ARTICLE_RE.test(foldedTitle)) return 'correction';
   if (r.type === 'erratum') return 'correction';
   if (r.type === 'editorial') return 'editorial';
   return undefined;
@@ -227,6 +272,7 @@ export function stripTitleAnnotations(folded: string): string {
   return t;
 }
 
+const PAGE_COUNT_RE = /^\s*(?:[ivxlc]+\s*,\s*)?\d+\s*(?:p|pp|pages?)\.?\s*$/i;
 const MONTHS_RE = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
 
 /**
@@ -242,6 +288,8 @@ export function normalizePages(
   // "532, 534-536, 538-540": the first range is the article's start.
   let start = startPage.split(/[,;]/)[0].trim();
   let end = endPage?.trim();
+  // A thesis or book's extent ("215 p", "xii, 215 pp.") counts pages; it names none.
+  if ((end === undefined || end === '') && PAGE_COUNT_RE.test(startPage)) return {};
   if (end === undefined || end === '') {
     // A reader that did not split the range.
     const m = /^([^\s\-–—]+)\s*[-–—]+\s*([^\s\-–—]*)$/.exec(start);
@@ -388,3 +436,18 @@ export function isConferenceRecord(r: Pick<ParsedRecord, 'type' | 'journal' | 'r
   // "Dissertation Abstracts International" is a thesis index, not a meeting.
   return venue !== '' && CONFERENCE_VENUE_RE.test(venue) && !JOURNAL_NOT_MEETING_RE.test(venue);
 }
+
+/** Embase files a meeting abstract under "Journal.Conference: meeting": the journal it is printed in. */
+const PRINTED_IN_RE = /^(.*?)\.\s*conference\s*:/i;
+
+/** The journal a meeting abstract is printed in, when its venue names one ("Pediatric Nephrology.Conference: 44th ..."). */
+export function meetingJournal(journal: string | undefined): string | undefined {
+  const m = journal === undefined ? null : PRINTED_IN_RE.exec(journal);
+  return m && m[1].trim() !== '' ? m[1].trim() : undefined;
+}
+
+/** A supplement issue or volume ("Suppl 3", "s2", "Suppl. 1"): where journals print meeting abstracts. */
+export function isSupplement(volume: string | undefined, issue: string | undefined): boolean {
+  return (volume !== undefined && SUPPLEMENT_RE.test(volume)) || (issue !== undefined && SUPPLEMENT_RE.test(issue));
+}
+const SUPPLEMENT_RE = /suppl|^\s*s\s*\d/i;

@@ -12,12 +12,16 @@
 import type { ReviewRecord } from '../model/record.js';
 import {
   authorKey,
+  correctedArticleTitle,
   firstAuthorKey,
   hasSubtitle,
   isConferenceRecord,
+  isSupplement,
   journalWords,
   journalsMatch,
   mainTitle,
+  meetingJournal,
+  nameWords,
   noticeKind,
   normalizeDoi,
   normalizeFoldedTitle,
@@ -28,6 +32,7 @@ import {
   sameFirstAuthor,
   samePage,
   stripTitleAnnotations,
+  swappedNames,
   type AuthorKey,
   type NoticeKind,
 } from './normalize.js';
@@ -99,6 +104,12 @@ export interface MatchKeys {
   endPage?: string;
   journal?: string[];
   conference: boolean;
+  /** For a meeting abstract whose venue names the journal printing it ("Pediatric Nephrology.Conference: ..."): that journal's words. */
+  printedIn?: string[];
+  /** The record sits in a supplement issue or volume ("Suppl 2", "s2"). */
+  supplement?: boolean;
+  /** The first author's family and given names as folded words, for names swapped between databases. */
+  firstName?: { family: string[]; given: string[] };
   /**
    * Letter and digit counts of titleKey, 4 bits each (capped at 15), packed 8 to a number: half their
    * L1 distance bounds the edit distance from below. Numbers, not a typed array: no allocation per record.
@@ -120,13 +131,16 @@ const filled = (s: string | undefined): number => (s !== undefined && s.trim() !
 export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
   const title = r.title ?? '';
   const folded = stripTitleAnnotations(foldText(title));
-  const normalized = normalizeFoldedTitle(folded);
+  const notice = noticeKind(r, folded);
+  // Two databases frame one correction notice differently; the article title it repeats is what compares.
+  const normalized = normalizeFoldedTitle(notice === 'correction' ? correctedArticleTitle(folded) : folded);
   let mainKey: string | undefined;
   if (hasSubtitle(folded)) {
     const main = normalizeTitle(mainTitle(folded));
     if (isLongEnough(main) && main !== normalized) mainKey = main.replace(/ /g, '');
   }
   const doi = normalizeDoi(r.doi);
+  const conference = isConferenceRecord(r);
   const titleKey = normalized.replace(/ /g, '');
   const pages = normalizePages(r.startPage, r.endPage);
   // Issue numbers above 99 are not issues but record numbers some exports put in the field.
@@ -141,14 +155,16 @@ export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
     mainKey,
     author: firstAuthorKey(r.authors ?? []),
     year: r.year,
-    notice: noticeKind(r, folded),
+    notice,
     part: partNumber(title, folded),
     // Exports put more than the number in the field ("Drug Discovery. 9", "42 Suppl 1"): the number is the volume.
     volume: volumeNumber(r.volume),
     issue,
     startPage: pages.first,
     endPage: pages.last,
-    conference: isConferenceRecord(r),
+    conference,
+    printedIn: conference ? journalWords(meetingJournal(r.journal)) : undefined,
+    supplement: isSupplement(r.volume, r.issue),
     titleHistogram: histogram(titleKey),
     completeness:
       (doi ? 1 : 0) +
@@ -185,11 +201,14 @@ class RecordKeys implements MatchKeys {
   conference!: boolean;
   titleHistogram!: readonly [number, number, number, number, number];
   completeness!: number;
+  printedIn?: string[];
+  supplement?: boolean;
   #record: ReviewRecord;
   #authors?: AuthorName[];
   #journal?: string[] | null;
+  #firstName?: { family: string[]; given: string[] } | null;
 
-  constructor(record: ReviewRecord, fields: Omit<MatchKeys, 'authors' | 'journal'>) {
+  constructor(record: ReviewRecord, fields: Omit<MatchKeys, 'authors' | 'journal' | 'firstName'>) {
     this.#record = record;
     Object.assign(this, fields);
   }
@@ -205,6 +224,14 @@ class RecordKeys implements MatchKeys {
       this.#authors = authors;
     }
     return this.#authors;
+  }
+
+  get firstName(): { family: string[]; given: string[] } | undefined {
+    if (this.#firstName === undefined) {
+      const first = this.#record.authors?.[0];
+      this.#firstName = first ? { family: nameWords(first.family), given: nameWords(first.given) } : null;
+    }
+    return this.#firstName ?? undefined;
   }
 
   get journal(): string[] | undefined {

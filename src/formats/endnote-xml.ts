@@ -13,6 +13,7 @@ import {
   parseAuthorName,
   rawHash,
   toLf,
+  noTitleWarning,
 } from './normalize-fields.js';
 import { expandPageRange } from './tagged-common.js';
 import type { FormatReader } from './types.js';
@@ -64,7 +65,7 @@ export function endnoteChunkToRecord(chunk: XmlChunk, file: string, warnings: Wa
 
   const title = cleanText(firstText(root, 'titles/title')) ?? cleanText(firstText(root, 'titles/translated-title')) ?? '';
   if (title === '') {
-    warnings.push({ file, line: chunk.line, message: `record starting at line ${chunk.line} has no title; kept` });
+    warnings.push(noTitleWarning(file, chunk.line));
   }
 
   const authors = [];

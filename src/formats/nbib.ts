@@ -4,7 +4,7 @@
  * spaces, records separated by blank lines (a `PMID-` line also starts a new record).
  */
 import type { Author, DocType, ParseResult, ParsedRecord, Warning } from '../model/record.js';
-import { cleanDoi, cleanText, extractYear, nonEmpty, parseAuthorName, rawHash } from './normalize-fields.js';
+import { cleanDoi, cleanText, extractYear, nonEmpty, parseAuthorName, rawHash, noTitleWarning } from './normalize-fields.js';
 import {
   expandPageRange,
   mostSpecificType,
@@ -132,7 +132,7 @@ export function nbibEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
 
   const title = cleanText(first('TI')) ?? cleanText(first('BTI')) ?? cleanText(first('TT')) ?? '';
   if (title === '') {
-    warnings.push({ file, line: entry.line, message: `record starting at line ${entry.line} has no title; kept` });
+    warnings.push(noTitleWarning(file, entry.line));
   }
 
   let doi: string | undefined;

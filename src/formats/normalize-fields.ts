@@ -3,7 +3,7 @@
  * markup removal and the raw-text hash. Pure functions, no IO.
  */
 import { createHash, hash } from 'node:crypto';
-import type { Author, DocType } from '../model/record.js';
+import type { Author, DocType, Warning } from '../model/record.js';
 
 // ---------------------------------------------------------------- raw hash
 
@@ -170,6 +170,27 @@ export function parseAuthorName(name: string): Author | undefined {
 /** Group authors ("Acne Study Group", "Alzheimer's Disease Neuroimaging Initiative") are not "Given Family". */
 const CORPORATE_AUTHOR_RE =
   /^[^,]*\b(?:group|initiative|consortium|collaborat\w*|committee|association|organi[sz]ation|society|institute|council|network|team|investigators|department|university|agency|foundation|trust|office|board|centre|center|alliance|coalition|working party|task force)\b[^,]*$/i;
+
+/**
+ * Author names from tag values where one value may hold several names (one per line, or
+ * ';'-separated as some tools write them). `clean` tidies a name before parsing (WoS appends
+ * e-mail addresses).
+ */
+export function authorsFromValues(values: readonly string[], separator: RegExp = /[\n;]/, clean?: (name: string) => string): Author[] {
+  const out: Author[] = [];
+  for (const v of values) {
+    for (const name of v.split(separator)) {
+      const a = parseAuthorName(clean ? clean(name) : name);
+      if (a) out.push(a);
+    }
+  }
+  return out;
+}
+
+/** The warning every reader gives for a record it keeps although it has no title. */
+export function noTitleWarning(file: string, line: number): Warning {
+  return { file, line, message: `record starting at line ${line} has no title; kept` };
+}
 
 /** Each name of a list already split into one name per element. */
 export function parseAuthorList(names: readonly string[]): Author[] {

@@ -13,6 +13,7 @@ import {
   parseAuthorName,
   rawHash,
   splitKeywords,
+  noTitleWarning,
 } from './normalize-fields.js';
 import {
   expandPageRange,
@@ -291,7 +292,7 @@ export function ovidEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
     title = title.slice(0, suffix.index).trim();
   }
   if (title === '') {
-    warnings.push({ file, line: entry.line, message: `record starting at line ${entry.line} has no title; kept` });
+    warnings.push(noTitleWarning(file, entry.line));
   }
 
   const authors: Author[] = [];

@@ -4,7 +4,7 @@
  * value continues on following lines that do not start with `%`. Not every writer opens a record
  * with `%0` (AIS eLibrary puts `%T` first; library catalogues leave it out).
  */
-import type { Author, DocType, ParseResult, ParsedRecord, Warning } from '../model/record.js';
+import type { DocType, ParseResult, ParsedRecord, Warning } from '../model/record.js';
 import {
   cleanDoi,
   cleanText,
@@ -13,11 +13,12 @@ import {
   extractYear,
   findDoiInText,
   nonEmpty,
-  parseAuthorName,
   rawHash,
   splitKeywords,
+  authorsFromValues,
+  noTitleWarning,
 } from './normalize-fields.js';
-import { eachLine, expandPageRange, lfText, type TaggedEntry, type TaggedField } from './tagged-common.js';
+import { eachLine, expandPageRange, lfText, type TaggedEntry, type TaggedField, rawFromFields } from './tagged-common.js';
 import type { FormatReader } from './types.js';
 
 /** `%A Webber, Martin`, `%0` (empty), `%@ 1008-0821`. `%%` and `% ` (TeX/MATLAB comments) are not tags. */
@@ -121,20 +122,9 @@ function referDocType(value: string | undefined): DocType | undefined {
   return REFER_TYPES[s.toLowerCase()] ?? docTypeFromString(s);
 }
 
-function authorsFrom(values: readonly string[]): Author[] {
-  const out: Author[] = [];
-  for (const v of values) {
-    for (const name of v.split(/[\n;]/)) {
-      const a = parseAuthorName(name);
-      if (a) out.push(a);
-    }
-  }
-  return out;
-}
 
 export function referEntryToRecord(entry: TaggedEntry, file: string, warnings: Warning[]): ParsedRecord {
-  const raw: Record<string, string[]> = {};
-  for (const f of entry.fields) (raw[f.tag] ??= []).push(f.value);
+  const raw = rawFromFields(entry.fields);
   const first = (...tags: string[]): string | undefined => {
     for (const t of tags) for (const v of raw[t] ?? []) if (v.trim() !== '') return v;
     return undefined;
@@ -142,7 +132,7 @@ export function referEntryToRecord(entry: TaggedEntry, file: string, warnings: W
 
   const title = cleanText(first('%T')) ?? '';
   if (title === '') {
-    warnings.push({ file, line: entry.line, message: `record starting at line ${entry.line} has no title; kept` });
+    warnings.push(noTitleWarning(file, entry.line));
   }
 
   // Several %0 lines (Zotero's BibIX sample): the first one that names a type we know.
@@ -170,8 +160,8 @@ export function referEntryToRecord(entry: TaggedEntry, file: string, warnings: W
   const keywords: string[] = [];
   for (const v of raw['%K'] ?? []) keywords.push(...splitKeywords(v));
 
-  let authors = authorsFrom(raw['%A'] ?? []);
-  if (authors.length === 0) authors = authorsFrom(raw['%E'] ?? []);
+  let authors = authorsFromValues(raw['%A'] ?? []);
+  if (authors.length === 0) authors = authorsFromValues(raw['%E'] ?? []);
 
   const abstractParts = (raw['%X'] ?? []).filter((s) => s.trim() !== '');
 

@@ -4,7 +4,7 @@
  * blank lines. A value continues on following lines that do not start with a known tag. RefWorks may
  * write a legend header ("Refworks Export Tagged Format" ... "BEGIN EXPORTED REFERENCES") first.
  */
-import type { Author, DocType, ParseResult, ParsedRecord, Warning } from '../model/record.js';
+import type { DocType, ParseResult, ParsedRecord, Warning } from '../model/record.js';
 import {
   cleanDoi,
   cleanText,
@@ -12,12 +12,13 @@ import {
   extractYear,
   findDoiInText,
   nonEmpty,
-  parseAuthorName,
   rawHash,
   splitKeywords,
   splitPages,
+  authorsFromValues,
+  noTitleWarning,
 } from './normalize-fields.js';
-import { eachLine, lfText, type TaggedEntry, type TaggedField } from './tagged-common.js';
+import { eachLine, lfText, type TaggedEntry, type TaggedField, rawFromFields } from './tagged-common.js';
 import type { FormatReader } from './types.js';
 
 const TAG_LINE = /^([A-Z][A-Z0-9]{1,4})(?: ([^]*))?$/;
@@ -126,20 +127,9 @@ const RT_TYPES: Record<string, DocType> = {
   generic: 'other',
 };
 
-function authorsFrom(values: readonly string[]): Author[] {
-  const out: Author[] = [];
-  for (const v of values) {
-    for (const name of v.split(/[\n;]/)) {
-      const a = parseAuthorName(name);
-      if (a) out.push(a);
-    }
-  }
-  return out;
-}
 
 export function refworksEntryToRecord(entry: TaggedEntry, file: string, warnings: Warning[]): ParsedRecord {
-  const raw: Record<string, string[]> = {};
-  for (const f of entry.fields) (raw[f.tag] ??= []).push(f.value);
+  const raw = rawFromFields(entry.fields);
   const first = (...tags: string[]): string | undefined => {
     for (const t of tags) for (const v of raw[t] ?? []) if (v.trim() !== '') return v;
     return undefined;
@@ -147,14 +137,14 @@ export function refworksEntryToRecord(entry: TaggedEntry, file: string, warnings
 
   const title = cleanText(first('T1')) ?? '';
   if (title === '') {
-    warnings.push({ file, line: entry.line, message: `record starting at line ${entry.line} has no title; kept` });
+    warnings.push(noTitleWarning(file, entry.line));
   }
 
   const rt = nonEmpty(first('RT'));
   const type: DocType = (rt && (RT_TYPES[rt.toLowerCase()] ?? docTypeFromString(rt))) || 'other';
 
-  let authors = authorsFrom(raw.A1 ?? []);
-  if (authors.length === 0) authors = authorsFrom(raw.A2 ?? []);
+  let authors = authorsFromValues(raw.A1 ?? []);
+  if (authors.length === 0) authors = authorsFromValues(raw.A2 ?? []);
 
   // SP may hold the whole range; OP is then something else.
   const sp = splitPages(first('SP'));

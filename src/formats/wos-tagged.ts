@@ -12,9 +12,10 @@ import {
   docTypeFromString,
   extractYear,
   nonEmpty,
-  parseAuthorName,
   rawHash,
   splitKeywords,
+  authorsFromValues,
+  noTitleWarning,
 } from './normalize-fields.js';
 import { eachLine, expandPageRange, lfText, mostSpecificType, type TaggedEntry, type TaggedField } from './tagged-common.js';
 import type { FormatReader } from './types.js';
@@ -175,16 +176,8 @@ function wosDocType(value: string): DocType | undefined {
 const PT_TYPES: Record<string, DocType> = { J: 'journal-article', S: 'journal-article', B: 'book', P: 'other', C: 'conference' };
 
 /** "Medvedeff, Cassandra A. (medvedeff22@ufl.edu)" → the name without the e-mail. */
-function authorsFrom(values: readonly string[]): Author[] {
-  const out: Author[] = [];
-  for (const v of values) {
-    for (const name of v.split(/[\n;]/)) {
-      const a = parseAuthorName(name.replace(/\s*\([^)]*@[^)]*\)\s*$/, ''));
-      if (a) out.push(a);
-    }
-  }
-  return out;
-}
+const withoutEmail = (name: string) => name.replace(/\s*\([^)]*@[^)]*\)\s*$/, '');
+const authorsFrom = (values: readonly string[]): Author[] => authorsFromValues(values, /[\n;]/, withoutEmail);
 
 export function wosEntryToRecord(entry: WosEntry, file: string, warnings: Warning[]): ParsedRecord {
   const raw: Record<string, string[]> = {};
@@ -199,7 +192,7 @@ export function wosEntryToRecord(entry: WosEntry, file: string, warnings: Warnin
 
   const title = cleanText(first('TI')) ?? '';
   if (title === '') {
-    warnings.push({ file, line: entry.line, message: `record starting at line ${entry.line} has no title; kept` });
+    warnings.push(noTitleWarning(file, entry.line));
   }
 
   // AF (full names) beats AU ("Webber, M"); books list BF/BA; group authors (CA) come last.

@@ -11,9 +11,10 @@ import {
   findDoiInText,
   isNoPagination,
   nonEmpty,
-  parseAuthorName,
   splitKeywords,
   splitPages,
+  authorsFromValues,
+  noTitleWarning,
 } from '../normalize-fields.js';
 import type { RisDialect } from './tags.js';
 import type { RisEntry } from './tokenize.js';
@@ -38,18 +39,8 @@ function firstList(raw: RawTags, tags: readonly string[]): string[] | undefined 
   return undefined;
 }
 
-function authorsFrom(values: readonly string[]): Author[] {
-  const out: Author[] = [];
-  for (const v of values) {
-    // Some tools put all authors in one AU line, ';'-separated.
-    const names = v.indexOf(';') !== -1 ? v.split(';') : [v];
-    for (const n of names) {
-      const a = parseAuthorName(n);
-      if (a) out.push(a);
-    }
-  }
-  return out;
-}
+/** One name per AU line; some tools put all authors in one AU line, ';'-separated. */
+const authorsFrom = (values: readonly string[]): Author[] => authorsFromValues(values, /;/);
 
 export function entryToRecord(entry: RisEntry, file: string, dialect: RisDialect, warnings: Warning[]): ParsedRecord {
   const raw: RawTags = {};
@@ -62,7 +53,7 @@ export function entryToRecord(entry: RisEntry, file: string, dialect: RisDialect
 
   const title = cleanText(firstValue(raw, tags.title)) ?? '';
   if (title === '') {
-    warnings.push({ file, line: entry.startLine, message: `record starting at line ${entry.startLine} has no title; kept` });
+    warnings.push(noTitleWarning(file, entry.startLine));
   }
 
   const authorValues = firstList(raw, tags.authors) ?? firstList(raw, tags.authorsFallback) ?? [];
