@@ -196,7 +196,7 @@ export function buildProgram(): Command {
       if (r.abstract) out('\n' + r.abstract);
       if (s.cluster.length > 1) {
         out('\nDuplicate cluster:');
-        for (const m of s.cluster) out(`  ${m.kept ? 'kept   ' : 'removed'} ${m.id} (${m.database}, ${m.file}:${m.line})${m.rule ? ` by ${m.rule} with ${m.linkedTo}` : ''}`);
+        for (const m of s.cluster) out(`  ${m.kept ? 'kept   ' : 'removed'} ${m.id} (${m.database}, ${m.file}:${m.line})${m.rule ? ` by ${m.rule} with ${m.linkedTo}${m.score !== undefined ? `, score ${m.score.toFixed(2)}` : ''}` : ''}`);
       }
       if (s.criteria.length) {
         out('\nCriteria:');

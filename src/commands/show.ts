@@ -16,7 +16,7 @@ export interface ShowResult {
   studyId: string;
   status: StudyStatus;
   /** Every record of the duplicate cluster with the rule that linked it (kept record first). */
-  cluster: { id: string; database: string; file: string; line: number; kept: boolean; rule?: string; linkedTo?: string }[];
+  cluster: { id: string; database: string; file: string; line: number; kept: boolean; rule?: string; linkedTo?: string; score?: number }[];
   criteria: { id: string; passed: boolean; reason: string }[];
   /** Full decision history of the study, per stage, in log order. */
   decisions: Record<Stage, DecisionRow[]>;
@@ -40,7 +40,7 @@ export async function runShow(options: ShowOptions): Promise<ShowResult> {
     cluster: study.memberIds.map((id) => {
       const r = state.recordById.get(id)!;
       const link = links.get(id);
-      return { id, database: r.database, file: r.source.file, line: r.source.line, kept: id === studyId, rule: link?.rule, linkedTo: link?.to };
+      return { id, database: r.database, file: r.source.file, line: r.source.line, kept: id === studyId, rule: link?.rule, linkedTo: link?.to, score: link?.score };
     }),
     criteria: compileCriteria(review.protocol).map(({ criterion, query }) => ({
       id: criterion.id,

@@ -133,7 +133,8 @@ export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
   const folded = stripTitleAnnotations(foldText(title));
   const notice = noticeKind(r, folded);
   // Two databases frame one correction notice differently; the article title it repeats is what compares.
-  const normalized = normalizeFoldedTitle(notice === 'correction' ? correctedArticleTitle(folded) : folded);
+  const comparable = notice === 'correction' ? correctedArticleTitle(folded) : folded;
+  const normalized = normalizeFoldedTitle(comparable);
   let mainKey: string | undefined;
   if (hasSubtitle(folded)) {
     const main = normalizeTitle(mainTitle(folded));
@@ -156,7 +157,8 @@ export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
     author: firstAuthorKey(r.authors ?? []),
     year: r.year,
     notice,
-    part: partNumber(title, folded),
+    // A correction's citation of its article ("vol 142, pg 310") names no part.
+    part: partNumber(title, comparable),
     // Exports put more than the number in the field ("Drug Discovery. 9", "42 Suppl 1"): the number is the volume.
     volume: volumeNumber(r.volume),
     issue,
@@ -282,6 +284,7 @@ const PLAIN_PAGE_RE = /^\d+$/;
 /** Two records' pages do not contradict each other (either has none, they are the same, or compatible). */
 export function pagesAgree(a: MatchKeys, b: MatchKeys): boolean {
   if (a.startPage === undefined || b.startPage === undefined) return true;
+  if (shiftedLocators(a, b) || shiftedLocators(b, a)) return true;
   if (samePage(a.startPage, b.startPage)) return true;
   if (a.volume !== undefined && a.volume === b.volume && firstPageTypo(a, b)) return true;
   return pagesCompatible(a, b);
@@ -361,8 +364,57 @@ function titleAgreement(
   return { sim, how: `titles ${(sim * 100).toFixed(0)}% alike` };
 }
 
+/** The same first author: the same family name, or given and family names swapped by one database. */
+function sameFirst(a: MatchKeys, b: MatchKeys): boolean {
+  if (a.author === undefined || b.author === undefined) return false;
+  if (sameFirstAuthor(a.author, b.author)) return true;
+  const fa = a.firstName;
+  const fb = b.firstName;
+  return fa !== undefined && fb !== undefined && swappedNames(fa.family, fa.given, fb.family, fb.given);
+}
+
+/**
+ * Embase sometimes loses a meeting abstract's volume and shifts the rest one field left: "(26) 9" for
+ * "26(9) 1746". The record with no volume, whose issue is the other's volume and whose lone "page" is the
+ * other's issue, is read with the other's volume and issue and no page.
+ */
+function shiftedLocators(a: MatchKeys, b: MatchKeys): boolean {
+  return (
+    a.conference &&
+    a.volume === undefined &&
+    a.issue !== undefined &&
+    a.issue === b.volume &&
+    a.startPage !== undefined &&
+    a.endPage === undefined &&
+    b.issue !== undefined &&
+    a.startPage === b.issue
+  );
+}
+
+function unshifted(a: MatchKeys, b: MatchKeys): MatchKeys {
+  return { ...a, authors: a.authors, journal: a.journal, firstName: a.firstName, volume: b.volume, issue: b.issue, startPage: undefined, endPage: undefined };
+}
+
+/**
+ * One journal's volume prints one item on a multi-page range: the same journal, volume, first and last
+ * page, first author and year are the same item whatever language its title was given in
+ * ("Arbeiten in der Crowd ..." / "Crowdwork: Applying a relational inequality theory").
+ */
+function samePrintedRange(a: MatchKeys, b: MatchKeys): boolean {
+  const pa = a.startPage;
+  const pb = b.startPage;
+  if (pa === undefined || pb === undefined || a.endPage === undefined || a.endPage !== b.endPage || pa !== pb) return false;
+  if (!PLAIN_PAGE_RE.test(pa) || !PLAIN_PAGE_RE.test(a.endPage) || Number(a.endPage) <= Number(pa)) return false;
+  if (a.volume === undefined || a.volume !== b.volume || conflicts(a.issue, b.issue)) return false;
+  if (a.year === undefined || a.year !== b.year) return false;
+  if (a.journal === undefined || b.journal === undefined || !journalsMatch(a.journal, b.journal)) return false;
+  if ((a.genericTitle && a.titleKey !== '') || (b.genericTitle && b.titleKey !== '')) return false;
+  if (!sameFirst(a, b)) return false;
+  return Math.min(a.authors.length, b.authors.length) < 2 || authorOverlap(a.authors, b.authors) >= 0.5;
+}
+
 function firstAuthorOrMost(a: MatchKeys, b: MatchKeys): boolean {
-  if (a.author !== undefined && b.author !== undefined && sameFirstAuthor(a.author, b.author)) return true;
+  if (sameFirst(a, b)) return true;
   return Math.min(a.authors.length, b.authors.length) >= 2 && authorOverlap(a.authors, b.authors) >= 0.5;
 }
 
@@ -386,6 +438,8 @@ function authorOverlap(a: AuthorName[], b: AuthorName[]): number {
  * rail, or nothing. Cluster-wide guards (a chain of links) are dedupe's business.
  */
 export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings): PairAssessment {
+  if (shiftedLocators(a, b)) a = unshifted(a, b);
+  else if (shiftedLocators(b, a)) b = unshifted(b, a);
   const sameDoi = a.doi !== undefined && a.doi === b.doi;
   let title = titleAgreement(a, b, settings);
   // The same journal item (volume, first page, first author, year) may carry a title written rather
@@ -395,9 +449,7 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
     a.startPage !== undefined &&
     b.startPage !== undefined &&
     samePage(a.startPage, b.startPage) &&
-    a.author !== undefined &&
-    b.author !== undefined &&
-    sameFirstAuthor(a.author, b.author) &&
+    sameFirst(a, b) &&
     a.year !== undefined &&
     b.year !== undefined &&
     Math.abs(a.year - b.year) <= settings.yearTolerance &&
@@ -411,6 +463,9 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
     if (short.length >= MIN_TITLE_CHARS && long.includes(short)) title = { sim: 0.9, how: 'one title contains the other' };
     else title = titleAgreement(a, b, settings, SAME_ITEM_TITLE_SIMILARITY);
     if (title.sim > 0 && title.sim < SAME_TITLE_SIMILARITY) title.how += ' (same journal item)';
+    else if (title.sim === 0 && samePrintedRange(a, b)) {
+      title = { sim: SAME_ITEM_TITLE_SIMILARITY, how: 'titles differ (a translation?) but the same pages of the same journal volume' };
+    }
   }
   if (!sameDoi && title.sim === 0) return NONE;
 
@@ -466,7 +521,20 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   // with the same title, authors and year still places the item.
   const placedDespiteJournal =
     pageEq && !conflicts(a.volume, b.volume) && title.sim >= SAME_TITLE_SIMILARITY && bothYears && dy <= settings.yearTolerance;
-  if (journalKnown && !journalEq && !(volumeEq && pageEq) && !(placedDespiteJournal && firstAuthorOrMost(a, b))) {
+  // A journal known by a translated or romanised name ("Jinko Chino Gakkai Ronbunshi" / "Transactions of the
+  // Japanese Society for Artificial Intelligence"): the same title and whole author list in the same volume,
+  // issue and year place the item.
+  const issueEq = a.issue !== undefined && a.issue === b.issue;
+  const sameTeamSameIssue =
+    title.sim === 1 &&
+    volumeEq &&
+    issueEq &&
+    bothYears &&
+    dy === 0 &&
+    Math.min(a.authors.length, b.authors.length) >= 2 &&
+    sameFirst(a, b) &&
+    authorOverlap(a.authors, b.authors) === 1;
+  if (journalKnown && !journalEq && !(volumeEq && pageEq) && !(placedDespiteJournal && firstAuthorOrMost(a, b)) && !sameTeamSameIssue) {
     vetoes.push('different journals');
   }
   let locatorSum = 0;
@@ -490,7 +558,7 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
 
   // Authors.
   const authorsKnown = a.authors.length > 0 && b.authors.length > 0;
-  const firstAuthorEq = a.author !== undefined && b.author !== undefined && sameFirstAuthor(a.author, b.author);
+  const firstAuthorEq = sameFirst(a, b);
   const overlap = authorsKnown ? (firstAuthorEq ? 1 : authorOverlap(a.authors, b.authors)) : 0;
   const authorsAgree = firstAuthorEq || (overlap >= 0.5 && Math.min(a.authors.length, b.authors.length) >= 2);
   const strongLocators = pageEq && volumeEq && !vetoes.includes('different journals');
@@ -567,7 +635,21 @@ export function guardViolation(a: MatchKeys, b: MatchKeys, settings?: Pick<Dedup
     // the same volume and first page make it the same printed item.
     const samePrinted =
       a.volume !== undefined && a.volume === b.volume && a.startPage !== undefined && b.startPage !== undefined && samePage(a.startPage, b.startPage);
-    if (!samePrinted) return 'conference abstract vs full paper';
+    if (!samePrinted && !(a.conference ? printedAbstract(a, b) : printedAbstract(b, a))) return 'conference abstract vs full paper';
   }
   return undefined;
+}
+
+/**
+ * A meeting abstract whose venue names the journal printing it ("Scandinavian Journal of
+ * Immunology.Conference: ...") and a record of that journal that can only be an abstract (one page, a
+ * supplement, or no pages) from the same year, with nothing placing it elsewhere: the printed abstract itself.
+ */
+function printedAbstract(meeting: MatchKeys, item: MatchKeys): boolean {
+  if (meeting.printedIn === undefined || item.journal === undefined || !journalsMatch(meeting.printedIn, item.journal)) return false;
+  if (meeting.year === undefined || meeting.year !== item.year) return false;
+  const abstractSized = item.supplement === true || item.startPage === undefined || item.endPage === undefined || item.endPage === item.startPage;
+  if (!abstractSized) return false;
+  if (conflicts(meeting.volume, item.volume)) return false;
+  return meeting.startPage === undefined || item.startPage === undefined || samePage(meeting.startPage, item.startPage);
 }

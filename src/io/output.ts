@@ -6,7 +6,9 @@ import chalk from 'chalk';
  */
 export function configureColor(options: { color?: boolean }): void {
   const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-  if (options.color === false || noColorEnv || !process.stdout.isTTY) chalk.level = 0;
+  // FORCE_COLOR (which chalk reads itself) asks for colour in a pipe, e.g. `| less -R`.
+  const forced = process.env.FORCE_COLOR !== undefined && !['0', 'false'].includes(process.env.FORCE_COLOR);
+  if (options.color === false || noColorEnv || (!process.stdout.isTTY && !forced)) chalk.level = 0;
 }
 
 export const style = {
