@@ -106,6 +106,8 @@ export interface MatchKeys {
   conference: boolean;
   /** For a meeting abstract whose venue names the journal printing it ("Pediatric Nephrology.Conference: ..."): that journal's words. */
   printedIn?: string[];
+  /** The record is an abstract in Dissertation Abstracts, not the thesis itself. */
+  dissertationAbstract?: boolean;
   /** The record sits in a supplement issue or volume ("Suppl 2", "s2"). */
   supplement?: boolean;
   /** The first author's family and given names as folded words, for names swapped between databases. */
@@ -167,6 +169,7 @@ export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
     conference,
     printedIn: conference ? journalWords(meetingJournal(r.journal)) : undefined,
     supplement: isSupplement(r.volume, r.issue),
+    dissertationAbstract: r.journal !== undefined && DISSERTATION_ABSTRACTS_RE.test(r.journal),
     titleHistogram: histogram(titleKey),
     completeness:
       (doi ? 1 : 0) +
@@ -205,6 +208,7 @@ class RecordKeys implements MatchKeys {
   completeness!: number;
   printedIn?: string[];
   supplement?: boolean;
+  dissertationAbstract?: boolean;
   #record: ReviewRecord;
   #authors?: AuthorName[];
   #journal?: string[] | null;
@@ -241,6 +245,8 @@ class RecordKeys implements MatchKeys {
     return this.#journal ?? undefined;
   }
 }
+
+const DISSERTATION_ABSTRACTS_RE = /dissertation abstracts|diss abstr/i;
 
 function volumeNumber(v: string | undefined): string | undefined {
   const m = v === undefined ? null : /\d+/.exec(v);
@@ -630,6 +636,8 @@ export function guardViolation(a: MatchKeys, b: MatchKeys, settings?: Pick<Dedup
     return `${a.notice ?? 'ordinary record'} vs ${b.notice ?? 'ordinary record'}`;
   }
   if (a.part !== b.part) return `different parts (${a.part ?? 'none'} vs ${b.part ?? 'none'})`;
+  // Like a meeting abstract and its full paper, a thesis and its abstract in Dissertation Abstracts are two reports.
+  if ((a.dissertationAbstract ?? false) !== (b.dissertationAbstract ?? false)) return 'dissertation abstract vs thesis';
   if (a.conference !== b.conference && !settings?.mergeConferenceAbstracts) {
     // One database files a supplement abstract under its meeting, another under the journal:
     // the same volume and first page make it the same printed item.

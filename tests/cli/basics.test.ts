@@ -164,3 +164,14 @@ describe('show and list', () => {
     expect(litscreen(['show', SEED_REVIEW, 'nope:1']).status).toBe(2);
   });
 });
+
+describe('colour', () => {
+  const ESC = '\u001b[';
+  it('FORCE_COLOR asks for colour even in a pipe', () => {
+    expect(litscreen(['verify', SEED_REVIEW], { env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).toContain(ESC);
+  });
+  it('NO_COLOR and --no-color win', () => {
+    expect(litscreen(['verify', SEED_REVIEW], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } }).stdout).not.toContain(ESC);
+    expect(litscreen(['--no-color', 'verify', SEED_REVIEW], { env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).not.toContain(ESC);
+  });
+});
