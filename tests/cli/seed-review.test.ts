@@ -2,7 +2,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { litscreen, copyOfSeedReview, removeDir, tempDir, SEED_REVIEW } from '../helpers/cli.js';
+import { litscreen, copyOfSeedReview, removeDir, tempDir, SEED_REVIEW, REPO } from '../helpers/cli.js';
 
 /**
  * The seed review end to end, through the real binary: raw exports in, 581 -> 67 -> 11 out.
@@ -54,6 +54,8 @@ describe('litscreen flow on the seed review', () => {
     const svg = litscreen(['flow', SEED_REVIEW, '--format', 'svg']).stdout;
     expect(svg).toContain('<svg');
     expect(svg).toContain('Studies included in review (n = 11)');
+    // The README shows this diagram; it must be the one the tool draws today.
+    expect(svg.trimEnd()).toBe(readFileSync(path.join(REPO, 'docs/seed-review-prisma.svg'), 'utf8').trimEnd());
   });
 });
 
