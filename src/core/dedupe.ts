@@ -129,7 +129,8 @@ export function findDuplicates(
   const blockedMerges: DedupeResult['blockedMerges'] = [];
   const blockedSeen = new Set<string>();
   const block = (i: number, j: number, guard: string): void => {
-    const [a, b] = i < j ? [i, j] : [j, i];
+    const a = i < j ? i : j;
+    const b = i < j ? j : i;
     const seen = `${a} ${b}`;
     if (blockedSeen.has(seen)) return;
     blockedSeen.add(seen);
@@ -138,7 +139,8 @@ export function findDuplicates(
   const uncertainPairs: { a: number; b: number; score: number; reasons: string[] }[] = [];
 
   const assess = (i: number, j: number): void => {
-    const [a, b] = i < j ? [i, j] : [j, i];
+    const a = i < j ? i : j;
+    const b = i < j ? j : i;
     if (distinctFrom.get(a)?.has(b)) return;
     const r = assessPair(keys[a], keys[b], settings);
     if (r.kind === 'merge') candidates.push({ a, b, rule: r.rule!, score: r.score });
@@ -146,20 +148,21 @@ export function findDuplicates(
     else if (r.kind === 'uncertain') uncertainPairs.push({ a, b, score: r.score, reasons: r.reasons });
   };
 
-  const blockKeys = BLOCKINGS.map((blocking) => keys.map((k) => blocking.keysOf(k)));
-  BLOCKINGS.forEach((blocking, t) => {
-    const keysOfType = blockKeys[t];
+  // Block keys become small integers per blocking type: pairs are checked against earlier blocks by number.
+  const blockings = BLOCKINGS.map((blocking) => ({ blocking, ...blocksBy(keys, blocking.keysOf) }));
+  blockings.forEach(({ blocking, keyIds, blocks }, t) => {
     /** Assess a pair only in the first block type and the first key of that type the two share. */
-    const firstMeeting = (i: number, j: number, key: string): boolean => {
-      for (let u = 0; u < t; u++) if (sharesKey(blockKeys[u][i], blockKeys[u][j])) return false;
-      for (const k of keysOfType[i]) if (keysOfType[j].includes(k)) return k === key;
+    const firstMeeting = (i: number, j: number, key: number): boolean => {
+      for (let u = 0; u < t; u++) if (sharesKey(blockings[u].keyIds[i], blockings[u].keyIds[j])) return false;
+      for (const k of keyIds[i]) if (keyIds[j].includes(k)) return k === key;
       return false;
     };
-    for (const [key, members] of blocksBy(keysOfType)) {
+    blocks.forEach((members, key) => {
+      if (members.length < 2) return;
       forEachBlockPair(members, keys, blocking.order, (i, j) => {
         if (firstMeeting(i, j, key)) assess(i, j);
       });
-    }
+    });
   });
 
   // Union-find with explicit member lists: guards are checked between all members of two clusters.
@@ -266,24 +269,41 @@ function titlePrefix(key: string): string {
   return key.length > TITLE_KEY_CHARS ? key.slice(0, TITLE_KEY_CHARS) : `=${key}`;
 }
 
-function sharesKey(a: string[], b: string[]): boolean {
-  for (const x of a) if (b.includes(x)) return true;
+const NO_KEYS: readonly number[] = Object.freeze([]);
+
+function sharesKey(a: readonly number[], b: readonly number[]): boolean {
+  for (let x = 0; x < a.length; x++) if (b.includes(a[x])) return true;
   return false;
 }
 
-/** Record indexes grouped by key, blocks in order of their first record; singletons dropped. */
-function blocksBy(keysOf: string[][]): [string, number[]][] {
-  const blocks = new Map<string, number[]>();
-  keysOf.forEach((list, i) => {
-    for (const key of list) {
-      const b = blocks.get(key);
-      if (b) b.push(i);
-      else blocks.set(key, [i]);
+/**
+ * Each record's block keys as numbers (keys numbered in order of first appearance) and the blocks:
+ * `blocks[key]` lists the records holding that key, in input order.
+ */
+function blocksBy(keys: MatchKeys[], keysOf: (k: MatchKeys) => string[]): { keyIds: (readonly number[])[]; blocks: number[][] } {
+  const idOf = new Map<string, number>();
+  const blocks: number[][] = [];
+  const keyIds: (readonly number[])[] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const list = keysOf(keys[i]);
+    if (list.length === 0) {
+      keyIds[i] = NO_KEYS;
+      continue;
     }
-  });
-  const out: [string, number[]][] = [];
-  for (const entry of blocks) if (entry[1].length > 1) out.push(entry);
-  return out;
+    const ids: number[] = [];
+    for (let x = 0; x < list.length; x++) {
+      let id = idOf.get(list[x]);
+      if (id === undefined) {
+        id = blocks.length;
+        idOf.set(list[x], id);
+        blocks.push([i]);
+      } else if (ids.includes(id)) continue;
+      else blocks[id].push(i);
+      ids.push(id);
+    }
+    keyIds[i] = ids;
+  }
+  return { keyIds, blocks };
 }
 
 /**

@@ -324,11 +324,33 @@ function pageToken(s: string): string | undefined {
 /** Two first pages name the same page: equal, or equal digits when one copy dropped a letter prefix ("S417" / "417"). */
 export function samePage(a: string, b: string): boolean {
   if (a === b) return true;
-  const da = /^([a-z]*)(\d+)([a-z]*)$/.exec(a);
-  const db = /^([a-z]*)(\d+)([a-z]*)$/.exec(b);
-  if (!da || !db || da[2] !== db[2]) return false;
-  return da[1] === '' || db[1] === '' || da[1] === db[1];
+  // Called for every pair that shares a block: split by character codes, without allocating.
+  const pa = pageParts(a);
+  const pb = pageParts(b);
+  if (pa < 0 || pb < 0) return false;
+  const aFrom = pa & 0xffff;
+  const aTo = pa >>> 16;
+  const bFrom = pb & 0xffff;
+  const bTo = pb >>> 16;
+  if (aTo - aFrom !== bTo - bFrom) return false;
+  for (let i = 0; i < aTo - aFrom; i++) if (a.charCodeAt(aFrom + i) !== b.charCodeAt(bFrom + i)) return false;
+  if (aFrom === 0 || bFrom === 0) return true;
+  return aFrom === bFrom && a.startsWith(b.slice(0, bFrom));
 }
+
+/** For a page of the form letters, digits, letters: where its digits start and end (packed), else -1. */
+function pageParts(s: string): number {
+  let i = 0;
+  while (i < s.length && isLetter(s.charCodeAt(i))) i++;
+  const from = i;
+  while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+  const to = i;
+  if (to === from || to > 0xffff) return -1;
+  while (i < s.length && isLetter(s.charCodeAt(i))) i++;
+  return i === s.length ? from | (to << 16) : -1;
+}
+const isLetter = (c: number): boolean => c >= 97 && c <= 122;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 const JOURNAL_STOP_WORDS = new Set([
   'the', 'of', 'and', 'in', 'for', 'on', 'a', 'an', 'de', 'la', 'le', 'les', 'du', 'des', 'der', 'die', 'und', 'et', 'y', 'e',

@@ -27,7 +27,6 @@ import {
   normalizeFoldedTitle,
   normalizeLocator,
   normalizePages,
-  normalizeTitle,
   partNumber,
   sameFirstAuthor,
   samePage,
@@ -139,7 +138,7 @@ export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
   const normalized = normalizeFoldedTitle(comparable);
   let mainKey: string | undefined;
   if (hasSubtitle(folded)) {
-    const main = normalizeTitle(mainTitle(folded));
+    const main = normalizeFoldedTitle(mainTitle(folded));
     if (isLongEnough(main) && main !== normalized) mainKey = main.replace(/ /g, '');
   }
   const doi = normalizeDoi(r.doi);
@@ -336,7 +335,9 @@ export interface PairAssessment {
   guard?: string;
 }
 
-const NONE: PairAssessment = { kind: 'none', score: 0, reasons: [] };
+const NONE: PairAssessment = Object.freeze({ kind: 'none', score: 0, reasons: [] }) as PairAssessment;
+/** Titles that do not agree (shared, never mutated: most pairs end here). */
+const NO_TITLE: { readonly sim: number; readonly how: string } = Object.freeze({ sim: 0, how: '' });
 
 /** Title agreement in [0, 1] with the reason; 0 when below the uncertain band. */
 function titleAgreement(
@@ -344,10 +345,10 @@ function titleAgreement(
   b: MatchKeys,
   settings: DedupeSettings,
   minSimilarity = UNCERTAIN_TITLE_SIMILARITY,
-): { sim: number; how: string } {
+): { readonly sim: number; readonly how: string } {
   const ka = a.titleKey;
   const kb = b.titleKey;
-  if (ka === '' || kb === '') return { sim: 0, how: '' };
+  if (ka === '' || kb === '') return NO_TITLE;
   if (ka === kb) return { sim: 1, how: 'same title' };
   const [short, long] = ka.length <= kb.length ? [ka, kb] : [kb, ka];
   if (short.length >= TRUNCATED_TITLE_CHARS && long.startsWith(short)) return { sim: 0.97, how: 'title truncated in one copy' };
@@ -356,18 +357,32 @@ function titleAgreement(
   }
   // Most candidate pairs share a block but not a title: their letter counts already say so.
   const maxDistance = (1 - minSimilarity) * long.length;
-  const truncated = short.length >= TRUNCATED_TITLE_CHARS && long.length > short.length;
-  if (!truncated && (long.length - short.length > maxDistance || histogramDistance(a.titleHistogram, b.titleHistogram) > maxDistance)) {
-    return { sim: 0, how: '' };
-  }
-  let sim = levenshteinSimilarity(ka, kb, minSimilarity);
+  // Letter counts bound the edit distance from below: most pairs stop here.
+  const wholeMayAgree =
+    long.length - short.length <= maxDistance &&
+    histogramDistance(a.titleHistogram, b.titleHistogram) <= maxDistance;
+  let sim = wholeMayAgree ? levenshteinSimilarity(ka, kb, minSimilarity) : 0;
   // A truncated copy with a typo: compare with the other cut to the same length.
-  if (truncated) {
+  if (short.length >= TRUNCATED_TITLE_CHARS && long.length > short.length && prefixMayAgree(short, long, (1 - minSimilarity) * short.length)) {
     const cut = levenshteinSimilarity(short, long.slice(0, short.length), minSimilarity);
     if (cut > sim) sim = Math.min(cut, 0.97);
   }
-  if (sim === 0) return { sim: 0, how: '' };
+  if (sim === 0) return NO_TITLE;
   return { sim, how: `titles ${(sim * 100).toFixed(0)}% alike` };
+}
+
+const letterCounts = new Int32Array(128);
+
+/** Whether `short` and the same length of `long` could be within `maxDistance` edits, by their letter counts. */
+function prefixMayAgree(short: string, long: string, maxDistance: number): boolean {
+  letterCounts.fill(0);
+  for (let i = 0; i < short.length; i++) {
+    letterCounts[short.charCodeAt(i) & 127]++;
+    letterCounts[long.charCodeAt(i) & 127]--;
+  }
+  let d = 0;
+  for (let c = 0; c < 128; c++) d += letterCounts[c] < 0 ? -letterCounts[c] : letterCounts[c];
+  return d / 2 <= maxDistance;
 }
 
 /** The same first author: the same family name, or given and family names swapped by one database. */
@@ -451,6 +466,8 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   // The same journal item (volume, first page, first author, year) may carry a title written rather
   // differently: a section heading in front ("MEDICAL PROGRESS ..."), a subtitle glued on.
   const sameVolume = a.volume !== undefined && a.volume === b.volume;
+  // Most blocked pairs share an author and year or a page but not a title: nothing more to look at.
+  if (title.sim === 0 && !sameDoi && !sameVolume) return NONE;
   const sameItem =
     a.startPage !== undefined &&
     b.startPage !== undefined &&
@@ -468,7 +485,7 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
     const [short, long] = a.titleKey.length <= b.titleKey.length ? [a.titleKey, b.titleKey] : [b.titleKey, a.titleKey];
     if (short.length >= MIN_TITLE_CHARS && long.includes(short)) title = { sim: 0.9, how: 'one title contains the other' };
     else title = titleAgreement(a, b, settings, SAME_ITEM_TITLE_SIMILARITY);
-    if (title.sim > 0 && title.sim < SAME_TITLE_SIMILARITY) title.how += ' (same journal item)';
+    if (title.sim > 0 && title.sim < SAME_TITLE_SIMILARITY) title = { sim: title.sim, how: `${title.how} (same journal item)` };
     else if (title.sim === 0 && samePrintedRange(a, b)) {
       title = { sim: SAME_ITEM_TITLE_SIMILARITY, how: 'titles differ (a translation?) but the same pages of the same journal volume' };
     }

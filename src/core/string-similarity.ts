@@ -8,13 +8,15 @@ let rowB = new Int32Array(256);
 
 /**
  * Levenshtein distance between `a` and `b` when it is at most `maxDistance`, else `maxDistance + 1`.
- * Only the diagonal band of width 2·maxDistance+1 is computed, and the loop stops once every cell of a
- * row exceeds the bound, so unrelated strings cost a few rows.
+ * Only the cells that can lie on a path of cost ≤ maxDistance are computed (a band about maxDistance
+ * wide), and the loop stops once no cell of a row can still finish within the bound, so unrelated
+ * strings cost a few rows.
  */
 export function boundedLevenshtein(a: string, b: string, maxDistance: number): number {
   if (a === b) return 0;
   const k = Math.max(0, Math.floor(maxDistance));
   // A shared prefix and suffix cost nothing: copies of one title differ in a few places.
+  // Offsets, not slices: this runs for every candidate pair.
   let start = 0;
   let endA = a.length;
   let endB = b.length;
@@ -23,29 +25,42 @@ export function boundedLevenshtein(a: string, b: string, maxDistance: number): n
     endA--;
     endB--;
   }
-  let s = a.slice(start, endA);
-  let t = b.slice(start, endB);
-  if (s.length > t.length) [s, t] = [t, s];
-  const n = s.length;
-  const m = t.length;
+  // s is the shorter remainder, t the longer.
+  let s = a;
+  let t = b;
+  let n = endA - start;
+  let m = endB - start;
+  if (n > m) {
+    s = b;
+    t = a;
+    const x = n;
+    n = m;
+    m = x;
+  }
   if (m - n > k) return k + 1;
   if (n === 0) return m <= k ? m : k + 1;
   if (rowA.length <= m) {
     rowA = new Int32Array(m + 1);
     rowB = new Int32Array(m + 1);
   }
+  // Only cells that can still lie on a path within k: |i − j| plus the remaining length difference
+  // |(m − j) − (n − i)| must not exceed k, so column j runs over i + lowShift .. i + highShift.
+  const delta = m - n;
+  const lowShift = Math.ceil((delta - k) / 2);
+  const highShift = Math.floor((delta + k) / 2);
   let prev = rowA;
   let cur = rowB;
   const big = k + 1;
-  for (let j = 0; j <= m; j++) prev[j] = j <= k ? j : big;
+  for (let j = 0; j <= m; j++) prev[j] = j <= highShift ? j : big;
   for (let i = 1; i <= n; i++) {
-    const from = Math.max(1, i - k);
-    const to = Math.min(m, i + k);
+    const from = Math.max(1, i + lowShift);
+    const to = Math.min(m, i + highShift);
+    if (from > to) return big;
     cur[from - 1] = from - 1 === 0 ? i : big;
-    let rowMin = cur[from - 1];
-    const si = s.charCodeAt(i - 1);
+    let rowMin = big;
+    const si = s.charCodeAt(start + i - 1);
     for (let j = from; j <= to; j++) {
-      const cost = si === t.charCodeAt(j - 1) ? 0 : 1;
+      const cost = si === t.charCodeAt(start + j - 1) ? 0 : 1;
       let v = prev[j - 1] + cost;
       const del = prev[j] + 1;
       if (del < v) v = del;
@@ -53,7 +68,10 @@ export function boundedLevenshtein(a: string, b: string, maxDistance: number): n
       if (ins < v) v = ins;
       if (v > big) v = big;
       cur[j] = v;
-      if (v < rowMin) rowMin = v;
+      // The rest of the path costs at least the difference of the remaining lengths.
+      const rest = m - j - (n - i);
+      const bound = v + (rest < 0 ? -rest : rest);
+      if (bound < rowMin) rowMin = bound;
     }
     if (to < m) cur[to + 1] = big;
     if (rowMin > k) return big;

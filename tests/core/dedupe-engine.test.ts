@@ -91,17 +91,48 @@ describe('guard rails (pairs from the labelled sets)', () => {
     expect(r.blockedMerges[0].guard).toBe('conference abstract vs full paper');
   });
 
-  describe('mergeConferenceAbstracts (haematology id_0000122 / id_0000123)', () => {
+  describe('a meeting abstract and a record of the journal that prints it (haematology id_0000122 / id_0000123)', () => {
     const title = 'Activation of complement during liver transplantation - Special emphasis on patients with atypical hemolytic uremic syndrome';
     const team = 'Koskinen, A.; Tukiainen, E.; Nordin, A.';
-    const a: Parts = { id: 'a', title, authors: team, year: 2010, journal: 'Scandinavian Journal of Immunology', volume: '71', issue: '6', startPage: '507', endPage: '507' };
-    const b: Parts = { id: 'b', title, authors: team, year: 2010, journal: 'Scandinavian Journal of Immunology.Conference: 39th Meeting of Scandinavian Society for Immunology' };
-    it('off (default): kept apart', () => {
-      expect(pair(a, b).clusters).toEqual([]);
+    const meeting: Parts = { id: 'b', title, authors: team, year: 2010, journal: 'Scandinavian Journal of Immunology.Conference: 39th Meeting of Scandinavian Society for Immunology' };
+    it('a one-page item of that journal in the same year is the printed abstract: merged', () => {
+      const printed: Parts = { id: 'a', title, authors: team, year: 2010, journal: 'Scandinavian Journal of Immunology', volume: '71', issue: '6', startPage: '507', endPage: '507' };
+      expect(pair(printed, meeting).clusters).toHaveLength(1);
     });
-    it('on: merged', () => {
-      expect(pair(a, b, { ...settings, mergeConferenceAbstracts: true }).clusters).toHaveLength(1);
+    it('a multi-page paper of that journal is the full report: kept apart unless mergeConferenceAbstracts', () => {
+      const paper: Parts = { id: 'a', title, authors: team, year: 2010, journal: 'Scandinavian Journal of Immunology', volume: '71', issue: '6', startPage: '507', endPage: '516' };
+      expect(pair(paper, meeting).clusters).toEqual([]);
+      expect(pair(paper, meeting).blockedMerges[0].guard).toBe('conference abstract vs full paper');
+      expect(pair(paper, meeting, { ...settings, mergeConferenceAbstracts: true }).clusters).toHaveLength(1);
     });
+    it('a supplement of that journal holds its meeting abstracts: haematology id_0000111 / id_0000113', () => {
+      const t = 'A phase II study of eculizumab in patients with atypical hemolytic uremic syndrome (AHUS) receiving chronic plasma exchange/infusion: Interim analysis';
+      const licht = 'Licht, C.; Muus, P.; Legendre, C.; Douglas, K.';
+      const r = pair(
+        { id: 'a', title: t, authors: licht, year: 2011, journal: 'Journal of Thrombosis and Haemostasis.Conference: 23rd Congress of the International Society on Thrombosis and Haemostasis 57th Annual SSC Meeting Kyoto Japan.' },
+        { id: 'b', title: t, authors: licht, year: 2011, journal: 'J Thromb Haemost', volume: '9', issue: 's2', startPage: '499', endPage: '711' },
+      );
+      expect(r.clusters).toHaveLength(1);
+    });
+  });
+
+  it('a thesis vs its abstract in Dissertation Abstracts: stroke id_0000892 / id_0000893 (the set also labels the same pattern, id_0000009 / id_0000010, a duplicate)', () => {
+    const title = 'A within-subjects experimental evaluation of the Television Assisted Prompting (TAP) system to maximize completion of home-delivered swallow strengthening exercises';
+    const r = pair(
+      { id: 'a', title, authors: 'Lemoncello, R. R.', year: 2008, volume: 'Ph.D.', startPage: '62 p' },
+      { id: 'b', title, authors: 'Lemoncello, Richard R.', year: 2009, journal: 'Dissertation Abstracts International: Section B: The Sciences and Engineering', volume: '69', issue: '8-B', startPage: '4714' },
+    );
+    expect(r.clusters).toEqual([]);
+    expect(r.blockedMerges[0].guard).toBe('dissertation abstract vs thesis');
+  });
+
+  it('a correction notice with its article title is still kept from the article: haematology id_0000161 / id_0000162', () => {
+    const r = pair(
+      { id: 'a', title: 'Long-term effect of the complement inhibitor eculizumab on kidney function in patients with paroxysmal nocturnal hemoglobinuria', authors: 'Hillmen, P.; Elebute, M.', year: 2010, journal: 'American Journal of Hematology', volume: '85', issue: '8', startPage: '553', endPage: '559' },
+      { id: 'b', title: 'Long-term effect of the complement inhibitor eculizumab on kidney function in patients with paroxysmal nocturnal hemoglobinuria (vol 85, pg 553, 2010)', authors: 'Hillmen, P.', year: 2010, journal: 'American Journal of Hematology', volume: '85', issue: '11', startPage: '911' },
+    );
+    expect(r.clusters).toEqual([]);
+    expect(r.blockedMerges[0].guard).toBe('ordinary record vs correction');
   });
 
   it('a supplement abstract filed under its meeting by one database and the journal by another is one item: haematology id_0000163 / id_0000164', () => {
@@ -135,6 +166,16 @@ describe('guard rails (pairs from the labelled sets)', () => {
       { id: 'b', title, authors: 'Mathur, Praveen N.', year: 2011, journal: 'ACP Journal Club', volume: '155', startPage: '08', endPage: 'Aug' },
     );
     expect(r.clusters).toEqual([]);
+  });
+
+  it('different titles on the same pages stay apart when the first author or the year differs', () => {
+    const base = { journal: 'Industrielle Beziehungen', volume: '27', issue: '2', startPage: '205', endPage: '226' };
+    const a: Parts = { id: 'a', title: 'Platform economy and crowdworking as challenges for the german model of industrial relations', authors: 'Greef, S.', year: 2020, ...base };
+    expect(pair(a, { id: 'b', title: 'Plattformökonomie und Crowdworking als Herausforderungen', authors: 'Schroeder, W.', year: 2020, ...base }).clusters).toEqual([]);
+    expect(pair(a, { id: 'b', title: 'Plattformökonomie und Crowdworking als Herausforderungen', authors: 'Greef, S.', year: 2021, ...base }).clusters).toEqual([]);
+    // A single page can hold several items (abstracts, letters): the range must span pages.
+    const one = { ...base, endPage: '205' };
+    expect(pair({ ...a, ...one }, { id: 'b', title: 'Plattformökonomie und Crowdworking als Herausforderungen', authors: 'Greef, S.', year: 2020, ...one }).clusters).toEqual([]);
   });
 
   it('"Part 1" vs "Part 2" stays apart even with the same locator fields', () => {
@@ -183,6 +224,36 @@ describe('duplicates the engine finds (pairs from the labelled sets)', () => {
       'record numbers in the issue field: respiratory id_0000045 / id_0000046',
       { id: 'a', title: '"First-line treatment for chronic myeloid leukemia: dasatinib, nilotinib, or imatinib"', authors: 'Wei, Guoqing; Rafiyath, Shamudheen; Liu, Delong', year: 2010, journal: 'Journal of hematology & oncology', volume: '3', issue: '656', startPage: '47' },
       { id: 'b', title: '"First-line treatment for chronic myeloid leukemia: Dasatinib, nilotinib, or imatinib"', authors: 'Wei, G.; Rafiyath, S.; Liu, D.', year: 2010, journal: 'Journal of Hematology and Oncology', volume: '3', issue: '657' },
+    ],
+    [
+      'one correction notice as Embase and Web of Science title it: haematology id_0000057 / id_0000058',
+      { id: 'a', title: 'Eculizumab for atypical hemolytic-uremic syndrome (New England Journal of Medicine (2009) 360 (542-544))', authors: 'Philipp, T.', year: 2009, journal: 'New England Journal of Medicine.', volume: '360', issue: '23', startPage: '2487', endPage: '2487' },
+      { id: 'b', title: 'Eculizumab for Atypical Hemolytic-Uremic Syndrome (vol 360, pg 542, 2009)', authors: 'Philipp, T.', year: 2009, journal: 'New England Journal of Medicine', volume: '360', issue: '23', startPage: '2487', endPage: '2487' },
+    ],
+    [
+      '"Erratum: ..." cut off in its citation vs the Web of Science correction: haematology id_0000020 / id_0000021',
+      { id: 'a', title: 'Erratum: Severe deficiency of the specific von Willebrand factor-cleaving protease (ADAMTS 13) activity in a sub-group of children with atypical hemolytic uremic syndrome (The Journal of Pediatrics (M', authors: 'Veyradier,', year: 2003, journal: 'Journal of Pediatrics.', volume: '142', issue: '6', startPage: '616', endPage: '616' },
+      { id: 'b', title: 'Severe deficiency of the specific von Willebrand factor-cleaving protease (ADAMTS 13) activity in a subgroup of children with atypical hemolytic uremic syndrome (vol 142, pg 310, 2003)', authors: 'Veyradier,', year: 2003, journal: 'Journal of Pediatrics', volume: '142', issue: '6', startPage: '616', endPage: '616' },
+    ],
+    [
+      'a meeting abstract whose volume Embase lost, shifting issue and page: haematology id_0000105 / id_0000106',
+      { id: 'a', title: 'The treatment of atypical hus', authors: 'Loirat, C.', year: 2011, journal: 'Pediatric Nephrology.Conference: 44th Annual Scientific Meeting of the European Society for Paediatric Nephrology Cavtat, Dubrovnik Croatia.', issue: '26', startPage: '9' },
+      { id: 'b', title: 'The treatment of atypical hus', authors: 'Loirat, C.', year: 2011, journal: 'Pediatric Nephrology.Conference: 44th Annual Scientific Meeting of the European Society for Paediatric Nephrology Cavtat, Dubrovnik Croatia.', volume: '26', issue: '9', startPage: '1746', endPage: '1746' },
+    ],
+    [
+      'a German title and its English translation on the same pages: digital_work id_2002199 / id_3006789',
+      { id: 'a', title: 'Platform economy and crowdworking as challenges for the german model of industrial relations', authors: 'Greef, S.; Schroeder, W.; Sperling, H.J.', year: 2020, journal: 'Industrielle Beziehungen', volume: '27', issue: '2', startPage: '205', endPage: '226' },
+      { id: 'b', title: 'Plattformökonomie und Crowdworking als Herausforderungen für das deutsche Modell der Arbeitsbeziehungen **', authors: 'Greef, Samuel; Schroeder, Wolfgang; Sperling, Hans Joachim', year: 2020, journal: 'Industrielle Beziehungen', volume: '27', issue: '2', startPage: '205', endPage: '226', doi: '10.3224/INDBEZ.V27I2.06' },
+    ],
+    [
+      'given and family names swapped: digital_work id_1006604 / id_2006605',
+      { id: 'a', title: '"We Don\'t Need no Education" - Required Abilities in Online Labor Markets', authors: 'Carignani, Andrea; Negri, Lorenzo', year: 2010, journal: 'International Conference on Information Systems', type: 'conference', startPage: '1', endPage: '15' },
+      { id: 'b', title: "We don't need no education: Required abilities in online labor markets", authors: 'Andrea, C.; Lorenzo, N.', year: 2010, journal: 'ICIS - Thirty First International Conference on Information Systems', type: 'conference' },
+    ],
+    [
+      'a journal under its romanised and its English name: digital_work id_3006710 / id_3006803',
+      { id: 'a', title: 'Rating Prediction for Software Developers by Integrating OSS Community and Crowd Sourcing', authors: 'Ohsawa, Shohei; Matsuo, Yutaka', year: 2016, journal: 'Jinko Chino Gakkai Ronbunshi', volume: '31', issue: '2' },
+      { id: 'b', title: 'Rating Prediction for Software Developers by Integrating OSS Community and Crowd Sourcing', authors: 'Ohsawa, Shohei; Matsuo, Yutaka', year: 2016, journal: 'Transactions of the Japanese Society for Artificial Intelligence', volume: '31', issue: '2', startPage: 'A-F24_1', doi: '10.1527/TJSAI.A-F24' },
     ],
   ])('%s', (_name, a, b) => {
     const r = pair(a, b);

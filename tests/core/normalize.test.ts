@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  correctedArticleTitle,
   firstAuthorKey,
+  isSupplement,
+  meetingJournal,
+  nameWords,
+  normalizePages,
+  swappedNames,
   hasSubtitle,
   isErratumLike,
   mainTitle,
@@ -130,5 +136,44 @@ describe('partNumber', () => {
     ['Participation and partnership', undefined],
   ])('%j → %j', (title, expected) => {
     expect(partNumber(title)).toBe(expected);
+  });
+});
+
+describe('rules added for the labelled sets', () => {
+  it('reads a citation after the title as a correction notice (haematology id_0000021, id_0000057)', () => {
+    expect(noticeKind({ type: 'journal-article', title: 'Severe deficiency of ADAMTS 13 activity in a subgroup of children (vol 142, pg 310, 2003)' })).toBe('correction');
+    expect(noticeKind({ type: 'journal-article', title: 'Eculizumab for atypical hemolytic-uremic syndrome (New England Journal of Medicine (2009) 360 (542-544))' })).toBe('correction');
+    expect(noticeKind({ type: 'journal-article', title: 'Outcomes of stroke (the SOS study) in 2009' })).toBeUndefined();
+  });
+
+  it('takes the article title out of a correction notice', () => {
+    expect(correctedArticleTitle('erratum: severe deficiency in a sub-group of children (the journal of pediatrics (m')).toBe('severe deficiency in a sub-group of children');
+    expect(correctedArticleTitle('eculizumab for ahus (vol 360, pg 542, 2009)')).toBe('eculizumab for ahus');
+    expect(correctedArticleTitle('erratum')).toBe('erratum');
+  });
+
+  it('a page count is no page (stroke id_0000010: "215 p")', () => {
+    expect(normalizePages('215 p', undefined)).toEqual({});
+    expect(normalizePages('xii, 215 pp.', undefined)).toEqual({});
+    expect(normalizePages('215', undefined)).toEqual({ first: '215', last: undefined });
+  });
+
+  it.each([
+    ['Carignani', 'Andrea', 'Andrea', 'C.', true],
+    ['Wang', 'X.', 'Xiaoguang', 'Wang', true],
+    ['Wang', 'Li', 'Li', 'W.', true],
+    ['Wang', 'Li', 'Li', 'Z.', false],
+    ['Smith', 'J.', 'Jones', 'S.', false],
+    ['Smith', 'A', 'A', 'S', false],
+  ])('swapped names: %s, %s / %s, %s → %s', (af, ag, bf, bg, expected) => {
+    expect(swappedNames(nameWords(af), nameWords(ag), nameWords(bf), nameWords(bg))).toBe(expected);
+  });
+
+  it('names the journal that prints a meeting abstract, and supplements', () => {
+    expect(meetingJournal('Pediatric Nephrology.Conference: 44th Annual Scientific Meeting')).toBe('Pediatric Nephrology');
+    expect(meetingJournal('Pediatric Nephrology')).toBeUndefined();
+    expect(isSupplement('9', 's2')).toBe(true);
+    expect(isSupplement('10 Suppl 2', undefined)).toBe(true);
+    expect(isSupplement('9', '2')).toBe(false);
   });
 });
