@@ -74,8 +74,13 @@ export interface DedupeResult {
   uncertain: UncertainPair[];
 }
 
-/** Blocks larger than this are compared only within a sliding window after sorting by a second key. */
-const FULL_COMPARE_LIMIT = 64;
+/**
+ * Blocks larger than this are compared only within a sliding window after sorting by a second key.
+ * Blocks grow with the number of records (a million share more title openings and author-years), so
+ * this bounds the pairs per record: 32 rather than 64 cut the 1M bench run's time by a sixth with the
+ * same merges there and on every labelled set.
+ */
+const FULL_COMPARE_LIMIT = 32;
 const WINDOW = 24;
 /** Title block keys: the first (and, for long titles, the last) this many characters of the compact title. */
 const TITLE_KEY_CHARS = 40;
@@ -141,7 +146,7 @@ export function findDuplicates(
   const assess = (i: number, j: number): void => {
     const a = i < j ? i : j;
     const b = i < j ? j : i;
-    if (distinctFrom.get(a)?.has(b)) return;
+    if (distinctFrom.size > 0 && distinctFrom.get(a)?.has(b)) return;
     const r = assessPair(keys[a], keys[b], settings);
     if (r.kind === 'merge') candidates.push({ a, b, rule: r.rule!, score: r.score });
     else if (r.kind === 'blocked') block(a, b, r.guard!);
@@ -149,21 +154,44 @@ export function findDuplicates(
   };
 
   // Block keys become small integers per blocking type: pairs are checked against earlier blocks by number.
-  const blockings = BLOCKINGS.map((blocking) => ({ blocking, ...blocksBy(keys, blocking.keysOf) }));
-  blockings.forEach(({ blocking, keyIds, blocks }, t) => {
+  const indexes = BLOCKINGS.map((blocking) => indexBlocks(keys, blocking));
+  for (let t = 0; t < indexes.length; t++) {
+    const { keyStart, keyList, blockStart, members } = indexes[t];
     /** Assess a pair only in the first block type and the first key of that type the two share. */
     const firstMeeting = (i: number, j: number, key: number): boolean => {
-      for (let u = 0; u < t; u++) if (sharesKey(blockings[u].keyIds[i], blockings[u].keyIds[j])) return false;
-      for (const k of keyIds[i]) if (keyIds[j].includes(k)) return k === key;
+      for (let u = 0; u < t; u++) if (sharesKey(indexes[u], i, j)) return false;
+      const jFrom = keyStart[j];
+      const jTo = keyStart[j + 1];
+      for (let x = keyStart[i]; x < keyStart[i + 1]; x++) {
+        const k = keyList[x];
+        for (let y = jFrom; y < jTo; y++) if (keyList[y] === k) return k === key;
+      }
       return false;
     };
-    blocks.forEach((members, key) => {
-      if (members.length < 2) return;
-      forEachBlockPair(members, keys, blocking.order, (i, j) => {
-        if (firstMeeting(i, j, key)) assess(i, j);
-      });
-    });
-  });
+    for (let key = 0; key + 1 < blockStart.length; key++) {
+      const from = blockStart[key];
+      const size = blockStart[key + 1] - from;
+      if (size < 2) continue;
+      if (size <= FULL_COMPARE_LIMIT) {
+        for (let x = 1; x < size; x++) {
+          const j = members[from + x];
+          for (let y = 0; y < x; y++) {
+            const i = members[from + y];
+            if (firstMeeting(i, j, key)) assess(i, j);
+          }
+        }
+        continue;
+      }
+      // A large block (hundreds of "Editorial"s, a prolific author's year, one DOI on many records)
+      // compares each record with its WINDOW neighbours in the blocking's second order.
+      const sorted = sortedBlock(members.subarray(from, from + size), keys, BLOCKINGS[t].order);
+      for (let x = 1; x < sorted.length; x++) {
+        for (let y = Math.max(0, x - WINDOW); y < x; y++) {
+          if (firstMeeting(sorted[y], sorted[x], key)) assess(sorted[y], sorted[x]);
+        }
+      }
+    }
+  }
 
   // Union-find with explicit member lists: guards are checked between all members of two clusters.
   const parent = new Int32Array(n);
@@ -207,9 +235,14 @@ export function findDuplicates(
       block(e.a, e.b, guard);
       continue;
     }
-    const [big, small, bigRoot, smallRoot] = mi.length >= mj.length ? [mi, mj, ri, rj] : [mj, mi, rj, ri];
+    const bigFirst = mi.length >= mj.length;
+    const bigRoot = bigFirst ? ri : rj;
+    const smallRoot = bigFirst ? rj : ri;
+    // The larger list grows in place: concatenating would copy a large cluster at every join.
+    const big = members[bigRoot] ?? [bigRoot];
+    for (const m of bigFirst ? mj : mi) big.push(m);
     parent[smallRoot] = bigRoot;
-    members[bigRoot] = big.concat(small);
+    members[bigRoot] = big;
     members[smallRoot] = undefined;
     edges.push(e);
   }
@@ -220,14 +253,17 @@ export function findDuplicates(
     .sort((p, q) => q.score - p.score || p.a - q.a || p.b - q.b)
     .map((p) => ({ a: keys[p.a].id, b: keys[p.b].id, score: round(p.score), reasons: p.reasons }));
 
-  return { ...buildResult(records, keys, find, membersOf, edges, blockedMerges), uncertain };
+  return { ...buildResult(keys, find, membersOf, edges, blockedMerges, indexOf.size), uncertain };
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
+/** Adds one block key of a record; keys in different spaces never meet (a whole short title and a long title's prefix). */
+type AddKey = (space: string | number, key: string) => void;
+
 interface Blocking {
   /** The block keys of a record (several when it may meet its copies under different keys). */
-  keysOf: (k: MatchKeys) => string[];
+  keysOf: (k: MatchKeys, add: AddKey) => void;
   /** The order a large block is sorted in before its sliding window. */
   order: (k: MatchKeys) => string;
 }
@@ -235,96 +271,130 @@ interface Blocking {
 const byAuthorYear = (k: MatchKeys): string => `${k.author?.last ?? ''} ${k.year ?? ''}`;
 const byTitle = (k: MatchKeys): string => k.titleKey;
 
+/** Keys are spaced rather than strings built per record: no allocation for most of a million records. */
 const BLOCKINGS: Blocking[] = [
-  { keysOf: (k) => (k.doi !== undefined ? [k.doi] : []), order: (k) => String(k.year ?? '') },
   {
-    keysOf: (k) => {
-      if (k.titleKey === '') return [];
-      const out = [titlePrefix(k.titleKey)];
-      if (k.mainKey !== undefined) {
-        const main = titlePrefix(k.mainKey);
-        if (main !== out[0]) out.push(main);
-      }
-      if (k.titleKey.length >= TITLE_KEY_CHARS + 20) out.push(`~${k.titleKey.slice(-TITLE_KEY_CHARS)}`);
-      return out;
+    keysOf: (k, add) => {
+      if (k.doi !== undefined) add('doi', k.doi);
+    },
+    order: (k) => String(k.year ?? ''),
+  },
+  {
+    keysOf: (k, add) => {
+      if (k.titleKey === '') return;
+      addTitlePrefix(k.titleKey, add);
+      if (k.mainKey !== undefined) addTitlePrefix(k.mainKey, add);
+      if (k.titleKey.length >= TITLE_KEY_CHARS + 20) add('suffix', k.titleKey.slice(-TITLE_KEY_CHARS));
     },
     order: byAuthorYear,
   },
   {
     // Year and year + 1, so copies a year apart share a block.
-    keysOf: (k) => {
+    keysOf: (k, add) => {
       const author = k.author?.last;
-      if (author === undefined) return [];
-      return k.year === undefined ? [`${author} ?`] : [`${author} ${k.year}`, `${author} ${k.year + 1}`];
+      if (author === undefined) return;
+      if (k.year === undefined) add('no year', author);
+      else {
+        add(k.year, author);
+        add(k.year + 1, author);
+      }
     },
     order: byTitle,
   },
   {
-    keysOf: (k) => (k.volume !== undefined && k.startPage !== undefined ? [`${k.volume} ${k.startPage}`] : []),
+    keysOf: (k, add) => {
+      if (k.volume !== undefined && k.startPage !== undefined) add(k.volume, k.startPage);
+    },
     order: byTitle,
   },
 ];
 
-function titlePrefix(key: string): string {
-  return key.length > TITLE_KEY_CHARS ? key.slice(0, TITLE_KEY_CHARS) : `=${key}`;
+/** A title's block key: its first TITLE_KEY_CHARS characters, or the whole title when it is no longer. */
+function addTitlePrefix(key: string, add: AddKey): void {
+  if (key.length > TITLE_KEY_CHARS) add('prefix', key.slice(0, TITLE_KEY_CHARS));
+  else add('whole', key);
 }
 
-const NO_KEYS: readonly number[] = Object.freeze([]);
+/**
+ * One blocking's keys as numbers (in order of first appearance), flat: record i holds
+ * keyList[keyStart[i]] .. keyList[keyStart[i + 1] - 1], each once; block b lists its records in
+ * input order in members[blockStart[b]] .. members[blockStart[b + 1] - 1]. Flat typed arrays, not
+ * an array per record and per block: a million records would otherwise leave millions of small
+ * arrays for the garbage collector to copy.
+ */
+interface BlockIndex {
+  keyStart: Int32Array;
+  keyList: Int32Array;
+  blockStart: Int32Array;
+  members: Int32Array;
+}
 
-function sharesKey(a: readonly number[], b: readonly number[]): boolean {
-  for (let x = 0; x < a.length; x++) if (b.includes(a[x])) return true;
+function indexBlocks(keys: MatchKeys[], blocking: Blocking): BlockIndex {
+  const spaces = new Map<string | number, Map<string, number>>();
+  const keyStart = new Int32Array(keys.length + 1);
+  let keyList = new Int32Array(Math.max(16, keys.length * 2));
+  let used = 0;
+  let recordFrom = 0;
+  const sizes: number[] = [];
+  const add: AddKey = (space, key) => {
+    let ids = spaces.get(space);
+    if (ids === undefined) {
+      ids = new Map();
+      spaces.set(space, ids);
+    }
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = sizes.length;
+      ids.set(key, id);
+      sizes.push(0);
+    } else {
+      for (let x = recordFrom; x < used; x++) if (keyList[x] === id) return;
+    }
+    if (used === keyList.length) {
+      const grown = new Int32Array(used * 2);
+      grown.set(keyList);
+      keyList = grown;
+    }
+    keyList[used++] = id;
+    sizes[id]++;
+  };
+  for (let i = 0; i < keys.length; i++) {
+    recordFrom = used;
+    keyStart[i] = used;
+    blocking.keysOf(keys[i], add);
+  }
+  keyStart[keys.length] = used;
+  const blockStart = new Int32Array(sizes.length + 1);
+  for (let b = 0; b < sizes.length; b++) blockStart[b + 1] = blockStart[b] + sizes[b];
+  const next = blockStart.slice(0, sizes.length);
+  const members = new Int32Array(used);
+  for (let i = 0; i < keys.length; i++) {
+    for (let x = keyStart[i]; x < keyStart[i + 1]; x++) members[next[keyList[x]]++] = i;
+  }
+  return { keyStart, keyList: keyList.subarray(0, used), blockStart, members };
+}
+
+/** Whether records i and j share a key of this blocking. */
+function sharesKey(index: BlockIndex, i: number, j: number): boolean {
+  const { keyStart, keyList } = index;
+  const jFrom = keyStart[j];
+  const jTo = keyStart[j + 1];
+  for (let x = keyStart[i]; x < keyStart[i + 1]; x++) {
+    const k = keyList[x];
+    for (let y = jFrom; y < jTo; y++) if (keyList[y] === k) return true;
+  }
   return false;
 }
 
-/**
- * Each record's block keys as numbers (keys numbered in order of first appearance) and the blocks:
- * `blocks[key]` lists the records holding that key, in input order.
- */
-function blocksBy(keys: MatchKeys[], keysOf: (k: MatchKeys) => string[]): { keyIds: (readonly number[])[]; blocks: number[][] } {
-  const idOf = new Map<string, number>();
-  const blocks: number[][] = [];
-  const keyIds: (readonly number[])[] = new Array(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    const list = keysOf(keys[i]);
-    if (list.length === 0) {
-      keyIds[i] = NO_KEYS;
-      continue;
-    }
-    const ids: number[] = [];
-    for (let x = 0; x < list.length; x++) {
-      let id = idOf.get(list[x]);
-      if (id === undefined) {
-        id = blocks.length;
-        idOf.set(list[x], id);
-        blocks.push([i]);
-      } else if (ids.includes(id)) continue;
-      else blocks[id].push(i);
-      ids.push(id);
-    }
-    keyIds[i] = ids;
-  }
-  return { keyIds, blocks };
-}
-
-/**
- * Every pair of a small block; a large one (hundreds of "Editorial"s, a prolific author's year,
- * one DOI on many records) compares each record with its WINDOW neighbours in `order`.
- */
-function forEachBlockPair(
-  block: number[],
-  keys: MatchKeys[],
-  order: (k: MatchKeys) => string,
-  visit: (i: number, j: number) => void,
-): void {
-  if (block.length <= FULL_COMPARE_LIMIT) {
-    for (let x = 1; x < block.length; x++) for (let y = 0; y < x; y++) visit(block[y], block[x]);
-    return;
-  }
-  const sortKey = new Map(block.map((i) => [i, order(keys[i])]));
-  const sorted = [...block].sort((p, q) => (sortKey.get(p)! < sortKey.get(q)! ? -1 : sortKey.get(p)! > sortKey.get(q)! ? 1 : p - q));
-  for (let x = 1; x < sorted.length; x++) {
-    for (let y = Math.max(0, x - WINDOW); y < x; y++) visit(sorted[y], sorted[x]);
-  }
+/** A large block's records sorted by `order`, then input order. */
+function sortedBlock(block: Int32Array, keys: MatchKeys[], order: (k: MatchKeys) => string): number[] {
+  const sortKey = new Map<number, string>();
+  for (const i of block) sortKey.set(i, order(keys[i]));
+  return Array.from(block).sort((p, q) => {
+    const kp = sortKey.get(p)!;
+    const kq = sortKey.get(q)!;
+    return kp < kq ? -1 : kp > kq ? 1 : p - q;
+  });
 }
 
 function clusterGuard(
@@ -396,64 +466,73 @@ function titleRuleGuard(a: number[], b: number[], keys: MatchKeys[], yearToleran
 }
 
 function buildResult(
-  records: ReviewRecord[],
   keys: MatchKeys[],
   find: (i: number) => number,
   membersOf: (root: number) => number[],
   edges: Edge[],
   blockedMerges: DedupeResult['blockedMerges'],
+  distinctIds: number,
 ): Omit<DedupeResult, 'uncertain'> {
   const n = keys.length;
-  const edgesByRoot = new Map<number, Edge[]>();
+  // The accepted links form one spanning tree per cluster; their ends as flat adjacency lists.
+  const adjacentFrom = new Int32Array(n + 1);
   for (const e of edges) {
-    const root = find(e.a);
-    const list = edgesByRoot.get(root);
-    if (list) list.push(e);
-    else edgesByRoot.set(root, [e]);
+    adjacentFrom[e.a + 1]++;
+    adjacentFrom[e.b + 1]++;
   }
+  for (let i = 0; i < n; i++) adjacentFrom[i + 1] += adjacentFrom[i];
+  const adjacentEdge = new Int32Array(2 * edges.length);
+  const next = adjacentFrom.slice(0, n);
+  edges.forEach((e, x) => {
+    adjacentEdge[next[e.a]++] = x;
+    adjacentEdge[next[e.b]++] = x;
+  });
 
+  // Each record is visited once: 0 a record without duplicates, 1 a cluster's kept record, 2 a removed one.
+  const role = new Uint8Array(n);
+  /** For a removed record: the record towards the kept one, and the link between them. */
+  const towards = new Int32Array(n);
+  const linkEdge = new Int32Array(n);
+  let removedCount = 0;
   const clusters: (DuplicateCluster & { keptIndex: number })[] = [];
-  const keptIndexes = new Set<number>();
-  for (const [root, clusterEdges] of edgesByRoot) {
-    const member = [...membersOf(root)].sort((p, q) => p - q);
+  for (let root = 0; root < n; root++) {
+    if (find(root) !== root) continue;
+    const list = membersOf(root);
+    if (list.length === 1) continue;
+    const member = Int32Array.from(list).sort();
     let kept = member[0];
     for (const m of member) if (keys[m].completeness > keys[kept].completeness) kept = m;
-    keptIndexes.add(kept);
 
     // Orient the spanning tree of accepted links away from the kept record.
-    const adjacent = new Map<number, { to: number; rule: DedupeRule; score: number }[]>();
-    for (const e of clusterEdges) {
-      (adjacent.get(e.a) ?? adjacent.set(e.a, []).get(e.a)!).push({ to: e.b, rule: e.rule, score: e.score });
-      (adjacent.get(e.b) ?? adjacent.set(e.b, []).get(e.b)!).push({ to: e.a, rule: e.rule, score: e.score });
-    }
-    const linkOf = new Map<number, DuplicateLink>();
+    role[kept] = 1;
     const queue = [kept];
-    const visited = new Set([kept]);
-    for (let q = 0; q < queue.length; q++) {
-      const at = queue[q];
-      for (const next of adjacent.get(at) ?? []) {
-        if (visited.has(next.to)) continue;
-        visited.add(next.to);
-        linkOf.set(next.to, { id: keys[next.to].id, to: keys[at].id, rule: next.rule, score: round(next.score) });
-        queue.push(next.to);
-      }
-    }
-    const removed = member.filter((m) => m !== kept);
     let rule: DedupeRule = 'doi';
     let score = 1;
-    for (const e of clusterEdges) {
-      if (RULE_STRENGTH[e.rule] > RULE_STRENGTH[rule]) rule = e.rule;
-      if (e.score < score) score = e.score;
+    for (let q = 0; q < queue.length; q++) {
+      const at = queue[q];
+      for (let x = adjacentFrom[at]; x < adjacentFrom[at + 1]; x++) {
+        const e = edges[adjacentEdge[x]];
+        const to = e.a === at ? e.b : e.a;
+        if (role[to] !== 0) continue;
+        role[to] = 2;
+        towards[to] = at;
+        linkEdge[to] = adjacentEdge[x];
+        queue.push(to);
+        if (RULE_STRENGTH[e.rule] > RULE_STRENGTH[rule]) rule = e.rule;
+        if (e.score < score) score = e.score;
+      }
     }
+    if (queue.length !== member.length) throw new Error(`internal: dedupe cluster of ${keys[kept].id} is not connected`);
+    const removed = member.filter((m) => m !== kept);
+    removedCount += removed.length;
     clusters.push({
       keptIndex: kept,
       kept: keys[kept].id,
-      removed: removed.map((m) => keys[m].id),
+      removed: Array.from(removed, (m) => keys[m].id),
       rule,
-      links: removed.map((m) => {
-        const link = linkOf.get(m);
-        if (!link) throw new Error(`internal: dedupe cluster of ${keys[kept].id} is not connected`);
-        return link;
+      links: Array.from(removed, (m) => {
+        const e = edges[linkEdge[m]];
+        return { id: keys[m].id, to: keys[towards[m]].id, rule: e.rule, score: round(e.score) };
       }),
       score: round(score),
     });
@@ -463,32 +542,19 @@ function buildResult(
   const removedToKept = new Map<string, string>();
   for (const c of clusters) for (const id of c.removed) removedToKept.set(id, c.kept);
   const keptIds: string[] = [];
-  for (let i = 0; i < n; i++) {
-    if (find(i) === i && membersOf(i).length === 1) keptIds.push(keys[i].id);
-    else if (keptIndexes.has(i)) keptIds.push(keys[i].id);
-  }
+  for (let i = 0; i < n; i++) if (role[i] !== 2) keptIds.push(keys[i].id);
 
-  checkAccounting(records, keptIds, removedToKept);
+  // Nothing lost: every record is kept or removed exactly once (each was visited once above), and
+  // with distinct ids, records in = unique kept + removed.
+  if (distinctIds !== n || keptIds.length + removedCount !== n || removedToKept.size !== removedCount) {
+    throw new Error('internal: dedupe accounting');
+  }
   return {
     clusters: clusters.map(({ keptIndex: _keptIndex, ...c }) => c),
     keptIds,
     removedToKept,
     blockedMerges,
   };
-}
-
-/** Nothing lost: records in = unique kept + removed, and every id is exactly one of them. */
-function checkAccounting(records: ReviewRecord[], keptIds: string[], removedToKept: Map<string, string>): void {
-  const seen = new Set<string>();
-  let ok = records.length === keptIds.length + removedToKept.size;
-  for (const id of keptIds) {
-    if (seen.has(id) || removedToKept.has(id)) ok = false;
-    seen.add(id);
-  }
-  for (const id of removedToKept.keys()) seen.add(id);
-  if (seen.size !== records.length) ok = false;
-  for (const r of records) if (!seen.has(r.id)) ok = false;
-  if (!ok) throw new Error('internal: dedupe accounting');
 }
 
 const MERGE_FIELDS = ['abstract', 'journal', 'volume', 'issue', 'startPage', 'endPage', 'doi', 'language', 'url', 'rawType'] as const;

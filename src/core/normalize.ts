@@ -74,6 +74,15 @@ export function mainTitle(s: string): string {
   return main === '' ? s.trim() : main;
 }
 
+/** `mainTitle(s)` when it dropped a subtitle (`hasSubtitle(s)`), else undefined: one search for both. */
+export function subtitledMainTitle(s: string): string | undefined {
+  // Most titles hold no separator at all; the search with its lookbehind costs more than these scans.
+  if (s.indexOf(':') < 0 && s.indexOf('?') < 0 && s.indexOf('-') < 0 && s.indexOf('\u2013') < 0 && s.indexOf('\u2014') < 0) return undefined;
+  const m = SUBTITLE_SEPARATOR_RE.exec(s);
+  if (m === null || s.slice(0, m.index).trim() === '' || s.slice(m.index + m[0].length).trim() === '') return undefined;
+  return s.slice(0, m.index + (m[0] === '?' ? 1 : 0)).trim();
+}
+
 /** Whether `mainTitle(s)` dropped a subtitle. */
 export function hasSubtitle(s: string): boolean {
   const m = SUBTITLE_SEPARATOR_RE.exec(s);
@@ -172,11 +181,25 @@ export function noticeKind(
 ): NoticeKind | undefined {
   const m = NOTICE_TITLE_RE.exec(foldedTitle);
   if (m) return m[1] ? 'correction' : m[2] ? 'retraction' : 'comment';
-  if (TRAILING_REPLY_RE.test(foldedTitle)) return 'comment';
-  if (CORRECTED_ARTICLE_RE.test(foldedTitle)) return 'correction';
+  // Both searches below are anchored at the end and would try every position: look for their words first.
+  if (mayEndWithReply(foldedTitle) && TRAILING_REPLY_RE.test(foldedTitle)) return 'comment';
+  if (endsWithParenthesis(foldedTitle) && CORRECTED_ARTICLE_RE.test(foldedTitle)) return 'correction';
   if (r.type === 'erratum') return 'correction';
   if (r.type === 'editorial') return 'editorial';
   return undefined;
+}
+
+const SPACE_RE = /\s/;
+
+function mayEndWithReply(s: string): boolean {
+  return s.includes('repl') || s.includes('respons') || s.includes('rejoinder');
+}
+
+/** The text ends in ")" but for spaces and full stops. */
+function endsWithParenthesis(s: string): boolean {
+  let i = s.length - 1;
+  while (i >= 0 && (s.charCodeAt(i) === 46 || s.charCodeAt(i) <= 32 || (s.charCodeAt(i) > 127 && SPACE_RE.test(s[i])))) i--;
+  return i >= 0 && s.charCodeAt(i) === 41;
 }
 
 /** An erratum, correction, retraction, comment, reply or editorial rather than an ordinary report. */
@@ -207,6 +230,7 @@ function romanToNumber(s: string): number {
  * joined by commas ("Volume 2, Part 1" → "2,1"); undefined when it names none.
  */
 export function partNumber(title: string, folded: string = foldText(title)): string | undefined {
+  if (!folded.includes('pt') && !folded.includes('part') && !folded.includes('vol')) return undefined;
   if (!/\b(?:part|pt|vol)/.test(folded)) return undefined;
   const parts: string[] = [];
   for (const m of folded.matchAll(PART_RE)) {
@@ -285,6 +309,12 @@ export function normalizePages(
   endPage: string | undefined,
 ): { first?: string; last?: string } {
   if (startPage === undefined) return {};
+  // Most pages are plain numbers ("1256", "1256"-"74"): no searching needed.
+  if (isPlainPage(startPage) && (endPage === undefined || endPage === '' || isPlainPage(endPage))) {
+    if (endPage === undefined || endPage === '') return { first: startPage };
+    const last = endPage.length < startPage.length ? startPage.slice(0, startPage.length - endPage.length) + endPage : endPage;
+    return { first: startPage, last };
+  }
   // "532, 534-536, 538-540": the first range is the article's start.
   let start = startPage.split(/[,;]/)[0].trim();
   let end = endPage?.trim();
@@ -317,8 +347,19 @@ export function normalizePages(
 
 /** A page without any digit ("Suppl", "t") names no page. */
 function pageToken(s: string): string | undefined {
+  if (isPlainPage(s)) return s;
   const t = s.toLowerCase().replace(/[^a-z0-9]+/g, '').replace(/^([a-z]*)0+(?=\d)/, '$1');
   return /\d/.test(t) ? t : undefined;
+}
+
+/** Digits only, without a leading zero: already a page token. */
+function isPlainPage(s: string): boolean {
+  if (s.length === 0 || s.charCodeAt(0) === 48) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** Two first pages name the same page: equal, or equal digits when one copy dropped a letter prefix ("S417" / "417"). */
@@ -404,7 +445,8 @@ function isAcronymOf(word: string, long: string[]): boolean {
  * Nephrology"; "Langenbecks Arch Surg" = "Langenbeck's Archives of Surgery"; "BMJ" = "British Medical Journal".
  */
 export function journalsMatch(a: string[], b: string[]): boolean {
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  const short = a.length <= b.length ? a : b;
+  const long = a.length <= b.length ? b : a;
   if (abbreviates(short, long)) return true;
   // A proceedings named by its acronym and a theme ("ICIS: Transforming Society ...") vs its full name.
   return isAcronymOf(a[0], b) || isAcronymOf(b[0], a);
@@ -432,8 +474,19 @@ const WORD_RE = /[a-z0-9]+/g;
 
 /** A name folded to its words ("Rantamäki" → ["rantamaki"], "van Doorn" → ["van", "doorn"], "O'Brien" → ["obrien"]). */
 export function nameWords(name: string): string[] {
+  // Most names are one plain word ("Smith", "Jane"): no folding or searching needed.
+  if (isPlainWord(name)) return [name.toLowerCase()];
   const folded = ASCII_RE.test(name) ? name.toLowerCase() : foldText(name);
   return folded.replace(APOSTROPHES_RE, '').match(WORD_RE) ?? [];
+}
+
+function isPlainWord(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 32;
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
 }
 
 function firstLetter(s: string): string {

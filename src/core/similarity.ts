@@ -14,12 +14,10 @@ import {
   authorKey,
   correctedArticleTitle,
   firstAuthorKey,
-  hasSubtitle,
   isConferenceRecord,
   isSupplement,
   journalWords,
   journalsMatch,
-  mainTitle,
   meetingJournal,
   nameWords,
   noticeKind,
@@ -31,6 +29,7 @@ import {
   sameFirstAuthor,
   samePage,
   stripTitleAnnotations,
+  subtitledMainTitle,
   swappedNames,
   type AuthorKey,
   type NoticeKind,
@@ -129,70 +128,24 @@ function isLongEnough(normalized: string): boolean {
 
 const filled = (s: string | undefined): number => (s !== undefined && s.trim() !== '' ? 1 : 0);
 
+/** Everything but letters and digits: apostrophes and spaces included, so what is left is the compact title key. */
+const NOT_KEY_CHAR_RE = /[^a-z0-9]+/g;
+
 export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
-  const title = r.title ?? '';
-  const folded = stripTitleAnnotations(foldText(title));
-  const notice = noticeKind(r, folded);
-  // Two databases frame one correction notice differently; the article title it repeats is what compares.
-  const comparable = notice === 'correction' ? correctedArticleTitle(folded) : folded;
-  const normalized = normalizeFoldedTitle(comparable);
-  let mainKey: string | undefined;
-  if (hasSubtitle(folded)) {
-    const main = normalizeFoldedTitle(mainTitle(folded));
-    if (isLongEnough(main) && main !== normalized) mainKey = main.replace(/ /g, '');
-  }
-  const doi = normalizeDoi(r.doi);
-  const conference = isConferenceRecord(r);
-  const titleKey = normalized.replace(/ /g, '');
-  const pages = normalizePages(r.startPage, r.endPage);
-  // Issue numbers above 99 are not issues but record numbers some exports put in the field.
-  const issueMatch = r.issue === undefined ? null : /^\D*(\d{1,2})(?!\d)/.exec(r.issue);
-  const issue = issueMatch ? issueMatch[1].replace(/^0+(?=\d)/, '') : undefined;
-  return new RecordKeys(r, {
-    index,
-    id: r.id,
-    doi,
-    titleKey,
-    genericTitle: !isLongEnough(normalized),
-    mainKey,
-    author: firstAuthorKey(r.authors ?? []),
-    year: r.year,
-    notice,
-    // A correction's citation of its article ("vol 142, pg 310") names no part.
-    part: partNumber(title, comparable),
-    // Exports put more than the number in the field ("Drug Discovery. 9", "42 Suppl 1"): the number is the volume.
-    volume: volumeNumber(r.volume),
-    issue,
-    startPage: pages.first,
-    endPage: pages.last,
-    conference,
-    printedIn: conference ? journalWords(meetingJournal(r.journal)) : undefined,
-    supplement: isSupplement(r.volume, r.issue),
-    dissertationAbstract: r.journal !== undefined && DISSERTATION_ABSTRACTS_RE.test(r.journal),
-    titleHistogram: histogram(titleKey),
-    completeness:
-      (doi ? 1 : 0) +
-      filled(r.abstract) +
-      ((r.authors?.length ?? 0) > 0 ? 1 : 0) +
-      (r.year !== undefined ? 1 : 0) +
-      filled(r.journal) +
-      filled(r.volume) +
-      filled(r.issue) +
-      filled(r.startPage) +
-      ((r.keywords?.length ?? 0) > 0 ? 1 : 0),
-  });
+  return new RecordKeys(r, index);
 }
 
 /**
  * Keys with the author list and journal words computed on first use: most records never reach a
- * pair whose titles agree, and these are the costliest keys to build.
+ * pair whose titles agree, and these are the costliest keys to build. Fields are assigned in the
+ * constructor, in one order, without an intermediate object: this runs once per record of a million.
  */
 class RecordKeys implements MatchKeys {
-  index!: number;
-  id!: string;
+  index: number;
+  id: string;
   doi?: string;
-  titleKey!: string;
-  genericTitle!: boolean;
+  titleKey: string;
+  genericTitle: boolean;
   mainKey?: string;
   author?: AuthorKey;
   year?: number;
@@ -202,9 +155,9 @@ class RecordKeys implements MatchKeys {
   issue?: string;
   startPage?: string;
   endPage?: string;
-  conference!: boolean;
-  titleHistogram!: readonly [number, number, number, number, number];
-  completeness!: number;
+  conference: boolean;
+  titleHistogram: readonly [number, number, number, number, number];
+  completeness: number;
   printedIn?: string[];
   supplement?: boolean;
   dissertationAbstract?: boolean;
@@ -212,12 +165,58 @@ class RecordKeys implements MatchKeys {
   #authors?: AuthorName[];
   #journal?: string[] | null;
   #firstName?: { family: string[]; given: string[] } | null;
-
-  constructor(record: ReviewRecord, fields: Omit<MatchKeys, 'authors' | 'journal' | 'firstName'>) {
-    this.#record = record;
-    Object.assign(this, fields);
+  constructor(r: ReviewRecord, index: number) {
+    this.#record = r;
+    const title = r.title ?? '';
+    const folded = stripTitleAnnotations(foldText(title));
+    const notice = noticeKind(r, folded);
+    // Two databases frame one correction notice differently; the article title it repeats is what compares.
+    const comparable = notice === 'correction' ? correctedArticleTitle(folded) : folded;
+    // The compact key is the normalised title without its spaces: every letter and digit, in order.
+    const titleKey = comparable.replace(NOT_KEY_CHAR_RE, '');
+    let mainKey: string | undefined;
+    const main = translatedTitle(folded) ?? subtitledMainTitle(folded);
+    if (main !== undefined) {
+      const normalizedMain = normalizeFoldedTitle(main);
+      if (isLongEnough(normalizedMain) && normalizedMain !== normalizeFoldedTitle(comparable)) mainKey = normalizedMain.replace(/ /g, '');
+    }
+    const doi = normalizeDoi(r.doi);
+    const conference = isConferenceRecord(r);
+    const pages = normalizePages(r.startPage, r.endPage);
+    this.index = index;
+    this.id = r.id;
+    this.doi = doi;
+    this.titleKey = titleKey;
+    this.genericTitle = !titleLongEnough(comparable);
+    this.mainKey = mainKey;
+    this.author = firstAuthorKey(r.authors ?? []);
+    this.year = r.year;
+    this.notice = notice;
+    // A correction's citation of its article ("vol 142, pg 310") names no part.
+    this.part = partNumber(title, comparable);
+    // Exports put more than the number in the field ("Drug Discovery. 9", "42 Suppl 1"): the number is the volume.
+    // Magazines filed by year carry the year in the volume field ("Harvard Business Review 2016(May)"): that names no volume.
+    const volume = volumeNumber(r.volume);
+    this.volume = volume !== undefined && r.year !== undefined && volume === String(r.year) ? undefined : volume;
+    this.issue = issueNumber(r.issue);
+    this.startPage = pages.first;
+    this.endPage = pages.last;
+    this.conference = conference;
+    this.titleHistogram = histogram(titleKey);
+    this.completeness =
+      (doi ? 1 : 0) +
+      filled(r.abstract) +
+      ((r.authors?.length ?? 0) > 0 ? 1 : 0) +
+      (r.year !== undefined ? 1 : 0) +
+      filled(r.journal) +
+      filled(r.volume) +
+      filled(r.issue) +
+      filled(r.startPage) +
+      ((r.keywords?.length ?? 0) > 0 ? 1 : 0);
+    this.printedIn = conference ? journalWords(meetingJournal(r.journal)) : undefined;
+    this.supplement = isSupplement(r.volume, r.issue);
+    this.dissertationAbstract = r.journal !== undefined && DISSERTATION_ABSTRACTS_RE.test(r.journal);
   }
-
   get authors(): AuthorName[] {
     if (this.#authors === undefined) {
       const authors: AuthorName[] = [];
@@ -230,7 +229,6 @@ class RecordKeys implements MatchKeys {
     }
     return this.#authors;
   }
-
   get firstName(): { family: string[]; given: string[] } | undefined {
     if (this.#firstName === undefined) {
       const first = this.#record.authors?.[0];
@@ -238,18 +236,69 @@ class RecordKeys implements MatchKeys {
     }
     return this.#firstName ?? undefined;
   }
-
   get journal(): string[] | undefined {
     if (this.#journal === undefined) this.#journal = journalWords(this.#record.journal) ?? null;
     return this.#journal ?? undefined;
   }
 }
 
+/**
+ * LILACS and SciELO give a title and its translation in one field, "Title; Título": the part before
+ * the semicolon is the title other databases give. Undefined when there is no "; " or nothing after it.
+ */
+function translatedTitle(folded: string): string | undefined {
+  const at = folded.indexOf('; ');
+  if (at <= 0 || folded.slice(at + 2).trim() === '') return undefined;
+  return folded.slice(0, at).trim();
+}
+
+/**
+ * `isLongEnough(normalizeFoldedTitle(folded))` without building the normalised title: apostrophes
+ * vanish, every other run of non-letters is one space.
+ */
+function titleLongEnough(folded: string): boolean {
+  let words = 0;
+  let chars = 0;
+  let inWord = false;
+  for (let i = 0; i < folded.length; i++) {
+    const c = folded.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (!inWord) words++;
+      inWord = true;
+      chars++;
+    } else if (!isApostrophe(c)) inWord = false;
+  }
+  return words >= MIN_TITLE_WORDS && chars + words - 1 >= MIN_TITLE_CHARS;
+}
+
+const isApostrophe = (c: number): boolean => c === 39 || c === 0x2018 || c === 0x2019 || c === 0x2bc || c === 0x60 || c === 0xb4;
+
 const DISSERTATION_ABSTRACTS_RE = /dissertation abstracts|diss abstr/i;
 
 function volumeNumber(v: string | undefined): string | undefined {
-  const m = v === undefined ? null : /\d+/.exec(v);
+  if (v === undefined) return undefined;
+  // Most volumes are plain numbers.
+  if (isPlainNumber(v)) return v;
+  const m = /\d+/.exec(v);
   return m ? m[0].replace(/^0+(?=\d)/, '') : undefined;
+}
+
+/** The issue's number: its first one or two digits; more digits are a record number some exports put there. */
+function issueNumber(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (isPlainNumber(v)) return v.length <= 2 ? v : undefined;
+  const m = /^\D*(\d{1,2})(?!\d)/.exec(v);
+  return m ? m[1].replace(/^0+(?=\d)/, '') : undefined;
+}
+
+/** Digits only, without a leading zero. */
+function isPlainNumber(s: string): boolean {
+  if (s.length === 0 || s.charCodeAt(0) === 48) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function histogram(key: string): [number, number, number, number, number] {
@@ -260,7 +309,8 @@ function histogram(key: string): [number, number, number, number, number] {
     if (bin < 0) continue;
     const word = bin >> 3;
     const shift = (bin & 7) * 4;
-    if (((h[word] >>> shift) & 15) < 15) h[word] += 1 << shift;
+    // Kept a 32-bit integer (small integers, not boxed doubles); read back with >>>.
+    if (((h[word] >>> shift) & 15) < 15) h[word] = (h[word] + (1 << shift)) | 0;
   }
   return h;
 }
@@ -309,6 +359,9 @@ function firstPageTypo(a: MatchKeys, b: MatchKeys): boolean {
 function pagesCompatible(a: MatchKeys, b: MatchKeys): boolean {
   const pa = a.startPage!;
   const pb = b.startPage!;
+  // An online-first copy, before it has a volume or issue, is paginated from 1 ("1-6"); print gives it other
+  // pages. Only within one year: a year apart, such copies stay different reports (respiratory id_0001881/1882).
+  if (onlineFirst(a, b) || onlineFirst(b, a)) return true;
   if (PLAIN_PAGE_RE.test(pa) !== PLAIN_PAGE_RE.test(pb) && !/^s\d/.test(pa) && !/^s\d/.test(pb)) return true;
   const within = (page: string, from: string, to: string | undefined): boolean => {
     if (to === undefined || !PLAIN_PAGE_RE.test(page) || !PLAIN_PAGE_RE.test(from) || !PLAIN_PAGE_RE.test(to)) return false;
@@ -316,6 +369,18 @@ function pagesCompatible(a: MatchKeys, b: MatchKeys): boolean {
     return p >= Number(from) && p <= Number(to);
   };
   return (a.endPage === undefined && within(pa, pb, b.endPage)) || (b.endPage === undefined && within(pb, pa, a.endPage));
+}
+
+function onlineFirst(early: MatchKeys, print: MatchKeys): boolean {
+  return (
+    early.startPage === '1' &&
+    early.volume === undefined &&
+    early.issue === undefined &&
+    print.volume !== undefined &&
+    print.startPage !== '1' &&
+    early.year !== undefined &&
+    early.year === print.year
+  );
 }
 
 function conflicts(a: string | undefined, b: string | undefined): boolean {
@@ -350,11 +415,14 @@ function titleAgreement(
   const kb = b.titleKey;
   if (ka === '' || kb === '') return NO_TITLE;
   if (ka === kb) return { sim: 1, how: 'same title' };
-  const [short, long] = ka.length <= kb.length ? [ka, kb] : [kb, ka];
+  // Not destructured from an array literal: this runs for every candidate pair.
+  const short = ka.length <= kb.length ? ka : kb;
+  const long = ka.length <= kb.length ? kb : ka;
   if (short.length >= TRUNCATED_TITLE_CHARS && long.startsWith(short)) return { sim: 0.97, how: 'title truncated in one copy' };
   if (settings.matchMainTitle && ((a.mainKey !== undefined && a.mainKey === kb) || (b.mainKey !== undefined && b.mainKey === ka))) {
     return { sim: 0.96, how: 'subtitle missing in one copy' };
   }
+  if (headedTitle(short, long)) return { sim: SAME_TITLE_SIMILARITY, how: 'a column heading in front of the title in one copy' };
   // Most candidate pairs share a block but not a title: their letter counts already say so.
   const maxDistance = (1 - minSimilarity) * long.length;
   // Letter counts bound the edit distance from below: most pairs stop here.
@@ -369,6 +437,19 @@ function titleAgreement(
   }
   if (sim === 0) return NO_TITLE;
   return { sim, how: `titles ${(sim * 100).toFixed(0)}% alike` };
+}
+
+/** Notice words a heading must not start with: "Reply: <title>" is another item than <title>. */
+const NOTICE_HEADING_RE = /^(?:re|reply|response|comment|letter|correction|corrigendum|erratum|retraction|author|editor)/;
+
+/**
+ * Magazines print a column heading in front of an article's title ("How did it ... Upwork's CEO on how
+ * an introverted engineer learned to lead"), and some databases keep it: a long title (≥ 40 letters)
+ * that ends the other behind a heading at most half its length is the same title. Compact keys.
+ */
+function headedTitle(short: string, long: string): boolean {
+  const heading = long.length - short.length;
+  return short.length >= 40 && heading > 0 && heading * 2 <= short.length && long.endsWith(short) && !NOTICE_HEADING_RE.test(long);
 }
 
 const letterCounts = new Int32Array(128);
@@ -441,7 +522,8 @@ function firstAuthorOrMost(a: MatchKeys, b: MatchKeys): boolean {
 
 /** How many of the shorter author list appear in the other (surname, or a near spelling with the same initial). */
 function authorOverlap(a: AuthorName[], b: AuthorName[]): number {
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  const short = a.length <= b.length ? a : b;
+  const long = a.length <= b.length ? b : a;
   let matched = 0;
   for (const x of short) {
     for (const y of long) {
@@ -491,7 +573,6 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
     }
   }
   if (!sameDoi && title.sim === 0) return NONE;
-
   const guard = guardViolation(a, b, settings);
   if (guard !== undefined) {
     // Report only what a rule would otherwise have linked; unrelated pairs stay silent.
@@ -499,7 +580,6 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
     return NONE;
   }
   if (sameDoi) return { kind: 'merge', rule: 'doi', score: 1, reasons: ['same DOI'] };
-
   const reasons: string[] = [title.how];
   const vetoes: string[] = [];
 
@@ -593,12 +673,10 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   if (firstAuthorEq) reasons.push('same first author');
   else if (authorsAgree) reasons.push('most authors shared');
   const authorScore = authorsKnown && (authorsAgree || !strongLocators) ? overlap : 0.5;
-
   if (a.genericTitle || b.genericTitle) {
     // "Editorial" by the same editor in the same year is many reports; only the same first page makes it one.
     if (!pageEq) vetoes.push('short generic title without the same first page');
   }
-
   const score = 0.5 * title.sim + 0.2 * authorScore + 0.1 * yearScore + 0.2 * locatorScore;
 
   // Corroboration independent of the title.

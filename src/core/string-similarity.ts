@@ -51,7 +51,9 @@ export function boundedLevenshtein(a: string, b: string, maxDistance: number): n
   let prev = rowA;
   let cur = rowB;
   const big = k + 1;
-  for (let j = 0; j <= m; j++) prev[j] = j <= highShift ? j : big;
+  // Row 0 only as far as the band of row 1 reads; later rows write their own sentinels.
+  const initTo = Math.min(m, highShift + 1);
+  for (let j = 0; j <= initTo; j++) prev[j] = j <= highShift ? j : big;
   for (let i = 1; i <= n; i++) {
     const from = Math.max(1, i + lowShift);
     const to = Math.min(m, i + highShift);
@@ -59,18 +61,21 @@ export function boundedLevenshtein(a: string, b: string, maxDistance: number): n
     cur[from - 1] = from - 1 === 0 ? i : big;
     let rowMin = big;
     const si = s.charCodeAt(start + i - 1);
-    for (let j = from; j <= to; j++) {
-      const cost = si === t.charCodeAt(start + j - 1) ? 0 : 1;
-      let v = prev[j - 1] + cost;
-      const del = prev[j] + 1;
-      if (del < v) v = del;
-      const ins = cur[j - 1] + 1;
-      if (ins < v) v = ins;
+    // The left and upper-left neighbours travel in locals; the rest of the path costs at least the
+    // difference of the remaining lengths, |rest| with rest = (m − j) − (n − i).
+    let left = cur[from - 1];
+    let diagonal = prev[from - 1];
+    let rest = m - from - (n - i);
+    for (let j = from; j <= to; j++, rest--) {
+      const up = prev[j];
+      let v = si === t.charCodeAt(start + j - 1) ? diagonal : diagonal + 1;
+      if (up + 1 < v) v = up + 1;
+      if (left + 1 < v) v = left + 1;
       if (v > big) v = big;
       cur[j] = v;
-      // The rest of the path costs at least the difference of the remaining lengths.
-      const rest = m - j - (n - i);
-      const bound = v + (rest < 0 ? -rest : rest);
+      left = v;
+      diagonal = up;
+      const bound = rest < 0 ? v - rest : v + rest;
       if (bound < rowMin) rowMin = bound;
     }
     if (to < m) cur[to + 1] = big;
@@ -97,6 +102,9 @@ export function levenshteinSimilarity(a: string, b: string, minSimilarity = 0): 
   return sim >= minSimilarity ? sim : 0;
 }
 
+let matchedA = new Uint8Array(64);
+let matchedB = new Uint8Array(64);
+
 /** Jaro–Winkler similarity (prefix scale 0.1, up to 4 prefix characters), for short strings such as names. */
 export function jaroWinkler(a: string, b: string): number {
   if (a === b) return 1;
@@ -104,9 +112,11 @@ export function jaroWinkler(a: string, b: string): number {
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
   const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
-  // Bit sets would cap the length; names are short, plain arrays are fine.
-  const matchedB = new Uint8Array(lb);
-  const matchedA = new Uint8Array(la);
+  // Reused flags, cleared for the lengths in use: this runs for author pairs of every candidate pair.
+  if (matchedA.length < la) matchedA = new Uint8Array(la * 2);
+  if (matchedB.length < lb) matchedB = new Uint8Array(lb * 2);
+  matchedA.fill(0, 0, la);
+  matchedB.fill(0, 0, lb);
   let matches = 0;
   for (let i = 0; i < la; i++) {
     const from = Math.max(0, i - window);

@@ -178,6 +178,23 @@ describe('guard rails (pairs from the labelled sets)', () => {
     expect(pair({ ...a, ...one }, { id: 'b', title: 'Plattformökonomie und Crowdworking als Herausforderungen', authors: 'Greef, S.', year: 2020, ...one }).clusters).toEqual([]);
   });
 
+  it('an online-first copy a year before print stays apart, as the set labels it: respiratory id_0001881 / id_0001882', () => {
+    const r = pair(
+      { id: 'a', title: 'Video-assisted thoracoscopy as an important tool for trauma surgeons: a systematic review', authors: 'Billeter, A. T.; Druen, D.', year: 2012, journal: "Langenbeck's Archives of Surgery", issue: '1970', startPage: '01', endPage: 'Sep' },
+      { id: 'b', title: 'Video-assisted thoracoscopy as an important tool for trauma surgeons: a systematic review', authors: 'Billeter, A. T.; Druen, D.', year: 2013, journal: 'Langenbecks Arch Surg', volume: '398', issue: '1971', startPage: '515', endPage: '523' },
+    );
+    expect(r.clusters).toEqual([]);
+  });
+
+  it('a reply headed by its notice word is not the article it answers', () => {
+    const title = 'Upwork\u2019s CEO on how an introverted engineer learned to lead';
+    const r = pair(
+      { id: 'a', title, authors: 'Kasriel, S.', year: 2016, journal: 'Harvard Business Review' },
+      { id: 'b', title: `Reply: ${title}`, authors: 'Kasriel, S.', year: 2016, journal: 'Harvard Business Review' },
+    );
+    expect(r.clusters).toEqual([]);
+  });
+
   it('"Part 1" vs "Part 2" stays apart even with the same locator fields', () => {
     const r = pair(
       { id: 'a', title: 'Service user involvement in social work education. Part 1', authors: 'Duffy, J.', year: 2013, journal: 'Social Work Education', volume: '32' },
@@ -254,6 +271,21 @@ describe('duplicates the engine finds (pairs from the labelled sets)', () => {
       'a journal under its romanised and its English name: digital_work id_3006710 / id_3006803',
       { id: 'a', title: 'Rating Prediction for Software Developers by Integrating OSS Community and Crowd Sourcing', authors: 'Ohsawa, Shohei; Matsuo, Yutaka', year: 2016, journal: 'Jinko Chino Gakkai Ronbunshi', volume: '31', issue: '2' },
       { id: 'b', title: 'Rating Prediction for Software Developers by Integrating OSS Community and Crowd Sourcing', authors: 'Ohsawa, Shohei; Matsuo, Yutaka', year: 2016, journal: 'Transactions of the Japanese Society for Artificial Intelligence', volume: '31', issue: '2', startPage: 'A-F24_1', doi: '10.1527/TJSAI.A-F24' },
+    ],
+    [
+      'a magazine filed by year with a column heading before the title: digital_work id_2002950 / id_4002951',
+      { id: 'a', title: 'Upwork\u2019s CEO on how an introverted engineer learned to lead', authors: 'Kasriel, S.', year: 2016, journal: 'Harvard Business Review', volume: '2016', issue: 'May' },
+      { id: 'b', title: "How did it ... Upwork's CEO on how an introverted engineer learned to lead", authors: 'Kasriel, Stephane', year: 2016, journal: 'Harvard Business Review', volume: '94', issue: '5', startPage: '35+' },
+    ],
+    [
+      'an online-first copy paginated 1-6 and the printed pages: respiratory id_0000414 / id_0000415',
+      { id: 'a', title: 'Management of peripancreatic fluid collections following partial pancreatectomy: a comparison of percutaneous versus EUS-guided drainage', authors: 'Kwon, Y. M.; Gerdes, H.; Schattner, M. A.; DiMaio, C. J.', year: 2013, journal: 'Surgical Endoscopy', issue: '937', startPage: '01', endPage: 'Jun' },
+      { id: 'b', title: 'Management of peripancreatic fluid collections following partial pancreatectomy: a comparison of percutaneous versus EUS-guided drainage', authors: 'Kwon, Y. M.; Gerdes, H.; Schattner, M. A.; Dimaio, C. J.', year: 2013, journal: 'Surg Endosc', volume: '27', issue: '938', startPage: '2422', endPage: '2427' },
+    ],
+    [
+      'a title with its translation after a semicolon, the journal under two names: respiratory id_0000289 / id_0000290',
+      { id: 'a', title: 'Effect of continuous positive airway pressure on fluid absorption among patients with pleural effusion due to tuberculosis', authors: 'Oliveira, Juliana F.; Mello, Fernanda C. Q.; Rodrigues, Rosana S.', year: 2010, journal: 'Revista Brasileira de Fisioterapia', volume: '14', issue: '511', startPage: '127', endPage: '132' },
+      { id: 'b', title: 'Effect of continuous positive airway pressure on fluid absorption among patients with pleural effusion due to tuberculosis; Efeito da press?o positiva nas vias a?reas sobre a absor??o do derrame pleur', authors: 'Oliveira, Juliana F.; Mello, Fernanda C. Q.; Rodrigues, Rosana S.', year: 2010, journal: 'Braz. j. phys. ther. (Impr.)', volume: '14', issue: '512', startPage: '127', endPage: '132' },
     ],
   ])('%s', (_name, a, b) => {
     const r = pair(a, b);
