@@ -27,7 +27,10 @@ const NOT_EXPORTS = /(README|PROVENANCE|expected|_result|records_pre_merged|merg
 /** Independent record counts, by what each format marks a record with. */
 const count = {
   ris: (t) => (t.match(/^TY {1,2}-/gm) ?? []).length,
-  nbib: (t) => (t.match(/^PMID-/gm) ?? []).length || (t.match(/^OWN - /gm) ?? []).length,
+  nbib: (t) =>
+    (t.match(/^PMID-/gm) ?? []).length ||
+    (t.match(/^OWN - /gm) ?? []).length ||
+    t.split(/\r?\n\s*\r?\n/).filter((block) => /^[A-Z]{2,4} {0,3}-/m.test(block)).length,
   'endnote-xml': (t) => (t.match(/<record>/g) ?? []).length,
   'pubmed-xml': (t) => (t.match(/<Pubmed(?:Book)?Article>/g) ?? []).length,
   ovid: (t) => (t.match(/^\s*<\d+\.?\s*>\s*$/gm) ?? []).length,

@@ -140,6 +140,9 @@ export function findCsvHeader(text: string): CsvHeaderGuess | undefined {
     for (const delimiter of ['\t', ',', ';'] as const) {
       if (line.indexOf(delimiter) === -1 && line.trim().length > 40) continue;
       const cells = naiveCells(line, delimiter);
+      // A one-column "table" must be headed by a plain word ("Title"), not a tag like "TI-"
+      // from a tagged format no other reader claimed.
+      if (cells.length === 1 && !/^[A-Za-z][A-Za-z ]*$/.test(cells[0])) continue;
       if (cells.some((c) => TITLE_KEYS.has(normalizeHeader(c))) && cells.length > bestCount) {
         best = { delimiter, headerLine: lineNo };
         bestCount = cells.length;

@@ -24,9 +24,19 @@ const TAG_LINE = /^([A-Z][A-Z0-9]{1,3}) {0,3}-(?: ([^]*)|(\S[^]*)|)$/;
 /** Tags only MEDLINE/ERIC write; RIS files never carry them at a line start. */
 const SNIFF_RE = /^\uFEFF?(?:PMID-|OWN - |STAT- |FAU - |DCOM- |PMC - |OID - )/m;
 
+/** MEDLINE-only tags; RIS never writes these (its tags are two characters, `TY` first). */
+const MEDLINE_TAG_LINE = /^(?:PMID|PMC|FAU|JT|DP|PG|AID|MH|PT|LID|TA|STAT|DCOM|LR|IS|VI|IP|FED|BTI|CON|EDAT|MHDA|CRDT|PHST|PST|SO) {0,3}-/gm;
+
 export function sniffNbib(text: string): boolean {
   const head = text.length > 8192 ? text.slice(0, 8192) : text;
-  return SNIFF_RE.test(head);
+  if (SNIFF_RE.test(head)) return true;
+  // Hand-made or trimmed MEDLINE files may lack PMID/OWN lines (JabRef's samples do): several
+  // MEDLINE-only tags, and no RIS record start, are enough.
+  if (/^\uFEFF?TY {1,2}-/m.test(head)) return false;
+  // Ovid's tagged format uses MEDLINE's tags too, but numbers its records <1>, <2> ...
+  if (/^\s*<\d+\.?\s*>\s*$/m.test(head)) return false;
+  const tags = new Set((head.match(MEDLINE_TAG_LINE) ?? []).map((t) => t.replace(/[ -]/g, '')));
+  return tags.size >= 3;
 }
 
 /** Syntax only: lines → entries with their start lines. */
