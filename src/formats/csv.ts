@@ -168,6 +168,21 @@ export function looksDelimited(text: string): ',' | ';' | '\t' | undefined {
   return best;
 }
 
+/**
+ * A database's record id inside a record link, for spreadsheets with no accession column:
+ * `…docview/2214991469…`, `…?AN=176404503&…`, `…/record/1234567`. Only ids that hold a digit and
+ * nothing but letters, digits, '-', '_' and '.' count, so a link to a generic page never becomes an id.
+ */
+export function accessionFromUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const query = /[?&](?:AN|an|id|ID|docid|recordid|record_id)=([^&#\s]+)/.exec(url);
+  if (query && /\d/.test(query[1]) && /^[\w.-]+$/.test(query[1])) return query[1];
+  const path = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  if (/^https?:/i.test(url) && last !== '' && /\d/.test(last) && /^[\w.-]+$/.test(last) && !/\.(html?|aspx?|php|pdf)$/i.test(last)) return last;
+  return undefined;
+}
+
 /** EBSCO wraps numbers so Excel keeps leading zeros: `="19326203"` → `19326203`. */
 function cleanCell(cell: string): string {
   const s = cell.trim();
@@ -319,9 +334,9 @@ function parseDelimited(text: string, file: string, format: 'csv' | 'tsv'): Pars
     }
     const language = get('language');
     if (language !== undefined) record.language = language;
-    const accession = get('accession');
-    if (accession !== undefined) record.accession = accession;
     const url = get('url');
+    const accession = get('accession') ?? accessionFromUrl(url);
+    if (accession !== undefined) record.accession = accession;
     if (url !== undefined) record.url = url;
     records.push(record);
   }

@@ -6,7 +6,7 @@ import { litscreen, tempDir, removeDir, copyOfSeedReview, SEED_REVIEW } from '..
 const cleanup: string[] = [];
 afterAll(() => cleanup.forEach(removeDir));
 
-const COMMANDS = ['init', 'import', 'dedupe', 'list', 'show', 'decide', 'flow', 'verify', 'extract'];
+const COMMANDS = ['init', 'import', 'dedupe', 'list', 'show', 'decide', 'flow', 'verify', 'extract', 'export'];
 
 describe('help and version', () => {
   it('--version prints the package version', () => {

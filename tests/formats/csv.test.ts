@@ -183,3 +183,15 @@ describe('CSV details', () => {
     expect(() => parseCsv('Title,Year\n"open,2001\n', 'bad.csv')).toThrow(LitscreenError);
   });
 });
+
+import { accessionFromUrl } from '../../src/formats/csv.js';
+describe('accession from a record link (CSV without an accession column)', () => {
+  it.each([
+    ['https://search.proquest.com/docview/2214991469?accountid=14772', '2214991469'],
+    ['http://search.ebscohost.com/login.aspx?direct=true&db=aph&AN=176404503&site=ehost-live', '176404503'],
+    ['https://www.scie-socialcareonline.org.uk/record/1234567/', '1234567'],
+    ['https://www.example.org/about.html', undefined],
+    ['https://doi.org/', undefined],
+    [undefined, undefined],
+  ])('%s', (url, id) => expect(accessionFromUrl(url)).toBe(id));
+});
