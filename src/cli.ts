@@ -37,6 +37,16 @@ function printWarnings(warnings: Warning[], limit = 20): void {
   if (warnings.length > limit) err(style.warn(`warning: … and ${warnings.length - limit} more warnings (use --json to see them all)`));
 }
 
+/** Warnings of one kind together ("record starting at line N has no ER; kept"), with their lines. */
+function groupWarnings(warnings: Warning[]): { pattern: string; lines: number[] }[] {
+  const groups = new Map<string, number[]>();
+  for (const w of warnings) {
+    const pattern = w.message.replace(/\d+/g, 'N');
+    (groups.get(pattern) ?? groups.set(pattern, []).get(pattern)!).push(w.line);
+  }
+  return [...groups].map(([pattern, lines]) => ({ pattern, lines }));
+}
+
 function examples(...lines: string[]): string {
   return '\nExamples:\n' + lines.map((l) => `  $ ${l}`).join('\n') + '\n';
 }
@@ -99,7 +109,12 @@ export function buildProgram(): Command {
         ),
       );
       out(`\n${result.records.length} records read from ${result.files.length} file(s).`);
-      printWarnings(result.files.flatMap((f) => f.warnings));
+      for (const f of result.files) {
+        for (const group of groupWarnings(f.warnings)) {
+          const lines = group.lines.slice(0, 8).join(', ') + (group.lines.length > 8 ? `, … (${group.lines.length - 8} more)` : '');
+          err(`${style.warn('warning: ')}${f.file}: ${group.lines.length} × ${group.pattern} (line${group.lines.length > 1 ? 's' : ''} ${lines})`);
+        }
+      }
     });
 
   program

@@ -142,6 +142,15 @@ describe('import', () => {
   });
 });
 
+describe('import, as a person reads it', () => {
+  it('prints a table per file and groups warnings by kind, with their lines', () => {
+    const run = litscreen(['import', path.join(SEED_REVIEW, 'exports/social-services-abstracts.ris')]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/social-services-abstracts\.ris\s+ris\s+proquest\s+205/);
+    expect(run.stderr).toMatch(/1 × record starting at line N has no ER at end of file; kept \(line \d+\)/);
+  });
+});
+
 describe('show and list', () => {
   it('list --stage included lists the 11 included studies', () => {
     const rows = JSON.parse(litscreen(['list', SEED_REVIEW, '--stage', 'included', '--json']).stdout);
