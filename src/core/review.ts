@@ -3,7 +3,7 @@ import type { Protocol, Criterion } from '../model/protocol.js';
 import type { DecisionRow, ResolutionRow } from '../model/decision.js';
 import { foldResolutions, type FoldedResolutions } from './resolutions.js';
 import type { Flow } from '../model/flow.js';
-import { findDuplicates, type DedupeResult } from './dedupe.js';
+import { findDuplicates, mergeCluster, type DedupeResult } from './dedupe.js';
 import { parseQuery, prepareRecord, matchQuery, type QueryNode } from './query.js';
 import { foldDecisions, stageOutcome, describeReviewers, type FoldedDecisions, type StageOutcome } from './decisions.js';
 import { flowImbalances } from './flow.js';
@@ -29,6 +29,7 @@ export type StudyStatus =
 export interface Study {
   /** Id of the kept record of the duplicate cluster (or of the record itself). */
   id: string;
+  /** The kept record, with missing fields filled from the cluster's other copies. */
   record: ReviewRecord;
   /** Ids of every record in the cluster, kept one first. */
   memberIds: string[];
@@ -122,7 +123,11 @@ export function assessReview(
 
   const studies: Study[] = [];
   for (const id of dedupe.keptIds) {
-    const record = recordById.get(id)!;
+    const memberIds = membersOf.get(id)!;
+    // A study is its kept record with gaps filled from its copies (a DOI or abstract only one
+    // database had), so criteria, exports and citations see everything the databases knew.
+    const kept = recordById.get(id)!;
+    const record = memberIds.length === 1 ? kept : { ...mergeCluster(memberIds.map((m) => recordById.get(m)!)), id, source: kept.source, databaseKey: kept.databaseKey, database: kept.database };
     let failedCriterion: Criterion | undefined;
     if (criteria.length > 0) {
       const prepared = prepareRecord(record);
@@ -131,7 +136,7 @@ export function assessReview(
     const titleAbstract = stageOutcome(decisions, 'title-abstract', id);
     const fullText = stageOutcome(decisions, 'full-text', id);
     const status = studyStatus(failedCriterion, titleAbstract, fullText);
-    studies.push({ id, record, memberIds: membersOf.get(id)!, failedCriterion, titleAbstract, fullText, status });
+    studies.push({ id, record, memberIds, failedCriterion, titleAbstract, fullText, status });
     problems.push(...studyProblems(id, failedCriterion, titleAbstract, fullText, status, reasonLabels));
   }
 
