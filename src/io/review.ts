@@ -15,11 +15,11 @@ import {
   type ResolutionRow,
   type ResolutionValue,
 } from '../model/decision.js';
-import { inputError } from '../errors.js';
+import { inputError, LitscreenError } from '../errors.js';
 import { parseText } from '../formats/registry.js';
 import { readExportText, readInputText, pathExists } from './files.js';
 import { parseCsvTable, type TableRow } from './csv-table.js';
-import { loadProtocol } from './protocol.js';
+import { loadProtocol, PROTOCOL_FILE } from './protocol.js';
 import { assessReview, type ReviewState } from '../core/review.js';
 
 /** What the review folder holds, read; plus everything derived from it. */
@@ -76,7 +76,17 @@ export function assignIds(parsed: ParsedRecord[], source: Pick<Source, 'key' | '
 
 export async function loadSource(reviewDir: string, source: Source): Promise<LoadedSource> {
   const file = path.join(reviewDir, source.file);
-  const result = parseText(await readExportText(file), file, source.format);
+  let text: string;
+  try {
+    text = await readExportText(file);
+  } catch (err) {
+    // Say where the name came from: the reviewer fixes the protocol or puts the export there.
+    if (err instanceof LitscreenError && err.line === undefined) {
+      throw inputError(`${err.message} (the export of ${source.database}, named in ${PROTOCOL_FILE} sources[].file)`, { file });
+    }
+    throw err;
+  }
+  const result = parseText(text, file, source.format);
   const warnings = [...result.warnings];
   const records = assignIds(result.records, source, warnings);
   return { source, file, format: result.format, dialect: result.dialect, records, warnings };
