@@ -287,7 +287,7 @@ export function buildProgram(): Command {
         const f = result.flow;
         out(style.good('ok: ') + `${f.database_results} identified, ${f.duplicates} duplicates, ${f.records_screened} screened, ${f.dbr_assessed} full texts assessed, ${f.new_studies} included; nothing pending.`);
       } else {
-        for (const p of result.problems) err(style.bad('verify: ') + p);
+        for (const p of result.summary) err(style.bad('verify: ') + p);
         err(`${result.problems.length} problem(s).`);
       }
     });

@@ -11,6 +11,8 @@ export interface VerifyResult {
   ok: boolean;
   /** One line per problem: a count that drifted, a pending or conflicting decision, a bad log row. */
   problems: string[];
+  /** The same problems for a person to read: long runs of pending records shortened. */
+  summary: string[];
   flow: Flow;
 }
 
@@ -32,5 +34,35 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   }
   problems.push(...compareWithExpected(review.state.flow, review.protocol.expected));
   for (const p of review.state.problems) problems.push(formatLocated(p.message, p.file, p.line));
-  return { ok: problems.length === 0, problems, flow: review.state.flow };
+  return { ok: problems.length === 0, problems, summary: summarize(problems, options.review), flow: review.state.flow };
+}
+
+/** Pending records beyond this many per stage are summarised in the human output (--json lists all). */
+const PENDING_SHOWN = 10;
+
+/**
+ * The problems for a person: every drifted count, conflict and bad log row, but at most
+ * PENDING_SHOWN pending records per stage and a line saying how to list the rest. A fresh review
+ * has hundreds of pending records, and a wall of identical lines hides the one that matters.
+ */
+function summarize(problems: string[], review: string): string[] {
+  const out: string[] = [];
+  const pendingCount = new Map<string, number>();
+  for (const p of problems) {
+    const stage = /: pending at (title\/abstract|full text)/.exec(p)?.[1];
+    if (!stage) {
+      out.push(p);
+      continue;
+    }
+    const n = (pendingCount.get(stage) ?? 0) + 1;
+    pendingCount.set(stage, n);
+    if (n <= PENDING_SHOWN) out.push(p);
+  }
+  for (const [stage, n] of pendingCount) {
+    if (n > PENDING_SHOWN) {
+      const flag = stage === 'full text' ? 'full-text' : 'title-abstract';
+      out.push(`… and ${n - PENDING_SHOWN} more pending at ${stage} (all ${n}: litscreen list ${review} --stage ${flag} --pending)`);
+    }
+  }
+  return out;
 }
