@@ -5,6 +5,8 @@ import { decodeExport } from '../formats/encoding.js';
 
 /** Read a whole input file; a missing or unreadable file is exit 3 with the file named. */
 export async function readInputBytes(file: string): Promise<Uint8Array> {
+  // `-` is standard input, so exports can be piped in: `curl … | litscreen import -`.
+  if (file === '-') return readStdin();
   try {
     return await fs.readFile(file);
   } catch (err) {
@@ -28,6 +30,12 @@ export async function readExportText(file: string): Promise<string> {
 export async function readInputText(file: string): Promise<string> {
   const bytes = await readInputBytes(file);
   return new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 export async function pathExists(p: string): Promise<boolean> {

@@ -1,7 +1,8 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { litscreen, tempDir, removeDir, copyOfSeedReview, SEED_REVIEW } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { litscreen, tempDir, removeDir, copyOfSeedReview, SEED_REVIEW, REPO } from '../helpers/cli.js';
 
 const cleanup: string[] = [];
 afterAll(() => cleanup.forEach(removeDir));
@@ -148,6 +149,18 @@ describe('import, as a person reads it', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/social-services-abstracts\.ris\s+ris\s+proquest\s+205/);
     expect(run.stderr).toMatch(/1 × record starting at line N has no ER at end of file; kept \(line \d+\)/);
+  });
+});
+
+describe('standard input', () => {
+  it('import - reads an export piped in', () => {
+    const run = spawnSync(process.execPath, [path.join(REPO, 'bin/litscreen.js'), 'import', '--json', '-'], {
+      input: readFileSync(path.join(SEED_REVIEW, 'exports/social-care-online.csv')),
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).files[0]).toMatchObject({ file: '-', format: 'csv', dialect: 'social-care-online', records: 192 });
   });
 });
 
