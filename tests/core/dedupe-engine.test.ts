@@ -3,40 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { findDuplicates, mergeCluster, type DedupeSettings } from '../../src/core/dedupe.js';
 import { journalWords, journalsMatch, normalizePages, noticeKind, stripTitleAnnotations } from '../../src/core/normalize.js';
-import type { Author, ReviewRecord } from '../../src/model/record.js';
+import { rec, type RecordParts } from '../helpers/records.js';
 
 const settings: DedupeSettings = { yearTolerance: 1, matchMainTitle: true };
 
-function authors(list: string): Author[] {
-  if (list === '') return [];
-  return list.split(';').map((a) => {
-    const [family, given = ''] = a.split(',').map((s) => s.trim());
-    return { family, given };
-  });
-}
 
-interface Parts extends Partial<Omit<ReviewRecord, 'authors'>> {
-  id: string;
-  authors?: string;
-}
-
-function rec({ id, authors: names = '', ...rest }: Parts): ReviewRecord {
-  return {
-    id,
-    databaseKey: 'db',
-    database: 'db',
-    source: { file: 'db.ris', line: 1 },
-    type: 'journal-article',
-    title: '',
-    authors: authors(names),
-    keywords: [],
-    raw: {},
-    rawHash: id,
-    ...rest,
-  };
-}
-
-function pair(a: Parts, b: Parts, own: DedupeSettings = settings) {
+function pair(a: RecordParts, b: RecordParts, own: DedupeSettings = settings) {
   return findDuplicates([rec(a), rec(b)], own);
 }
 
@@ -94,13 +66,13 @@ describe('guard rails (pairs from the labelled sets)', () => {
   describe('a meeting abstract and a record of the journal that prints it (haematology id_0000122 / id_0000123)', () => {
     const title = 'Activation of complement during liver transplantation - Special emphasis on patients with atypical hemolytic uremic syndrome';
     const team = 'Koskinen, A.; Tukiainen, E.; Nordin, A.';
-    const meeting: Parts = { id: 'b', title, authors: team, year: 2010, journal: 'Scandinavian Journal of Immunology.Conference: 39th Meeting of Scandinavian Society for Immunology' };
+    const meeting: RecordParts = { id: 'b', title, authors: team, year: 2010, journal: 'Scandinavian Journal of Immunology.Conference: 39th Meeting of Scandinavian Society for Immunology' };
     it('a one-page item of that journal in the same year is the printed abstract: merged', () => {
-      const printed: Parts = { id: 'a', title, authors: team, year: 2010, journal: 'Scandinavian Journal of Immunology', volume: '71', issue: '6', startPage: '507', endPage: '507' };
+      const printed: RecordParts = { id: 'a', title, authors: team, year: 2010, journal: 'Scandinavian Journal of Immunology', volume: '71', issue: '6', startPage: '507', endPage: '507' };
       expect(pair(printed, meeting).clusters).toHaveLength(1);
     });
     it('a multi-page paper of that journal is the full report: kept apart unless mergeConferenceAbstracts', () => {
-      const paper: Parts = { id: 'a', title, authors: team, year: 2010, journal: 'Scandinavian Journal of Immunology', volume: '71', issue: '6', startPage: '507', endPage: '516' };
+      const paper: RecordParts = { id: 'a', title, authors: team, year: 2010, journal: 'Scandinavian Journal of Immunology', volume: '71', issue: '6', startPage: '507', endPage: '516' };
       expect(pair(paper, meeting).clusters).toEqual([]);
       expect(pair(paper, meeting).blockedMerges[0].guard).toBe('conference abstract vs full paper');
       expect(pair(paper, meeting, { ...settings, mergeConferenceAbstracts: true }).clusters).toHaveLength(1);
@@ -170,7 +142,7 @@ describe('guard rails (pairs from the labelled sets)', () => {
 
   it('different titles on the same pages stay apart when the first author or the year differs', () => {
     const base = { journal: 'Industrielle Beziehungen', volume: '27', issue: '2', startPage: '205', endPage: '226' };
-    const a: Parts = { id: 'a', title: 'Platform economy and crowdworking as challenges for the german model of industrial relations', authors: 'Greef, S.', year: 2020, ...base };
+    const a: RecordParts = { id: 'a', title: 'Platform economy and crowdworking as challenges for the german model of industrial relations', authors: 'Greef, S.', year: 2020, ...base };
     expect(pair(a, { id: 'b', title: 'Plattformökonomie und Crowdworking als Herausforderungen', authors: 'Schroeder, W.', year: 2020, ...base }).clusters).toEqual([]);
     expect(pair(a, { id: 'b', title: 'Plattformökonomie und Crowdworking als Herausforderungen', authors: 'Greef, S.', year: 2021, ...base }).clusters).toEqual([]);
     // A single page can hold several items (abstracts, letters): the range must span pages.
@@ -305,8 +277,8 @@ describe('duplicates the engine finds (pairs from the labelled sets)', () => {
 
 describe('the grey band', () => {
   // stroke id_0000014 / id_0000015: one title with a typo, e-pages e8 vs e3 in the same issue.
-  const a: Parts = { id: 'a', title: "Amantadine hydrochloride for treatment of symptom's of the posttraumatic confusional state: A randomized, double-blind, placebo-controlled trial", authors: 'Yablon, S.; Sherer, M.; Nakase-Richardson, R.', year: 2010, journal: 'Archives of Physical Medicine and Rehabilitation', volume: '91', issue: '10', startPage: 'e8', endPage: 'e9' };
-  const b: Parts = { id: 'b', title: 'Amantadine hydrochloride for treatment of symptoms of the posttraumatic confusional state: A randomized, double-blind, placebo-controlled trial', authors: 'Yablon, S.; Sherer, M.; Nakase-Richardson, R.', year: 2010, journal: 'Archives of Physical Medicine and Rehabilitation', volume: '91', issue: '10', startPage: 'e3' };
+  const a: RecordParts = { id: 'a', title: "Amantadine hydrochloride for treatment of symptom's of the posttraumatic confusional state: A randomized, double-blind, placebo-controlled trial", authors: 'Yablon, S.; Sherer, M.; Nakase-Richardson, R.', year: 2010, journal: 'Archives of Physical Medicine and Rehabilitation', volume: '91', issue: '10', startPage: 'e8', endPage: 'e9' };
+  const b: RecordParts = { id: 'b', title: 'Amantadine hydrochloride for treatment of symptoms of the posttraumatic confusional state: A randomized, double-blind, placebo-controlled trial', authors: 'Yablon, S.; Sherer, M.; Nakase-Richardson, R.', year: 2010, journal: 'Archives of Physical Medicine and Rehabilitation', volume: '91', issue: '10', startPage: 'e3' };
 
   it('returns a similar but unproven pair as uncertain and never merges it', () => {
     const r = pair(a, b);

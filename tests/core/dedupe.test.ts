@@ -1,40 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { findDuplicates, type DedupeSettings } from '../../src/core/dedupe.js';
-import type { Author, ReviewRecord } from '../../src/model/record.js';
+import { rec, type RecordParts } from '../helpers/records.js';
 
 const settings: DedupeSettings = { yearTolerance: 1, matchMainTitle: true };
 
-/** "Webber, M.; Robinson, K." → authors. */
-function authors(list: string): Author[] {
-  if (list === '') return [];
-  return list.split(';').map((a) => {
-    const [family, given = ''] = a.split(',').map((s) => s.trim());
-    return { family, given };
-  });
-}
-
-interface RecordParts extends Partial<Omit<ReviewRecord, 'authors'>> {
-  id: string;
-  authors?: string;
-}
-
-/** A review record from the parts a case cares about. */
-function rec({ id, authors: names = '', ...rest }: RecordParts): ReviewRecord {
-  const [databaseKey = 'db'] = id.split(':');
-  return {
-    id,
-    databaseKey,
-    database: databaseKey,
-    source: { file: `${databaseKey}.ris`, line: 1 },
-    type: 'journal-article',
-    title: '',
-    authors: authors(names),
-    keywords: [],
-    raw: {},
-    rawHash: id,
-    ...rest,
-  };
-}
 
 const WEBBER_TITLE =
   'The meaningful involvement of service users and carers in advanced-level post-qualifying social work education: a qualitative study';
