@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { litscreen, copyOfSeedReview, removeDir, SEED_REVIEW, REPO } from '../helpers/cli.js';
+import { litscreen, copyOfSeedReview, removeDir, tempDir, SEED_REVIEW, REPO } from '../helpers/cli.js';
 
 const cleanup: string[] = [];
 afterAll(() => cleanup.forEach(removeDir));
@@ -127,4 +127,38 @@ describe('resolving pairs by hand (append-only log, honoured by every later run)
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('no pairs resolved');
   });
+
+  it('--review with answers piped in resolves an uncertain pair, and verify passes afterwards', () => {
+    // Two records of one trial report whose first pages disagree (stroke set, ids 14/15): similar
+    // enough to ask a person, never enough to merge alone.
+    const csv = [
+      'Title,Authors,Year,Journal,Volume,Issue,Pages',
+      '"Amantadine hydrochloride for treatment of symptom\'s of the posttraumatic confusional state: A randomized, double-blind, placebo-controlled trial","Yablon, S.; Sherer, M.; Nakase-Richardson, R.",2010,Archives of Physical Medicine and Rehabilitation,91,10,e8-e9',
+      '"Amantadine hydrochloride for treatment of symptoms of the posttraumatic confusional state: A randomized, double-blind, placebo-controlled trial","Yablon, S.; Sherer, M.; Nakase-Richardson, R.",2010,Archives of Physical Medicine and Rehabilitation,91,10,e3',
+    ].join('\n');
+    const protocol = {
+      title: 'uncertain pair',
+      sources: [{ key: 'db', database: 'DB', file: 'exports/db.csv', searchDate: '2020-01-01', searchString: 'amantadine' }],
+      fullText: { exclusionReasons: [{ id: 'other', label: 'Other' }] },
+      extraction: { fields: [] },
+    };
+    const dir = tempDir({ 'litscreen.json': JSON.stringify(protocol), 'exports/db.csv': csv + '\n' });
+    cleanup.push(dir);
+    expect(report(dir).counts.uncertain).toBe(1);
+    expect(litscreen(['verify', dir]).stderr).toMatch(/may be duplicates/);
+    const run = spawnSync(process.execPath, [path.join(REPO, 'bin/litscreen.js'), 'dedupe', dir, '--review', '--reviewer', 'alice'], {
+      input: 'maybe\nd\n',
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('please answer d, n, s or q');
+    expect(run.stdout).toMatch(/pages\s+A: e8-e9/);
+    expect(run.stdout).toContain('1 pair(s) resolved by alice');
+    const after = report(dir);
+    expect(after.counts.duplicates).toBe(1);
+    expect(after.counts.uncertain).toBe(0);
+    expect(after.clusters[0].removed[0].rule).toBe('resolution');
+  });
 });
+
