@@ -101,12 +101,26 @@ export const EXPECTED_COUNT_KEYS = [
   'new_studies',
 ] as const;
 
+const count = () => z.number().int().nonnegative().optional();
+const countsByName = () => z.record(z.string(), z.number().int().nonnegative()).optional();
+
+/** Flow counts a review pins; any subset of the flow's keys (see src/model/flow.ts). */
 export const ExpectedSchema = z
   .object({
-    ...Object.fromEntries(EXPECTED_COUNT_KEYS.map((k) => [k, z.number().int().nonnegative().optional()])),
-    database_specific_results: z.record(z.string(), z.number().int().nonnegative()).optional(),
-    dbr_excluded: z.record(z.string(), z.number().int().nonnegative()).optional(),
-  })
+    database_results: count(),
+    database_specific_results: countsByName(),
+    duplicates: count(),
+    excluded_automatic: count(),
+    excluded_other: count(),
+    records_screened: count(),
+    records_excluded: count(),
+    dbr_sought_reports: count(),
+    dbr_notretrieved_reports: count(),
+    dbr_assessed: count(),
+    dbr_excluded: countsByName(),
+    dbr_excluded_total: count(),
+    new_studies: count(),
+  } satisfies Record<(typeof EXPECTED_COUNT_KEYS)[number] | 'database_specific_results' | 'dbr_excluded', unknown>)
   .strict();
 
 export const ProtocolSchema = z

@@ -178,7 +178,7 @@ describe('guard rails (pairs from the labelled sets)', () => {
 });
 
 describe('duplicates the engine finds (pairs from the labelled sets)', () => {
-  it.each<[string, Parts, Parts]>([
+  it.each<[string, RecordParts, RecordParts]>([
     [
       'a volume field with the journal in it: haematology id_0000016 / id_0000017',
       { id: 'a', title: 'Therapeutic potential of complement modulation', authors: 'Wagner, E.; Frank, M. M.', year: 2010, journal: 'Nature Reviews Drug Discovery', volume: '9', issue: '1', startPage: '43', endPage: '56' },
