@@ -1,6 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
 import { loadReview, decisionLogPath } from '../io/review.js';
-import { appendLine } from '../io/files.js';
+import { appendCsvRow } from '../io/files.js';
 import { usageError } from '../errors.js';
 import { STAGES, DECISIONS, DECISION_LOG_COLUMNS, type Stage, type DecisionValue } from '../model/decision.js';
 
@@ -82,7 +81,6 @@ export async function runDecide(options: DecideOptions): Promise<DecideResult> {
 
   const time = (options.now ?? new Date()).toISOString();
   const logFile = decisionLogPath(options.review, stage, reviewer);
-  const row = stringify([[time, options.id, decision, reason, options.note ?? '']]).trimEnd();
-  await appendLine(logFile, DECISION_LOG_COLUMNS.join(','), row);
+  await appendCsvRow(logFile, DECISION_LOG_COLUMNS, [time, options.id, decision, reason, options.note ?? '']);
   return { logFile, recordId: options.id, studyId, stage, decision, reason, reviewer, time, notices };
 }

@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { ReviewRecord } from '../model/record.js';
 import { RESOLUTION_LOG_COLUMNS, RESOLUTIONS, type ResolutionValue } from '../model/decision.js';
 import { loadReview, assignIds, resolutionLogPath, type LoadedReview } from '../io/review.js';
-import { appendLine, readInputText, writeFileAtomic } from '../io/files.js';
+import { appendCsvRow, readInputText, writeFileAtomic } from '../io/files.js';
 import { parseCsvTable } from '../io/csv-table.js';
 import { findDuplicates, type DedupeSettings, type UncertainPair } from '../core/dedupe.js';
 import { formatAuthors } from '../core/extraction.js';
@@ -140,8 +140,7 @@ export async function appendResolutions(review: LoadedReview, reviewer: string, 
   for (const r of resolutions) {
     if (!review.state.recordById.has(r.a)) throw usageError(`no record "${r.a}" in this review`);
     if (!review.state.recordById.has(r.b)) throw usageError(`no record "${r.b}" in this review`);
-    const row = stringify([[now.toISOString(), r.a, r.b, r.decision, r.note]]).trimEnd();
-    await appendLine(file, RESOLUTION_LOG_COLUMNS.join(','), row);
+    await appendCsvRow(file, RESOLUTION_LOG_COLUMNS, [now.toISOString(), r.a, r.b, r.decision, r.note]);
   }
   return file;
 }

@@ -8,6 +8,24 @@ export interface TableRow {
 }
 
 /**
+ * Excel saves "CSV" with semicolons where the decimal separator is a comma (most of Europe), and
+ * "Unicode text" with tabs: the header line says which one this file uses.
+ */
+export function guessDelimiter(text: string): string {
+  const header = text.slice(0, Math.max(0, text.indexOf('\n')) || text.length);
+  let best = ',';
+  let bestCount = header.split(',').length;
+  for (const d of [';', '\t']) {
+    const n = header.split(d).length;
+    if (n > bestCount) {
+      best = d;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+/**
  * Parse a CSV whose header must contain `requiredColumns`. Used for the human-edited files in a
  * review folder, so every problem names the file and line.
  */
@@ -16,6 +34,7 @@ export function parseCsvTable(text: string, file: string, requiredColumns: reado
   try {
     records = parse(text, {
       bom: true,
+      delimiter: guessDelimiter(text),
       info: true,
       relax_column_count: true,
       skip_empty_lines: true,

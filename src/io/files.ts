@@ -1,7 +1,9 @@
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import { inputError, usageError } from '../errors.js';
-import { decodeExport } from '../formats/encoding.js';
+import { stringify } from 'csv-stringify/sync';
+import { decodeExport, decodeText } from '../formats/encoding.js';
+import { guessDelimiter } from './csv-table.js';
 
 /** Read a whole input file; a missing or unreadable file is exit 3 with the file named. */
 export async function readInputBytes(file: string): Promise<Uint8Array> {
@@ -27,9 +29,13 @@ export async function readExportText(file: string): Promise<string> {
   return decodeExport(await readInputBytes(file), file).text;
 }
 
+/**
+ * A human-edited file of the review folder (protocol, decision logs, extraction.csv): decoded like
+ * an export, so a spreadsheet saved as UTF-16 or Windows-1252 reads correctly too.
+ */
 export async function readInputText(file: string): Promise<string> {
   const bytes = await readInputBytes(file);
-  return new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
+  return bytes.length === 0 ? '' : decodeText(bytes).text;
 }
 
 async function readStdin(): Promise<Uint8Array> {
@@ -68,17 +74,26 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   }
 }
 
-/** Append to an append-only log, creating it (and its folder) with `header` when new. */
-export async function appendLine(file: string, header: string, line: string): Promise<void> {
+/**
+ * Append one row to an append-only CSV log, creating it (and its folder) with `columns` as header
+ * when new. A log a reviewer re-saved from a spreadsheet keeps its delimiter (Excel writes ';' in
+ * much of Europe); one saved as UTF-16 or Windows-1252 is refused rather than corrupted.
+ */
+export async function appendCsvRow(file: string, columns: readonly string[], cells: string[]): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
-  const exists = await pathExists(file);
   let prefix = '';
-  if (!exists) {
-    prefix = header + '\n';
+  let delimiter = ',';
+  if (!(await pathExists(file))) {
+    prefix = columns.join(',') + '\n';
   } else {
-    // Never glue a row onto a last line a text editor left without a newline.
     const current = await fs.readFile(file);
+    const { text, encoding } = decodeText(current);
+    if (encoding !== 'utf-8' && encoding !== 'utf-8-bom') {
+      throw inputError(`saved as ${encoding}; save it as "CSV UTF-8" before adding decisions to it`, { file });
+    }
+    delimiter = guessDelimiter(text);
+    // Never glue a row onto a last line a text editor left without a newline.
     if (current.length > 0 && current[current.length - 1] !== 0x0a) prefix = '\n';
   }
-  await fs.appendFile(file, prefix + line + '\n');
+  await fs.appendFile(file, prefix + stringify([cells], { delimiter }).trimEnd() + '\n');
 }

@@ -174,3 +174,47 @@ describe('litscreen decide refuses what would make the log wrong (exit 2)', () =
     expect(log[1]).toContain(`${anyId},not-retrieved`);
   });
 });
+
+describe('extraction.csv as spreadsheets save it', () => {
+  it('reads semicolon-separated CSV (European Excel) and UTF-16 "Unicode text" with tabs', () => {
+    const original = readFileSync(path.join(SEED_REVIEW, 'extraction.csv'), 'utf8');
+    const rows = parse(original, { columns: false }) as string[][];
+    const semicolons = rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(';')).join('\r\n');
+    const tabs = rows.map((r) => r.map((c) => c.replace(/[\t\n]/g, ' ')).join('\t')).join('\r\n');
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tabs, 'utf16le')]);
+    for (const content of [semicolons, utf16]) {
+      const dir = copyOfSeedReview();
+      cleanup.push(dir);
+      writeFileSync(path.join(dir, 'extraction.csv'), content);
+      const run = litscreen(['extract', dir, '--json']);
+      expect(run.status, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout).rows).toHaveLength(11);
+    }
+  });
+});
+
+describe('decision logs re-saved by a spreadsheet', () => {
+  it('decide keeps the semicolons of a log saved by European Excel', () => {
+    const dir = copyOfSeedReview();
+    cleanup.push(dir);
+    const log = path.join(dir, 'decisions/full-text/first-author.csv');
+    const rows = parse(readFileSync(log), { columns: false }) as string[][];
+    writeFileSync(log, rows.map((r) => r.join(';')).join('\r\n') + '\r\n');
+    expect(litscreen(['verify', dir]).status).toBe(0);
+    const included = JSON.parse(litscreen(['list', dir, '--stage', 'included', '--json']).stdout) as { id: string }[];
+    const run = litscreen(['decide', dir, included[0].id, 'exclude', '--stage', 'full-text', '--reviewer', 'first-author', '--reason', 'not-empirical']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(readFileSync(log, 'utf8').trimEnd().split(/\r?\n/).pop()).toMatch(/;not-empirical;$/);
+    expect(litscreen(['verify', dir]).stderr).toContain('new_studies: expected 11, found 10');
+  });
+  it('decide refuses to append to a log saved as UTF-16, with exit 3', () => {
+    const dir = copyOfSeedReview();
+    cleanup.push(dir);
+    const log = path.join(dir, 'decisions/full-text/first-author.csv');
+    writeFileSync(log, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(log, 'utf8'), 'utf16le')]));
+    const included = JSON.parse(litscreen(['list', dir, '--stage', 'included', '--json']).stdout) as { id: string }[];
+    const run = litscreen(['decide', dir, included[0].id, 'include', '--stage', 'full-text', '--reviewer', 'first-author']);
+    expect(run.status).toBe(3);
+    expect(run.stderr).toMatch(/first-author\.csv: saved as utf-16le; save it as "CSV UTF-8"/);
+  });
+});
