@@ -279,7 +279,7 @@ class Parser {
   private parseField(fieldToken: { name: string; column: number }): QueryNode {
     const name = fieldToken.name.toLowerCase();
     if ((CONDITION_FIELDS as readonly string[]).includes(name)) {
-      return this.parseCondition(name as ConditionField, fieldToken.column);
+      return this.parseCondition(name as ConditionField);
     }
     if (!(TEXT_FIELDS as readonly string[]).includes(name)) {
       throw new QuerySyntaxError(`unknown field "${fieldToken.name}" (use ${ALL_FIELDS.join(', ')})`, fieldToken.column);
@@ -313,7 +313,7 @@ class Parser {
     );
   }
 
-  private parseCondition(field: ConditionField, column: number): QueryNode {
+  private parseCondition(field: ConditionField): QueryNode {
     const next = this.peek();
     if (next?.kind !== 'text') {
       const hint =

@@ -23,7 +23,6 @@ import {
   noticeKind,
   normalizeDoi,
   normalizeFoldedTitle,
-  normalizeLocator,
   normalizePages,
   partNumber,
   sameFirstAuthor,
