@@ -3,7 +3,7 @@ import { findCsvHeader, normalizeHeader, parseCsv, SOCIAL_CARE_ONLINE_HEADER } f
 import { decodeAndParse } from '../../src/formats/registry.js';
 import { LitscreenError } from '../../src/errors.js';
 import type { ParseResult } from '../../src/model/record.js';
-import { fixture } from './helpers.js';
+import { expectFirstRecord, fixture, type ExpectedFirstRecord } from './helpers.js';
 
 const read = (name: string): ParseResult => decodeAndParse(fixture(name), name);
 
@@ -13,7 +13,7 @@ const CASES: {
   dialect: string;
   count: number;
   warnings: string[];
-  first: { title: string; family?: string; given?: string; year?: number; doi?: string; accession?: string; line: number };
+  first: ExpectedFirstRecord;
 }[] = [
   {
     file: 'csv-social-care-online.csv',
@@ -75,14 +75,7 @@ describe.each(CASES)('CSV fixture $file', ({ file, format, dialect, count, warni
     expect(result.warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)).toEqual(warnings);
   });
   it('reads the first record', () => {
-    const r = result.records[0];
-    expect(r.title).toBe(first.title);
-    if (first.family !== undefined) expect(r.authors[0]).toEqual({ family: first.family, given: first.given });
-    expect(r.year).toBe(first.year);
-    expect(r.doi).toBe(first.doi);
-    expect(r.accession).toBe(first.accession);
-    expect(r.source).toEqual({ file, line: first.line });
-    expect(r.rawHash).toMatch(/^[0-9a-f]{12}$/);
+    expectFirstRecord(result.records[0], first, file);
   });
 });
 

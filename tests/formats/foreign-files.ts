@@ -1,20 +1,30 @@
 /** Every format fixture and seed-review export, decoded, for checking that one reader's sniff leaves the others' files alone. */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { csvReader, tsvReader } from '../../src/formats/csv.js';
+import { expect } from 'vitest';
 import { decodeExport } from '../../src/formats/encoding.js';
-import { endnoteXmlReader } from '../../src/formats/endnote-xml.js';
-import { nbibReader } from '../../src/formats/nbib.js';
-import { ovidTaggedReader } from '../../src/formats/ovid-tagged.js';
-import { pubmedXmlReader } from '../../src/formats/pubmed-xml.js';
-import { risReader } from '../../src/formats/ris/index.js';
+import { READERS } from '../../src/formats/registry.js';
 import type { FormatReader } from '../../src/formats/types.js';
 import { FIXTURES } from './helpers.js';
 
 const SEED_EXPORTS = path.resolve(FIXTURES, '../seed-review/exports');
 
-/** The readers that existed before the WoS / refer / RefWorks readers, in registry order. */
-export const EARLIER_READERS: FormatReader[] = [pubmedXmlReader, endnoteXmlReader, nbibReader, ovidTaggedReader, risReader, tsvReader, csvReader];
+/** Every registered reader but `own`: none of them may claim `own`'s files. */
+export function otherReaders(own: FormatReader): FormatReader[] {
+  return READERS.filter((r) => r.name !== own.name);
+}
+
+/** `own` claims `text` and no other registered reader does. */
+export function expectOnlyClaimedBy(own: FormatReader, text: string, label = own.name): void {
+  expect(own.sniff(text), `${own.name} should claim ${label}`).toBe(true);
+  for (const r of otherReaders(own)) expect(r.sniff(text), `${r.name} claims ${label}`).toBe(false);
+}
+
+/** `own` claims its fixture and no other fixture or seed export; no other reader claims its fixture. */
+export function expectSniffIsolation(own: FormatReader, fixtureName: string, fixtureText: string): void {
+  for (const [name, text] of allFixtureTexts()) expect(own.sniff(text), name).toBe(name.endsWith(fixtureName));
+  expectOnlyClaimedBy(own, fixtureText, fixtureName);
+}
 
 export function decodedFile(file: string): string {
   return decodeExport(readFileSync(file), file).text;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRefer, referReader, sniffRefer } from '../../src/formats/refer.js';
 import { CORPUS, FIXTURES } from './helpers.js';
-import { allFixtureTexts, decodedFile, EARLIER_READERS } from './foreign-files.js';
+import { decodedFile, expectOnlyClaimedBy, expectSniffIsolation } from './foreign-files.js';
 import { expectLikeZotero, readExpected } from './tagged-corpus-helpers.js';
 
 const FIXTURE = 'refer-quirks.enw';
@@ -91,9 +91,8 @@ describe('refer sniff', () => {
     expect(sniffRefer('TY  - JOUR\n%A x\n')).toBe(false);
   });
 
-  it('claims no fixture of another reader, and no earlier reader claims the refer fixture', () => {
-    for (const [name, text] of allFixtureTexts()) expect(sniffRefer(text), name).toBe(name.endsWith(FIXTURE));
-    for (const r of EARLIER_READERS) expect(r.sniff(fixtureText()), r.name).toBe(false);
+  it('claims no fixture of another reader, and no other reader claims the refer fixture', () => {
+    expectSniffIsolation(referReader, FIXTURE, fixtureText());
   });
 });
 
@@ -115,8 +114,7 @@ describe.skipIf(!existsSync(CORPUS))('refer corpus', () => {
 
   it.each(files.map((f) => [path.relative(CORPUS, f), f]))('%s: sniffed by refer only, every record read', (_rel, file) => {
     const text = decodedFile(file);
-    expect(sniffRefer(text)).toBe(true);
-    for (const r of EARLIER_READERS) expect(r.sniff(text), r.name).toBe(false);
+    expectOnlyClaimedBy(referReader, text, file);
     const r = parseRefer(text, file);
     expect(r.records.length).toBe(independentCount(text));
     expect(r.warnings).toEqual([]);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRefworksTagged, refworksTaggedReader, sniffRefworksTagged } from '../../src/formats/refworks-tagged.js';
 import { sniffWosTagged } from '../../src/formats/wos-tagged.js';
 import { CORPUS, FIXTURES } from './helpers.js';
-import { allFixtureTexts, decodedFile, EARLIER_READERS } from './foreign-files.js';
+import { decodedFile, expectOnlyClaimedBy, expectSniffIsolation } from './foreign-files.js';
 import { expectLikeZotero, readExpected } from './tagged-corpus-helpers.js';
 
 const FIXTURE = 'refworks-quirks.txt';
@@ -80,9 +80,8 @@ describe('refworks sniff', () => {
     expect(sniffWosTagged(fixtureText())).toBe(false);
   });
 
-  it('claims no fixture of another reader, and no earlier reader claims the RefWorks fixture', () => {
-    for (const [name, text] of allFixtureTexts()) expect(sniffRefworksTagged(text), name).toBe(name.endsWith(FIXTURE));
-    for (const r of EARLIER_READERS) expect(r.sniff(fixtureText()), r.name).toBe(false);
+  it('claims no fixture of another reader, and no other reader claims the RefWorks fixture', () => {
+    expectSniffIsolation(refworksTaggedReader, FIXTURE, fixtureText());
   });
 });
 
@@ -99,9 +98,7 @@ describe.skipIf(!existsSync(CORPUS))('refworks corpus', () => {
 
   it.each(files.map((f) => [path.relative(CORPUS, f), f]))('%s: sniffed by RefWorks only, every record read', (_rel, file) => {
     const text = decodedFile(file);
-    expect(sniffRefworksTagged(text)).toBe(true);
-    expect(sniffWosTagged(text)).toBe(false);
-    for (const r of EARLIER_READERS) expect(r.sniff(text), r.name).toBe(false);
+    expectOnlyClaimedBy(refworksTaggedReader, text, file);
     const r = parseRefworksTagged(text, file);
     expect(r.records.length).toBe(independentCount(text));
     expect(r.warnings).toEqual([]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeAndParse } from '../../src/formats/registry.js';
 import { parseRis, sniffRis, tokenizeRis } from '../../src/formats/ris/index.js';
 import type { ParseResult } from '../../src/model/record.js';
-import { fixture } from './helpers.js';
+import { expectFirstRecord, fixture, type ExpectedFirstRecord } from './helpers.js';
 
 const read = (name: string): ParseResult => decodeAndParse(fixture(name), name);
 
@@ -12,7 +12,7 @@ const CASES: {
   dialect: string;
   count: number;
   warnings: string[];
-  first: { title: string; family?: string; given?: string; year?: number; doi?: string; accession?: string; line: number };
+  first: ExpectedFirstRecord;
 }[] = [
   {
     file: 'ris-no-final-er.ris',
@@ -115,14 +115,7 @@ describe.each(CASES)('RIS fixture $file', ({ file, dialect, count, warnings, fir
     expect(result.warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)).toEqual(warnings);
   });
   it('reads the first record', () => {
-    const r = result.records[0];
-    expect(r.title).toBe(first.title);
-    if (first.family !== undefined) expect(r.authors[0]).toEqual({ family: first.family, given: first.given });
-    expect(r.year).toBe(first.year);
-    expect(r.doi).toBe(first.doi);
-    expect(r.accession).toBe(first.accession);
-    expect(r.source).toEqual({ file, line: first.line });
-    expect(r.rawHash).toMatch(/^[0-9a-f]{12}$/);
+    expectFirstRecord(result.records[0], first, file);
   });
   it('never makes an empty record', () => {
     for (const r of result.records) expect(Object.keys(r.raw).length).toBeGreaterThan(1);

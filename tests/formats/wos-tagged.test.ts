@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseWosTagged, sniffWosTagged, wosTaggedReader } from '../../src/formats/wos-tagged.js';
 import { CORPUS, FIXTURES } from './helpers.js';
-import { allFixtureTexts, decodedFile, EARLIER_READERS } from './foreign-files.js';
+import { decodedFile, expectOnlyClaimedBy, expectSniffIsolation } from './foreign-files.js';
 import { expectLikeZotero, readExpected } from './tagged-corpus-helpers.js';
 
 const FIXTURE = 'wos-quirks.txt';
@@ -118,9 +118,8 @@ describe('wos sniff', () => {
     expect(sniffWosTagged('PMID- 1\nPT  - Journal Article\n')).toBe(false);
   });
 
-  it('claims no fixture of another reader, and no earlier reader claims the WoS fixture', () => {
-    for (const [name, text] of allFixtureTexts()) expect(sniffWosTagged(text), name).toBe(name.endsWith(FIXTURE));
-    for (const r of EARLIER_READERS) expect(r.sniff(fixtureText()), r.name).toBe(false);
+  it('claims no fixture of another reader, and no other reader claims the WoS fixture', () => {
+    expectSniffIsolation(wosTaggedReader, FIXTURE, fixtureText());
   });
 });
 
@@ -142,8 +141,7 @@ describe.skipIf(!existsSync(CORPUS))('wos corpus', () => {
 
   it.each(files.map((f) => [path.relative(CORPUS, f), f]))('%s: sniffed by WoS only, every record read', (_rel, file) => {
     const text = decodedFile(file);
-    expect(sniffWosTagged(text)).toBe(true);
-    for (const r of EARLIER_READERS) expect(r.sniff(text), r.name).toBe(false);
+    expectOnlyClaimedBy(wosTaggedReader, text, file);
     const r = parseWosTagged(text, file);
     expect(r.records.length).toBe(independentCount(text));
     expect(r.records.length).toBe((text.match(/^ER\s*$/gm) ?? []).length);
