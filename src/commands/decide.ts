@@ -1,6 +1,7 @@
 import { loadReview, decisionLogPath } from '../io/review.js';
 import { appendCsvRow } from '../io/files.js';
 import { usageError } from '../errors.js';
+import { reachedFullText } from '../core/review.js';
 import { STAGES, DECISIONS, DECISION_LOG_COLUMNS, type Stage, type DecisionValue } from '../model/decision.js';
 
 export interface DecideOptions {
@@ -75,7 +76,7 @@ export async function runDecide(options: DecideOptions): Promise<DecideResult> {
   if (study.failedCriterion && stage === 'title-abstract') {
     notices.push(`${studyId} is already excluded by criterion "${study.failedCriterion.id}"; the criterion counts, not this decision`);
   }
-  if (stage === 'full-text' && study.status !== 'included' && !study.status.startsWith('full-text') && study.status !== 'excluded-at-full-text' && study.status !== 'not-retrieved') {
+  if (stage === 'full-text' && !reachedFullText(study.status)) {
     notices.push(`${studyId} has not been included at title/abstract (${study.status}); this full-text decision counts only once it is`);
   }
 

@@ -1,6 +1,6 @@
 import { loadReview } from '../io/review.js';
 import { usageError } from '../errors.js';
-import type { StudyStatus, Study } from '../core/review.js';
+import { reachedFullText, type StudyStatus, type Study } from '../core/review.js';
 
 export const LIST_STAGES = ['title-abstract', 'full-text', 'included', 'duplicates'] as const;
 export type ListStage = (typeof LIST_STAGES)[number];
@@ -21,8 +21,6 @@ export interface ListedStudy {
   database: string;
 }
 
-const AT_FULL_TEXT: StudyStatus[] = ['full-text-pending', 'full-text-conflict', 'excluded-at-full-text', 'not-retrieved', 'included'];
-const PENDING: StudyStatus[] = ['title-abstract-pending', 'title-abstract-conflict', 'full-text-pending', 'full-text-conflict'];
 
 /**
  * `litscreen list REVIEW --stage S [--pending]`: the studies that reached a stage, with where they
@@ -44,13 +42,13 @@ export async function runList(options: ListOptions): Promise<ListedStudy[]> {
     });
   }
   const inStage = (s: Study) =>
-    stage === 'title-abstract' ? true : stage === 'full-text' ? AT_FULL_TEXT.includes(s.status) : s.status === 'included';
+    stage === 'title-abstract' ? true : stage === 'full-text' ? reachedFullText(s.status) : s.status === 'included';
   const pendingHere = (s: Study) =>
     stage === 'title-abstract'
       ? s.status === 'title-abstract-pending' || s.status === 'title-abstract-conflict'
       : s.status === 'full-text-pending' || s.status === 'full-text-conflict';
   return state.studies
-    .filter((s) => inStage(s) && (!options.pending || (PENDING.includes(s.status) && pendingHere(s))))
+    .filter((s) => inStage(s) && (!options.pending || pendingHere(s)))
     .map((s) => ({
       id: s.id,
       status: s.status,

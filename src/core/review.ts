@@ -26,6 +26,11 @@ export type StudyStatus =
   | 'excluded-at-full-text'
   | 'included';
 
+/** The statuses of a study that was sent to full text (included at title/abstract). */
+export const FULL_TEXT_STATUSES: readonly StudyStatus[] = ['full-text-pending', 'full-text-conflict', 'excluded-at-full-text', 'not-retrieved', 'included'];
+
+export const reachedFullText = (status: StudyStatus): boolean => FULL_TEXT_STATUSES.includes(status);
+
 export interface Study {
   /** Id of the kept record of the duplicate cluster (or of the record itself). */
   id: string;
@@ -222,8 +227,7 @@ function studyProblems(
   if (ta.status === 'not-retrieved') {
     problems.push({ kind: 'decision-out-of-stage', message: `${id}: "not-retrieved" is a full-text decision, not a title/abstract one`, ...at(ta) });
   }
-  const reachedFullText = !failed && ta.status === 'include';
-  if (!reachedFullText && ft.status !== 'pending') {
+  if (!reachedFullText(status) && ft.status !== 'pending') {
     problems.push({
       kind: 'decision-out-of-stage',
       message: `${id}: full-text decision on a record that was not included at title/abstract; it does not count`,
