@@ -17,7 +17,10 @@ export const SourceSchema = z
     key: key.describe('Short stable key used in record ids, e.g. "psycinfo". Never change it after screening starts.'),
     database: z.string().min(1).describe('Database name as it should appear in the PRISMA flow, e.g. "PsycINFO".'),
     interface: z.string().optional().describe('Platform the database was searched on, e.g. "Ovid", "ProQuest".'),
-    file: z.string().min(1).describe('Export file, relative to the review folder.'),
+    file: z
+      .string()
+      .min(1)
+      .describe('Export file, relative to the review folder and inside it (see allowPathsOutsideReview). Each source names its own file.'),
     format: z
       .enum(EXPORT_FORMAT_NAMES)
       .default('auto')
@@ -101,10 +104,24 @@ export const EXPECTED_COUNT_KEYS = [
   'new_studies',
 ] as const;
 
+/** Keys of `expected` that pin sets of studies rather than counts (compare them as sets, not numbers). */
+export const EXPECTED_ID_KEYS = ['included_ids', 'fulltext_excluded_ids'] as const;
+
 const count = () => z.number().int().nonnegative().optional();
 const countsByName = () => z.record(z.string(), z.number().int().nonnegative()).optional();
 
-/** Flow counts a review pins; any subset of the flow's keys (see src/model/flow.ts). */
+/** A full text excluded, as `verify --pin` records it: the study's id and the reason's id. */
+export const PinnedExclusionSchema = z
+  .object({
+    id: z.string().min(1).describe('Study id, e.g. "psycinfo:2016-12345-001".'),
+    reason: z.string().min(1).describe('Id of the full-text exclusion reason, one of fullText.exclusionReasons[].id.'),
+  })
+  .strict();
+
+/**
+ * What a review pins: flow counts (any subset of the flow's keys, see src/model/flow.ts) and,
+ * optionally, which studies make up the included and full-text-excluded sets.
+ */
 export const ExpectedSchema = z
   .object({
     database_results: count(),
@@ -120,13 +137,28 @@ export const ExpectedSchema = z
     dbr_excluded: countsByName(),
     dbr_excluded_total: count(),
     new_studies: count(),
-  } satisfies Record<(typeof EXPECTED_COUNT_KEYS)[number] | 'database_specific_results' | 'dbr_excluded', unknown>)
+    included_ids: z.array(z.string().min(1)).optional().describe('Ids of the included studies, in any order; verify fails when the set differs.'),
+    fulltext_excluded_ids: z
+      .array(PinnedExclusionSchema)
+      .optional()
+      .describe('Studies excluded at full text with their reason ids, in any order; verify fails when the set differs.'),
+  } satisfies Record<
+    (typeof EXPECTED_COUNT_KEYS)[number] | 'database_specific_results' | 'dbr_excluded' | (typeof EXPECTED_ID_KEYS)[number],
+    unknown
+  >)
   .strict();
 
 export const ProtocolSchema = z
   .object({
-    $schema: z.string().optional(),
+    $schema: z.string().optional().describe('The JSON Schema editors check this file against; litscreen itself never reads it.'),
     title: z.string().min(1),
+    allowPathsOutsideReview: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Let sources[].file name a file outside the review folder (an absolute path, "../", or a symlink that leads out). ' +
+          'Off by default: a review folder travels between machines and reviewers, and should neither depend on nor read files outside itself.',
+      ),
     sources: z.array(SourceSchema).min(1),
     deduplication: DeduplicationSchema.default({ enabled: true, yearTolerance: 1, matchMainTitle: true, mergeConferenceAbstracts: false }),
     titleAbstract: TitleAbstractSchema.default({ criteria: [], reportCriteriaAsAutomation: false }),
@@ -141,3 +173,4 @@ export type Source = z.infer<typeof SourceSchema>;
 export type Criterion = z.infer<typeof CriterionSchema>;
 export type ExtractionField = z.infer<typeof ExtractionFieldSchema>;
 export type ExpectedCounts = z.infer<typeof ExpectedSchema>;
+export type PinnedExclusion = z.infer<typeof PinnedExclusionSchema>;
