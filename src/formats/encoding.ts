@@ -85,9 +85,80 @@ export function looksBinary(text: string): boolean {
   return n > 0 && control > n * 0.1;
 }
 
+/** How many bytes of an input are looked at before the rest is read (see describeNonText). */
+export const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * File types reviewers hand us by mistake, by their first bytes, with what to do instead. Checked
+ * before the rest of a file is read, so a 2 GB zip or disk image costs one 64 KiB read.
+ */
+const MAGIC: { bytes: number[]; what: (head: Uint8Array) => string }[] = [
+  { bytes: [0x50, 0x4b, 0x03, 0x04], what: describeZip },
+  { bytes: [0x50, 0x4b, 0x05, 0x06], what: () => 'an empty zip archive' },
+  { bytes: [0x25, 0x50, 0x44, 0x46, 0x2d], what: () => 'a PDF document — export the references as RIS or CSV, not the article' },
+  { bytes: [0x1f, 0x8b], what: () => 'gzip-compressed data — decompress it first (gunzip)' },
+  { bytes: [0x42, 0x5a, 0x68], what: () => 'bzip2-compressed data — decompress it first (bunzip2)' },
+  { bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: () => 'xz-compressed data — decompress it first (unxz)' },
+  { bytes: [0x28, 0xb5, 0x2f, 0xfd], what: () => 'zstd-compressed data — decompress it first (unzstd)' },
+  { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], what: () => 'a 7-Zip archive — extract it first' },
+  { bytes: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], what: () => 'a RAR archive — extract it first' },
+  {
+    bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
+    what: () => 'an old Office file (an .xls or .doc?) — export as CSV (or RIS) instead',
+  },
+  {
+    bytes: [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66, 0x6f, 0x72, 0x6d, 0x61, 0x74, 0x20, 0x33, 0x00],
+    what: () => 'an SQLite database (a Zotero or EndNote library?) — export the references as RIS from the reference manager',
+  },
+  { bytes: [0x89, 0x50, 0x4e, 0x47], what: () => 'a PNG image' },
+  { bytes: [0xff, 0xd8, 0xff], what: () => 'a JPEG image' },
+  { bytes: [0x7f, 0x45, 0x4c, 0x46], what: () => 'a program (ELF executable)' },
+];
+
+function describeZip(head: Uint8Array): string {
+  // The first local file names of an Office Open XML package sit in the first KB.
+  const names = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 4096)).toString('latin1');
+  if (names.includes('xl/')) return 'a zip archive (an .xlsx workbook) — export as CSV';
+  if (names.includes('word/')) return 'a zip archive (a .docx document) — export the references as RIS or CSV';
+  if (names.includes('[Content_Types].xml')) return 'a zip archive (an .xlsx?) — export as CSV';
+  return 'a zip archive — extract the export from it first';
+}
+
+/**
+ * What the first bytes of an input look like when they cannot be a text export, or undefined
+ * when they could be. UTF-16 passes (its NULs are by design: a BOM or the alternating pattern);
+ * otherwise known binary magic and NUL bytes beyond a stray few are refused.
+ * Only `head` is looked at, so callers pass the first SNIFF_BYTES of a file.
+ */
+export function describeNonText(head: Uint8Array): string | undefined {
+  if (head.length === 0) return undefined;
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return undefined;
+  for (const m of MAGIC) {
+    if (head.length >= m.bytes.length && m.bytes.every((b, i) => head[i] === b)) return m.what(head);
+  }
+  if (sniffBomlessUtf16(head)) return undefined;
+  const n = Math.min(head.length, SNIFF_BYTES);
+  let nul = 0;
+  for (let i = 0; i < n; i++) if (head[i] === 0) nul++;
+  if (nul === n) return 'only NUL bytes (a disk image, a device, or a file that was never written?), not a text export';
+  // A stray NUL or two is damage inside a real export; many are binary data. (Other control
+  // bytes are judged after decoding, by looksBinary.)
+  if (nul > 8 && nul > n / 1000) return `binary data (${nul} NUL bytes in the first ${formatBytes(n)}), not a text export`;
+  return undefined;
+}
+
+/** "64 KiB", "3 MB": sizes in messages. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KiB`;
+  return `${Math.round(n / (1024 * 1024))} MiB`;
+}
+
 /** Decode and reject what cannot be an export (empty, binary). */
 export function decodeExport(bytes: Uint8Array, file: string): DecodedText {
   if (bytes.length === 0) throw inputError('empty file', { file, line: 1 });
+  const nonText = describeNonText(bytes.subarray(0, SNIFF_BYTES));
+  if (nonText) throw inputError(`looks like ${nonText}`, { file, line: 1 });
   const decoded = decodeText(bytes);
   if (looksBinary(decoded.text)) throw inputError('binary data, not a text export', { file, line: 1 });
   if (decoded.text.trim() === '') throw inputError('empty file', { file, line: 1 });

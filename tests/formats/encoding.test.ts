@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeExport, decodeText, looksBinary } from '../../src/formats/encoding.js';
+import { decodeExport, decodeText, describeNonText, looksBinary } from '../../src/formats/encoding.js';
 import { LitscreenError } from '../../src/errors.js';
 import { fixture } from './helpers.js';
 
@@ -60,8 +60,31 @@ describe('decodeExport', () => {
   });
   it('rejects binary data', () => {
     const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00]);
-    expect(code(() => decodeExport(zip, 'x.xlsx'))).toBe('3 x.xlsx:1: binary data, not a text export');
+    expect(code(() => decodeExport(zip, 'x.xlsx'))).toBe('3 x.xlsx:1: looks like a zip archive — extract the export from it first');
+    expect(code(() => decodeExport(new Uint8Array(70_000), 'z.ris'))).toMatch(/^3 z\.ris:1: looks like only NUL bytes/);
     expect(looksBinary('\u0001\u0002\u0003\u0004abc')).toBe(true);
     expect(looksBinary('TY  - JOUR\r\n\tindented\f')).toBe(false);
+  });
+});
+
+describe('describeNonText (the first bytes of an input)', () => {
+  const bytes = (...b: (number | string)[]) =>
+    Buffer.concat(b.map((x) => (typeof x === 'number' ? Buffer.from([x]) : Buffer.from(x, 'latin1'))));
+  it('names common binary files and what to do instead', () => {
+    expect(describeNonText(bytes('PK\x03\x04', '\0'.repeat(26), '[Content_Types].xml'))).toBe('a zip archive (an .xlsx?) — export as CSV');
+    expect(describeNonText(bytes('%PDF-1.4\n'))).toMatch(/^a PDF document/);
+    expect(describeNonText(bytes(0x1f, 0x8b, 8, 0))).toMatch(/^gzip-compressed data/);
+    expect(describeNonText(bytes(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1))).toMatch(/\.xls or \.doc/);
+    expect(describeNonText(bytes('SQLite format 3\0'))).toMatch(/SQLite database/);
+  });
+  it('NUL-heavy bytes are binary; a stray NUL is not', () => {
+    expect(describeNonText(new Uint8Array(65536))).toMatch(/^only NUL bytes/);
+    expect(describeNonText(bytes('TY  - JOUR\n'.repeat(100), '\0'.repeat(20), 'ER  - \n'))).toMatch(/^binary data \(20 NUL bytes/);
+    expect(describeNonText(bytes('TY  - JOUR\nTI  - a\0b\nER  - \n', 'TY  - JOUR\nER  - \n'.repeat(500)))).toBeUndefined();
+  });
+  it('UTF-16 passes: BOM or the alternating pattern', () => {
+    expect(describeNonText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('TY  - JOUR\n', 'utf16le')]))).toBeUndefined();
+    expect(describeNonText(Buffer.from('TY  - JOUR\nTI  - x\n', 'utf16le'))).toBeUndefined();
+    expect(describeNonText(Buffer.from('TY  - JOUR\nTI  - x\n', 'utf16le').swap16())).toBeUndefined();
   });
 });
