@@ -19,6 +19,7 @@ import {
   splitAuthorCell,
   splitKeywords,
   splitPages,
+  tidyRecord,
 } from './normalize-fields.js';
 import type { FormatReader } from './types.js';
 
@@ -38,7 +39,8 @@ type CsvField =
   | 'issue'
   | 'pages'
   | 'startPage'
-  | 'endPage';
+  | 'endPage'
+  | 'links';
 
 /**
  * Header aliases per field, in order of preference (when an export has two, the earlier alias
@@ -74,6 +76,9 @@ export const CSV_HEADER_ALIASES: Record<CsvField, string[]> = {
   pages: ['Pages', 'Page', 'Page Range'],
   startPage: ['Start Page', 'Page Start', 'First Page', 'SP', 'Beginning Page'],
   endPage: ['End Page', 'Page End', 'Last Page', 'EP', 'Ending Page'],
+  // Link-resolver and full-text links: read only for a DOI when no DOI column has one (Embase.com
+  // puts the DOI only into "Open URL Link" ...&id=doi:10.4103%2F2303-9027.138783&... in older exports).
+  links: ['Full Text Link', 'Open URL Link', 'OpenURL'],
 };
 
 const FIELDS = Object.keys(CSV_HEADER_ALIASES) as CsvField[];
@@ -183,6 +188,66 @@ export function accessionFromUrl(url: string | undefined): string | undefined {
   return undefined;
 }
 
+/** What Embase.com's "Source" cell says about where a record was published. */
+export interface EmbaseSource {
+  journal: string;
+  year: number;
+  volume?: string;
+  issue?: string;
+  startPage?: string;
+  endPage?: string;
+}
+
+/**
+ * Embase.com's citation cell, in the shapes its CSV exports write:
+ *   "Endoscopic Ultrasound (2014) 3:3 (152-160). Date of Publication: 2014"      volume:issue (pages)
+ *   "Int J Surg Case Rep (2019) 54 (83-86). Date of Publication: 1 Jan 2019"     no issue
+ *   "Nature Communications (2024) 15:1 Article Number: 4063. Date of ..."        article number
+ *   "PLoS ONE (2024) 19:1 January Article Number: e0292318. Date of ..."         issue month
+ *   "Anatomical Record (2024). Date of Publication: 2024"                        ahead of print
+ * The journal is everything before the first "(year)". Long cells are not citations and are not tried.
+ */
+const EMBASE_SOURCE_RE =
+  /^(.+?)\s+\((\d{4})\)(?:\s+([^\s:().]+)(?::([^\s().]+))?)?(?:\s+[A-Z][a-z]+)?(?:\s+\(([^()]*)\))?(?:\s+Article Number:\s*(\S+?))?\.?\s*(?:Date of Publication:.*)?$/;
+
+export function parseEmbaseSource(cell: string | undefined): EmbaseSource | undefined {
+  if (!cell || cell.length > 500) return undefined;
+  const m = EMBASE_SOURCE_RE.exec(cell.replace(/\s+/g, ' ').trim());
+  if (!m) return undefined;
+  const out: EmbaseSource = { journal: m[1].trim(), year: Number(m[2]) };
+  if (m[3] !== undefined) out.volume = m[3];
+  if (m[4] !== undefined) out.issue = m[4];
+  const pages = splitPages(m[5] ?? m[6]);
+  if (pages.startPage !== undefined) out.startPage = pages.startPage;
+  if (pages.endPage !== undefined) out.endPage = pages.endPage;
+  return out;
+}
+
+/**
+ * A row after the header that is not a record, and why; undefined for a record. Exports end or
+ * divide their records with rows that describe them: a summary ("Total: 123"), a section heading
+ * (abstrackr writes "citations that are not yet labeled by anyone" into its id column between
+ * the labelled and the unlabelled citations), the header again (files pasted together). Their
+ * sign: a single filled cell that reads as a summary, or no value in any column a record is read
+ * from (title, authors, abstract, DOI, ... — `fieldColumns`).
+ */
+const SUMMARY_ROW_RE = /^(?:totals?|count|(?:number of )?(?:records|results|references|citations|items|rows)(?: found| exported)?|n)\s*[:=]\s*\d[\d,. ]*$/i;
+
+function notARecord(cells: readonly string[], header: readonly string[], fieldColumns: ReadonlySet<number>): string | undefined {
+  const filled: number[] = [];
+  for (let i = 0; i < cells.length; i++) if (cells[i] !== '') filled.push(i);
+  const quote = (v: string): string => JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v).replace(/[\x00-\x1f\x7f]/g, '');
+  if (filled.length === 1 && SUMMARY_ROW_RE.test(cells[filled[0]])) return `a summary line (${quote(cells[filled[0]])})`;
+  if (header.length > 1 && filled.length === header.length && filled.every((i) => normalizeHeader(cells[i]) === normalizeHeader(header[i]))) {
+    return 'the header row again';
+  }
+  if (!filled.some((i) => fieldColumns.has(i))) {
+    const where = filled.length === 1 ? ` in column ${quote(header[filled[0]] ?? `column ${filled[0] + 1}`)}` : '';
+    return `only ${filled.map((i) => quote(cells[i])).slice(0, 3).join(', ')}${where}, no field of a record`;
+  }
+  return undefined;
+}
+
 /** EBSCO wraps numbers so Excel keeps leading zeros: `="19326203"` → `19326203`. */
 function cleanCell(cell: string): string {
   const s = cell.trim();
@@ -241,10 +306,12 @@ function parseDelimited(text: string, file: string, format: 'csv' | 'tsv'): Pars
   const column = new Map<CsvField, number>();
   const bestRank = new Map<CsvField, number>();
   const keywordColumns: number[] = [];
+  const linkColumns: number[] = [];
   header.forEach((h, i) => {
     const hit = ALIAS_RANK.get(normalizeHeader(h));
     if (!hit) return;
     if (hit.field === 'keywords') keywordColumns.push(i);
+    if (hit.field === 'links') linkColumns.push(i);
     const prev = bestRank.get(hit.field);
     if (prev === undefined || hit.rank < prev) {
       bestRank.set(hit.field, hit.rank);
@@ -256,11 +323,17 @@ function parseDelimited(text: string, file: string, format: 'csv' | 'tsv'): Pars
     throw inputError(`no column can hold the title (looked for ${titleAliases})`, { file, line: guess.headerLine });
   }
 
+  // The columns a record is read from; a row with nothing in any of them is not a record.
+  const fieldColumns = new Set<number>([...column.values(), ...keywordColumns, ...linkColumns]);
+  // Embase.com (older exports) has no journal/year/volume/issue/pages columns, only "Source" with all of them.
+  const sourceIsCitation = column.get('journal') !== undefined && normalizeHeader(header[column.get('journal')!]) === 'source';
+
   const head = lf.length > 8192 ? lf.slice(0, 8192) : lf;
   const dialect = CSV_DIALECT_SIGNS.find(([, sign]) => sign(headerKeys, head))?.[0] ?? 'generic';
 
   const records: ParsedRecord[] = [];
   const warnings: Warning[] = [];
+  let dataRows = 0;
   for (let r = 1; r < rows.length; r++) {
     const { record: cells, raw: rawRow, info } = rows[r];
     const rawText = rawRow.endsWith('\n') ? rawRow.slice(0, -1) : rawRow;
@@ -273,6 +346,12 @@ function parseDelimited(text: string, file: string, format: 'csv' | 'tsv'): Pars
       if (clean[i] !== '') empty = false;
     }
     if (empty) continue;
+    dataRows++;
+    const why = notARecord(clean, header, fieldColumns);
+    if (why !== undefined) {
+      warnings.push({ file, line, message: `not a record: ${why}; skipped` });
+      continue;
+    }
 
     const get = (field: CsvField): string | undefined => {
       const i = column.get(field);
@@ -303,21 +382,23 @@ function parseDelimited(text: string, file: string, format: 'csv' | 'tsv'): Pars
       rawHash: rawHash(rawText),
     };
     if (vendorType !== undefined) record.rawType = vendorType;
-    const year = extractYear(get('year'));
+    const source = sourceIsCitation ? parseEmbaseSource(get('journal')) : undefined;
+    const year = extractYear(get('year')) ?? source?.year;
     if (year !== undefined) record.year = year;
-    const journal = cleanText(get('journal'));
+    const journal = source?.journal ?? cleanText(get('journal'));
     if (journal !== undefined) record.journal = journal;
-    const volume = get('volume');
+    const volume = get('volume') ?? source?.volume;
     if (volume !== undefined) record.volume = volume;
-    const issue = get('issue');
+    const issue = get('issue') ?? source?.issue;
     if (issue !== undefined) record.issue = issue;
     let { startPage, endPage } = splitPages(get('pages'));
-    startPage = get('startPage') ?? startPage;
-    endPage = get('endPage') ?? endPage;
+    startPage = get('startPage') ?? startPage ?? source?.startPage;
+    endPage = get('endPage') ?? endPage ?? source?.endPage;
     if (!isNoPagination(startPage) && startPage !== undefined) record.startPage = startPage;
     if (!isNoPagination(endPage) && endPage !== undefined) record.endPage = endPage;
     const doiCell = get('doi');
-    const doi = cleanDoi(doiCell) ?? findDoiInText(get('url'));
+    let doi = cleanDoi(doiCell) ?? findDoiInText(get('url'));
+    for (let k = 0; doi === undefined && k < linkColumns.length; k++) doi = findDoiInText(clean[linkColumns[k]]);
     if (doi !== undefined) record.doi = doi;
     const abstract = cleanText(get('abstract'));
     if (abstract !== undefined) record.abstract = abstract;
@@ -338,8 +419,9 @@ function parseDelimited(text: string, file: string, format: 'csv' | 'tsv'): Pars
     const accession = get('accession') ?? accessionFromUrl(url);
     if (accession !== undefined) record.accession = accession;
     if (url !== undefined) record.url = url;
-    records.push(record);
+    records.push(tidyRecord(record));
   }
+  if (dataRows === 0) warnings.push({ file, line: guess.headerLine, message: 'header only; no records' });
   return { format, dialect, records, warnings };
 }
 

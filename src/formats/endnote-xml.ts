@@ -14,6 +14,7 @@ import {
   rawHash,
   toLf,
   noTitleWarning,
+  tidyRecord,
 } from './normalize-fields.js';
 import { expandPageRange } from './tagged-common.js';
 import type { FormatReader } from './types.js';
@@ -105,7 +106,7 @@ export function endnoteChunkToRecord(chunk: XmlChunk, file: string, warnings: Wa
 
   const accession = nonEmpty(firstText(root, 'accession-num')) ?? nonEmpty(firstText(root, 'rec-number'));
 
-  return {
+  return tidyRecord({
     source: { file, line: chunk.line },
     type,
     rawType,
@@ -125,7 +126,7 @@ export function endnoteChunkToRecord(chunk: XmlChunk, file: string, warnings: Wa
     url: urls[0],
     raw,
     rawHash: rawHash(chunk.text),
-  };
+  });
 }
 
 export function parseEndnoteXml(text: string, file: string): ParseResult {

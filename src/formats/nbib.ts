@@ -4,7 +4,7 @@
  * spaces, records separated by blank lines (a `PMID-` line also starts a new record).
  */
 import type { Author, DocType, ParseResult, ParsedRecord, Warning } from '../model/record.js';
-import { cleanDoi, cleanText, extractYear, nonEmpty, parseAuthorName, rawHash, noTitleWarning } from './normalize-fields.js';
+import { cleanDoi, cleanText, extractYear, nonEmpty, parseAuthorName, rawHash, noTitleWarning, tidyRecord } from './normalize-fields.js';
 import {
   expandPageRange,
   mostSpecificType,
@@ -174,7 +174,7 @@ export function nbibEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
   const abstractParts = (raw.AB ?? []).map((s) => s.trim()).filter((s) => s !== '');
   const accession = nonEmpty(first('PMID')) ?? nonEmpty(first('OID')) ?? nonEmpty(first('AN'));
 
-  return {
+  return tidyRecord({
     source: { file, line: entry.line },
     type,
     rawType: raw.PT && raw.PT.length > 0 ? raw.PT.join('; ') : undefined,
@@ -193,7 +193,7 @@ export function nbibEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
     url: undefined,
     raw,
     rawHash: rawHash(entry.rawText),
-  };
+  });
 }
 
 export function parseNbib(text: string, file: string): ParseResult {

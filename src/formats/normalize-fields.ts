@@ -1,9 +1,49 @@
 /**
- * Field helpers shared by every reader: author names, years, DOIs, document types,
- * markup removal and the raw-text hash. Pure functions, no IO.
+ * Field helpers shared by every reader: missing-value placeholders, author names, years, DOIs,
+ * document types, pages, volume/issue, markup removal and the raw-text hash; and tidyRecord, the
+ * last step of every reader. Pure functions, no IO.
  */
 import { createHash, hash } from 'node:crypto';
-import type { Author, DocType, Warning } from '../model/record.js';
+import type { Author, DocType, ParsedRecord, Warning } from '../model/record.js';
+
+// ---------------------------------------------------------------- missing values
+
+/** Field words that placeholders like "[No abstract available]" name. */
+const FIELD_WORDS = 'abstract|title|pagination|pages?|volume|issue|doi|date|authors?|data|information|info|value|details|keywords?|journal|source|year';
+const NOT_GIVEN_WORDS = 'available|specified|provided|given|applicable|recorded|supplied|listed';
+
+/**
+ * What exports write where a value is missing, and where each comes from. A pattern matches the
+ * WHOLE trimmed value, never part of one ("N-acetylcysteine", "NA-rich diet", "Null models ..."
+ * survive), and the case is as the tools write it: "Na", "Nan" and "None" can be real names, but
+ * no tool's missing value is spelt "Na". Dropping a placeholder loses nothing: `raw` keeps the cell.
+ */
+export const MISSING_VALUE_PATTERNS: readonly { pattern: RegExp; writtenBy: string }[] = [
+  { pattern: /^(?:NA|N\/A|n\/a|N\/a|N\.A\.|n\.a\.|#N\/A)$/, writtenBy: 'R (NA), Excel (#N/A), people ("n/a")' },
+  { pattern: /^(?:null|NULL|Null|nil|NIL|None|none|NONE|undefined|nan|NaN|NAN)$/, writtenBy: 'databases, Python/pandas ("nan", as in ASReview\'s baseline_zotero.ris), JavaScript' },
+  { pattern: /^[-\u2010-\u2015\u2212_.?]+$/, writtenBy: 'a run of dashes, dots or question marks for "nothing here" ("-", "--", "—", "?")' },
+  {
+    pattern: new RegExp(`^[\\[(]?\\s*(?:no|not)\\s+(?:(?:${FIELD_WORDS})\\s+)?(?:${NOT_GIVEN_WORDS})\\s*[\\])]?\\.?$`, 'i'),
+    writtenBy: 'Scopus/Embase "[No abstract available]", Ovid "[Not Available]", "No pagination specified"',
+  },
+  {
+    pattern: new RegExp(`^[\\[(]?\\s*(?:${FIELD_WORDS})\\s+(?:is\\s+)?not\\s+(?:${NOT_GIVEN_WORDS})\\s*[\\])]?\\.?$`, 'i'),
+    writtenBy: '"Abstract not available", "[Title not available]"',
+  },
+  { pattern: new RegExp(`^[\\[(]?\\s*no\\s+(?:${FIELD_WORDS})\\s*[\\])]?\\.?$`, 'i'), writtenBy: '"No abstract", "[no title]"' },
+];
+
+/** Longest placeholder we recognise; longer values are never tested (titles and abstracts are). */
+const MAX_PLACEHOLDER_LENGTH = 48;
+
+/** True when the (untrimmed) value is empty or a placeholder for a missing value (MISSING_VALUE_PATTERNS). */
+export function isMissingValue(value: string): boolean {
+  const s = value.trim();
+  if (s === '') return true;
+  if (s.length > MAX_PLACEHOLDER_LENGTH) return false;
+  for (const { pattern } of MISSING_VALUE_PATTERNS) if (pattern.test(s)) return true;
+  return false;
+}
 
 // ---------------------------------------------------------------- raw hash
 
@@ -54,10 +94,13 @@ function isAlreadyClean(s: string): boolean {
   return s.length > 0 && !NEEDS_CLEANING.test(s);
 }
 
-/** Remove HTML/XML tags and decode entities; collapse whitespace (titles and abstracts are one paragraph for us). */
+/**
+ * Remove HTML/XML tags and decode entities; collapse whitespace (titles and abstracts are one
+ * paragraph for us). A placeholder ("NA", "[No abstract available]") is undefined.
+ */
 export function cleanText(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (isAlreadyClean(value)) return value;
+  if (isAlreadyClean(value)) return isMissingValue(value) ? undefined : value;
   let s = value;
   if (s.indexOf('<') !== -1) s = s.replace(TAG_RE, '');
   if (s.indexOf('&') !== -1) {
@@ -70,14 +113,14 @@ export function cleanText(value: string | undefined): string | undefined {
     });
   }
   s = s.replace(/\s+/g, ' ').trim();
-  return s === '' ? undefined : s;
+  return isMissingValue(s) ? undefined : s;
 }
 
-/** Trim; '' becomes undefined. */
+/** Trim; '' and placeholders for a missing value ("NA", "-", "null": MISSING_VALUE_PATTERNS) become undefined. */
 export function nonEmpty(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const s = value.trim();
-  return s === '' ? undefined : s;
+  return isMissingValue(s) ? undefined : s;
 }
 
 // ---------------------------------------------------------------- year
@@ -145,7 +188,7 @@ export function parseAuthorName(name: string): Author | undefined {
   // A trailing comma is RIS's way to say "family name only" (corporate authors, as our writers emit them).
   const familyOnly = /,\s*$/.test(name);
   const s = name.replace(/\s+/g, ' ').replace(/^[\s,;]+|[\s,;]+$/g, '');
-  if (s === '') return undefined;
+  if (isMissingValue(s)) return undefined;
   if (familyOnly || CORPORATE_AUTHOR_RE.test(s)) return { family: s, given: '' };
   const comma = s.indexOf(',');
   if (comma !== -1) {
@@ -274,7 +317,7 @@ export function splitKeywords(value: string, commaFallback = false): string[] {
   for (const p of parts) {
     let k = p.replace(/\s+/g, ' ').trim();
     if (k.charCodeAt(0) === 42 /* * */) k = k.slice(1).trim();
-    if (k !== '') out.push(k);
+    if (!isMissingValue(k)) out.push(k);
   }
   return out;
 }
@@ -348,13 +391,87 @@ export function combineDocType(base: DocType | undefined, vendor: DocType | unde
 
 // ---------------------------------------------------------------- pages
 
-/** "739-751", "739–751", "e0815" → start/end. */
+/** Hyphen, the Unicode hyphens and dashes (Cochrane writes U+2010), and the minus sign. */
+const PAGE_RANGE_RE = /^\s*([^\s\-\u2010-\u2015\u2212]+)\s*[-\u2010-\u2015\u2212]+\s*([^\s\-\u2010-\u2015\u2212]+)\s*$/;
+const PAGE_NUMBER_RE = /^(\D*)(\d+)$/;
+
+/**
+ * The end page of a range written the way printed citations abbreviate it: the digits that repeat
+ * the start page are left out ("221-8" ends at 228, "1021-35" at 1035, "S12-4" at S14). Only
+ * when both ends are a number with the same (or no) letter prefix, the end has fewer digits, and
+ * the filled-in end does not come before the start; anything else ("e123-e130", "xii-xv",
+ * article numbers, "229-1") is returned as written.
+ */
+export function expandPageEnd(start: string, end: string): string {
+  const sm = PAGE_NUMBER_RE.exec(start);
+  const em = PAGE_NUMBER_RE.exec(end);
+  if (!sm || !em) return end;
+  if (em[1] !== '' && em[1] !== sm[1]) return end;
+  if (em[2].length >= sm[2].length) return end;
+  const full = sm[2].slice(0, sm[2].length - em[2].length) + em[2];
+  if (Number(full) < Number(sm[2])) return end;
+  return sm[1] + full;
+}
+
+/** "739-751", "739–751", "221-8" (→ 221/228), "e0815" → start/end; placeholders ("-", "NA") → {}. */
 export function splitPages(value: string | undefined): { startPage?: string; endPage?: string } {
   const s = nonEmpty(value);
   if (!s) return {};
-  const m = /^\s*([^\s\-–—]+)\s*[-–—]+\s*([^\s\-–—]+)\s*$/.exec(s);
-  if (m) return { startPage: m[1], endPage: m[2] };
+  const m = PAGE_RANGE_RE.exec(s);
+  if (m) return { startPage: m[1], endPage: expandPageEnd(m[1], m[2]) };
   return { startPage: s };
+}
+
+// ---------------------------------------------------------------- volume and issue
+
+const SUPPLEMENT_WORD = '(?:supplement|suppl|supp|sup)(?![a-z])\\.?';
+/** An issue that is (or ends in) a supplement: "Supplement 1", "Suppl. 2", "sup1", "4 Suppl 1", "(Suppl A)". */
+const SUPPLEMENT_ISSUE_RE = new RegExp(`^\\(?\\s*(?:([\\w-]+)\\s*\\(?\\s*)?${SUPPLEMENT_WORD}\\s*([\\w-]*)\\s*\\)?$`, 'i');
+/** "61(4)", "61 (Supplement 1)", "12(3-4)", "35 ( Pt 1)": a volume with its issue in brackets. */
+const VOLUME_BRACKET_ISSUE_RE = /^(\d[\w.-]*)\s*\(\s*([^()]{1,30}?)\s*\)$/;
+/** "61 Suppl 2", "7 Suppl", "12 Suppl A": a volume followed by a supplement. */
+const VOLUME_SUPPLEMENT_RE = new RegExp(`^(\\d[\\w.-]*)\\s+(${SUPPLEMENT_WORD}\\s*[\\w-]*)$`, 'i');
+
+/**
+ * One spelling for an issue: brackets dropped ("(4)" → "4") and a supplement written
+ * "Suppl N" whatever the export's word for it ("Supplement 1", "Suppl. 1", "sup1" → "Suppl 1";
+ * "4 (Suppl 1)" → "4 Suppl 1"). A supplement issue is not issue N, so the marker is kept.
+ */
+export function normalizeIssue(issue: string | undefined): string | undefined {
+  const s = nonEmpty(issue);
+  if (!s) return undefined;
+  const supplement = SUPPLEMENT_ISSUE_RE.exec(s);
+  if (supplement) return [supplement[1], 'Suppl', supplement[2]].filter((p) => p).join(' ');
+  const bracketed = /^\(\s*([^()]*?)\s*\)$/.exec(s);
+  if (bracketed && bracketed[1] !== '') return bracketed[1];
+  return s;
+}
+
+/**
+ * Volume and issue from the combined forms exports put in the volume field: "61(4)" → 61 / 4,
+ * "61 (Supplement 1)" and "61 Suppl 2" → 61 / "Suppl 1", "12(3-4)" → 12 / 3-4, "Volume 13" → 13,
+ * "Suppl. 2" alone → issue "Suppl 2". An issue field of the record's own wins over an issue number
+ * found in the volume, but a supplement or part marker is added to it. Anything else ("30a",
+ * "1262 CCIS") is kept as written; `raw` has both fields as exported.
+ */
+export function splitVolumeIssue(volume: string | undefined, issue: string | undefined): { volume?: string; issue?: string } {
+  const ownIssue = normalizeIssue(issue);
+  let v = nonEmpty(volume)?.replace(/^vol(?:ume)?\.?\s*(?=\d)/i, '');
+  if (v === undefined) return { issue: ownIssue };
+  let issueInVolume: string | undefined;
+  const m = VOLUME_BRACKET_ISSUE_RE.exec(v) ?? VOLUME_SUPPLEMENT_RE.exec(v);
+  if (m) {
+    v = m[1];
+    issueInVolume = normalizeIssue(m[2]);
+  } else if (SUPPLEMENT_ISSUE_RE.test(v) && !/^\d/.test(v) && ownIssue === undefined) {
+    return { issue: normalizeIssue(v) };
+  }
+  // A supplement or part named only in the volume is kept beside the record's own issue ("7 Suppl 18"
+  // with issue 4 → 4 Suppl 18): a supplement issue is not the plain issue.
+  if (ownIssue !== undefined && issueInVolume !== undefined && /^(?:Suppl|Pt)\b/i.test(issueInVolume) && !ownIssue.toLowerCase().includes(issueInVolume.toLowerCase())) {
+    return { volume: v, issue: `${ownIssue} ${issueInVolume}` };
+  }
+  return { volume: v, issue: ownIssue ?? issueInVolume };
 }
 
 /** Ovid writes "No pagination specified" as SP "No" / EP "Specified" (or the whole phrase). */
@@ -362,4 +479,43 @@ export function isNoPagination(value: string | undefined): boolean {
   if (!value) return false;
   const s = value.trim().toLowerCase();
   return s === 'no' || s === 'specified' || s === 'no pagination specified' || s === 'pagination';
+}
+
+// ---------------------------------------------------------------- the last step of every reader
+
+/** Optional text fields of a record: a placeholder in any of them means the field is absent. */
+const OPTIONAL_TEXT_FIELDS = ['rawType', 'journal', 'volume', 'issue', 'startPage', 'endPage', 'doi', 'abstract', 'language', 'accession', 'exportDatabase', 'url'] as const;
+
+/**
+ * The field rules every reader applies to the record it built, as its last step, so that they
+ * hold whatever the format: a placeholder for a missing value ("NA", "-", "[No abstract
+ * available]") is an absent field, not a value; an abbreviated page range is expanded ("221-8"
+ * → 221/228), also when start and end came in separate fields; volume and issue are split from
+ * combined forms ("61 (Supplement 1)" → 61 / "Suppl 1"). The record's `raw` keeps every value
+ * as exported. Changes the record in place and returns it.
+ */
+export function tidyRecord<T extends ParsedRecord>(record: T): T {
+  if (record.title !== '' && isMissingValue(record.title)) record.title = '';
+  for (const field of OPTIONAL_TEXT_FIELDS) {
+    const value = record[field];
+    if (value !== undefined && isMissingValue(value)) delete record[field];
+  }
+  if (record.keywords.some(isMissingValue)) record.keywords = record.keywords.filter((k) => !isMissingValue(k));
+
+  if (record.startPage !== undefined && record.endPage === undefined && PAGE_RANGE_RE.test(record.startPage)) {
+    const { startPage, endPage } = splitPages(record.startPage);
+    record.startPage = startPage;
+    if (endPage !== undefined) record.endPage = endPage;
+  } else if (record.startPage !== undefined && record.endPage !== undefined) {
+    record.endPage = expandPageEnd(record.startPage, record.endPage);
+  }
+
+  if (record.volume !== undefined || record.issue !== undefined) {
+    const { volume, issue } = splitVolumeIssue(record.volume, record.issue);
+    if (volume === undefined) delete record.volume;
+    else record.volume = volume;
+    if (issue === undefined) delete record.issue;
+    else record.issue = issue;
+  }
+  return record;
 }

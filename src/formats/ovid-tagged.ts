@@ -14,6 +14,7 @@ import {
   rawHash,
   splitKeywords,
   noTitleWarning,
+  tidyRecord,
 } from './normalize-fields.js';
 import {
   expandPageRange,
@@ -343,7 +344,7 @@ export function ovidEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
   const language = nonEmpty(first('LG'))?.replace(/\.$/, '');
   const abstractText = cleanText((byTag.AB ?? []).join(' '));
 
-  return {
+  return tidyRecord({
     source: { file, line: entry.line },
     type,
     rawType: typeValues.length > 0 ? typeValues.join('; ').replace(/\n/g, '; ') : undefined,
@@ -364,7 +365,7 @@ export function ovidEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
     url: nonEmpty(first('UR')),
     raw,
     rawHash: rawHash(entry.rawText),
-  };
+  });
 }
 
 function yearOf(value: string | undefined): number | undefined {

@@ -3,7 +3,7 @@
  * `<PubmedArticle>` and `<PubmedBookArticle>` records; a bare `<MedlineCitationSet>` is read too.
  */
 import type { Author, DocType, ParseResult, ParsedRecord, Warning } from '../model/record.js';
-import { cleanDoi, cleanText, extractYear, nonEmpty, rawHash, toLf } from './normalize-fields.js';
+import { cleanDoi, cleanText, extractYear, nonEmpty, rawHash, toLf, tidyRecord } from './normalize-fields.js';
 import { expandPageRange, mostSpecificType, pubmedPublicationType } from './tagged-common.js';
 import type { FormatReader } from './types.js';
 import {
@@ -150,12 +150,12 @@ export function pubmedChunkToRecord(chunk: XmlChunk, file: string, warnings: War
     const what = root && kids(root, '*').length > 0 ? 'has no title' : 'is empty';
     warnings.push({ file, line: chunk.line, message: `<${chunk.tag}> starting at line ${chunk.line} ${what}; kept` });
   }
-  return {
+  return tidyRecord({
     source: { file, line: chunk.line },
     ...fields,
     raw: root ? rawFromTree(root) : {},
     rawHash: rawHash(chunk.text),
-  };
+  });
 }
 
 export function parsePubmedXml(text: string, file: string): ParseResult {

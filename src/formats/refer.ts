@@ -17,6 +17,7 @@ import {
   splitKeywords,
   authorsFromValues,
   noTitleWarning,
+  tidyRecord,
 } from './normalize-fields.js';
 import { eachLine, expandPageRange, lfText, type TaggedEntry, type TaggedField, rawFromFields } from './tagged-common.js';
 import type { FormatReader } from './types.js';
@@ -165,7 +166,7 @@ export function referEntryToRecord(entry: TaggedEntry, file: string, warnings: W
 
   const abstractParts = (raw['%X'] ?? []).filter((s) => s.trim() !== '');
 
-  return {
+  return tidyRecord({
     source: { file, line: entry.line },
     type,
     rawType: typeValues.length > 0 ? typeValues.join('; ') : undefined,
@@ -186,7 +187,7 @@ export function referEntryToRecord(entry: TaggedEntry, file: string, warnings: W
     url: nonEmpty(first('%U')),
     raw,
     rawHash: rawHash(entry.rawText),
-  };
+  });
 }
 
 export function parseRefer(text: string, file: string): ParseResult {

@@ -17,6 +17,7 @@ import {
   splitPages,
   authorsFromValues,
   noTitleWarning,
+  tidyRecord,
 } from './normalize-fields.js';
 import { eachLine, lfText, type TaggedEntry, type TaggedField, rawFromFields } from './tagged-common.js';
 import type { FormatReader } from './types.js';
@@ -159,7 +160,7 @@ export function refworksEntryToRecord(entry: TaggedEntry, file: string, warnings
 
   const journal = type === 'book' || type === 'chapter' ? undefined : (nonEmpty(first('JF')) ?? nonEmpty(first('JO')));
 
-  return {
+  return tidyRecord({
     source: { file, line: entry.line },
     type,
     rawType: rt,
@@ -179,7 +180,7 @@ export function refworksEntryToRecord(entry: TaggedEntry, file: string, warnings
     url: nonEmpty(first('UL')) ?? nonEmpty(first('LK')),
     raw,
     rawHash: rawHash(entry.rawText),
-  };
+  });
 }
 
 export function parseRefworksTagged(text: string, file: string): ParseResult {

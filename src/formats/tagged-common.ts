@@ -3,7 +3,7 @@
  * the syntax-level entry shape, page ranges, and PubMed publication types. Pure functions, no IO.
  */
 import type { DocType } from '../model/record.js';
-import { docTypeFromString, nonEmpty } from './normalize-fields.js';
+import { docTypeFromString, nonEmpty, splitPages } from './normalize-fields.js';
 
 /** One tag occurrence: the tag as written, its value with continuation lines joined, and its line. */
 export interface TaggedField {
@@ -59,17 +59,8 @@ export function expandPageRange(value: string | undefined): { startPage?: string
   const s = nonEmpty(value);
   if (!s) return {};
   const first = s.split(/[;,]/)[0].trim();
-  const m = /^([^\s\-–—]+)\s*[-–—]+\s*([^\s\-–—]+)$/.exec(first);
-  if (!m) return first === '' ? {} : { startPage: first };
-  const start = m[1];
-  let end = m[2];
-  // Same prefix letters ("R123-45") or plain numbers: fill the dropped leading digits from the start page.
-  const sm = /^(\D*)(\d+)$/.exec(start);
-  const em = /^(\D*)(\d+)$/.exec(end);
-  if (sm && em && (em[1] === '' || em[1] === sm[1]) && em[2].length < sm[2].length) {
-    end = sm[1] + sm[2].slice(0, sm[2].length - em[2].length) + em[2];
-  }
-  return { startPage: start, endPage: end };
+  // One rule for ranges in every reader (normalize-fields.ts): "1256-74" → 1256/1274.
+  return first === '' ? {} : splitPages(first);
 }
 
 /** When a record lists several type strings, the most telling wins (an erratum of a review is an erratum). */

@@ -16,6 +16,7 @@ import {
   splitKeywords,
   authorsFromValues,
   noTitleWarning,
+  tidyRecord,
 } from './normalize-fields.js';
 import { eachLine, expandPageRange, lfText, mostSpecificType, type TaggedEntry, type TaggedField } from './tagged-common.js';
 import type { FormatReader } from './types.js';
@@ -220,7 +221,7 @@ export function wosEntryToRecord(entry: WosEntry, file: string, warnings: Warnin
   const database = accession && /^([A-Z][A-Z0-9]*):/.exec(accession)?.[1];
   const journal = type === 'book' ? undefined : nonEmpty(first('SO'));
 
-  return {
+  return tidyRecord({
     source: { file, line: entry.line },
     type,
     rawType: dtParts.length > 0 ? dtParts.map((s) => s.trim()).join('; ') : nonEmpty(first('PT')),
@@ -240,7 +241,7 @@ export function wosEntryToRecord(entry: WosEntry, file: string, warnings: Warnin
     url: undefined,
     raw,
     rawHash: rawHash(entry.rawText),
-  };
+  });
 }
 
 export function parseWosTagged(text: string, file: string): ParseResult {

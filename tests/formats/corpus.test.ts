@@ -153,7 +153,8 @@ describe.skipIf(!HAS_CORPUS)('corpus: asreview-citation-file-formatting RIS', ()
 
 const CFF_TABLES: Record<string, [format: string, count: number]> = {
   'CSV/_baseline.csv': ['csv', 100],
-  'CSV/_baseline_abstrackr.csv': ['csv', 11],
+  // Ten citations; abstrackr's "citations that are not yet labeled by anyone" row between them is skipped with a warning.
+  'CSV/_baseline_abstrackr.csv': ['csv', 10],
   'CSV/_baseline_cinahl.csv': ['csv', 10],
   'CSV/_baseline_cochrane.csv': ['csv', 3],
   'CSV/_baseline_covidence.csv': ['csv', 10],

@@ -15,6 +15,7 @@ import {
   splitPages,
   authorsFromValues,
   noTitleWarning,
+  tidyRecord,
 } from '../normalize-fields.js';
 import type { RisDialect } from './tags.js';
 import type { RisEntry } from './tokenize.js';
@@ -145,5 +146,5 @@ export function entryToRecord(entry: RisEntry, file: string, dialect: RisDialect
   if (exportDatabase !== undefined) record.exportDatabase = exportDatabase;
   const url = nonEmpty(firstValue(raw, tags.url)?.split('\n')[0]);
   if (url !== undefined) record.url = url;
-  return record;
+  return tidyRecord(record);
 }
