@@ -2,7 +2,7 @@
 // Deduplication quality and throughput. Run after a build: npx tsc -p . && npm run bench:dedupe
 //
 // 1. Quality: every labelled set of bib-dedupe's benchmark (shared corpus, MIT) that has records,
-//    scored over records as bib-dedupe counts (src/core/dedupe-score.ts), next to bib-dedupe's own figures.
+//    scored over records as bib-dedupe counts (src/core/dedupe/benchmark-score.ts), next to bib-dedupe's own figures.
 // 2. Growth: 10k, 100k and 1M records built from the corpus with realistic perturbations
 //    (bench/dedupe-synth.js), each in its own process so its peak memory is its own.
 //
@@ -13,8 +13,8 @@ import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { findDuplicates } from '../dist/core/dedupe.js';
-import { scoreDeduplication } from '../dist/core/dedupe-score.js';
+import { findDuplicates } from '../dist/core/dedupe/engine.js';
+import { scoreDeduplication } from '../dist/core/dedupe/benchmark-score.js';
 import { hasRecords, loadCsvSet, loadTruth } from './dedupe-load.js';
 import { buildSyntheticSet } from './dedupe-synth.js';
 

@@ -1,8 +1,11 @@
 import { loadReview, decisionLogPath } from '../io/review.js';
 import { appendCsvRow } from '../io/files.js';
 import { usageError } from '../errors.js';
-import { reachedFullText } from '../core/review.js';
+import { reachedFullText } from '../core/review/derive.js';
 import { STAGES, DECISIONS, DECISION_LOG_COLUMNS, type Stage, type DecisionValue } from '../model/decision.js';
+import type { Command } from 'commander';
+import { examples } from '../io/command.js';
+import { out, err, json, style } from '../io/output.js';
 
 export interface DecideOptions {
   review: string;
@@ -84,4 +87,31 @@ export async function runDecide(options: DecideOptions): Promise<DecideResult> {
   const logFile = decisionLogPath(options.review, stage, reviewer);
   await appendCsvRow(logFile, DECISION_LOG_COLUMNS, [time, options.id, decision, reason, options.note ?? '']);
   return { logFile, recordId: options.id, studyId, stage, decision, reason, reviewer, time, notices };
+}
+
+export function register(program: Command): void {
+  program
+    .command('decide')
+    .description('record a decision in your own append-only log (decisions/<stage>/<reviewer>.csv)')
+    .argument('<review>', 'review folder')
+    .argument('<id>', 'record id (any copy of a duplicate cluster)')
+    .argument('<decision>', 'include, exclude or not-retrieved')
+    .requiredOption('--stage <stage>', 'title-abstract or full-text')
+    .option('--reviewer <name>', 'who decides (default: $LITSCREEN_REVIEWER)')
+    .option('--reason <reason>', 'exclusion reason; at full text one of the protocol\'s reason ids')
+    .option('--note <text>', 'free note kept with the decision')
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      examples(
+        'litscreen decide . psycinfo:2016-12345-001 include --stage title-abstract --reviewer alice',
+        'litscreen decide . psycinfo:2016-12345-001 exclude --stage full-text --reason not-empirical --reviewer alice',
+      ),
+    )
+    .action(async (review: string, id: string, decision: string, opts: { stage: string; reviewer?: string; reason?: string; note?: string; json?: boolean }) => {
+      const result = await runDecide({ review, id, decision, ...opts });
+      for (const n of result.notices) err(style.warn('note: ') + n);
+      if (opts.json) return json(result);
+      out(`${result.reviewer}: ${result.decision}${result.reason ? ` (${result.reason})` : ''} ${result.studyId} at ${result.stage} -> ${result.logFile}`);
+    });
 }

@@ -1,13 +1,18 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ReviewRecord } from '../model/record.js';
-import { RESOLUTION_LOG_COLUMNS, RESOLUTIONS, type ResolutionValue } from '../model/decision.js';
+import { RESOLUTION_LOG_COLUMNS, RESOLUTIONS, type ResolutionValue, type ResolutionInput } from '../model/decision.js';
 import { loadReview, assignIds, resolutionLogPath, type LoadedReview } from '../io/review.js';
 import { appendCsvRow, readInputText, writeFileAtomic } from '../io/files.js';
 import { parseCsvTable } from '../io/csv-table.js';
-import { findDuplicates, type DedupeSettings, type UncertainPair } from '../core/dedupe.js';
-import { formatAuthors } from '../core/extraction.js';
+import { findDuplicates, type DedupeSettings, type UncertainPair } from '../core/dedupe/engine.js';
+import { PAIR_FIELDS } from '../core/dedupe/pair-fields.js';
 import { runImport, keyFromFileName } from './import.js';
 import { inputError, usageError } from '../errors.js';
+import type { Command } from 'commander';
+import { examples } from '../io/command.js';
+import { out, json, style, truncate } from '../io/output.js';
+import { reviewPairsInTerminal } from '../io/pair-review.js';
+import { checkReviewerName } from './decide.js';
 
 export interface DedupeOptions {
   review?: string;
@@ -99,19 +104,6 @@ export async function runDedupe(options: DedupeOptions): Promise<DedupeReport> {
   };
 }
 
-/** The fields shown side by side for a pair, in the order a reviewer compares them. */
-export const PAIR_FIELDS: [string, (r: ReviewRecord) => string][] = [
-  ['title', (r) => r.title],
-  ['authors', (r) => formatAuthors(r.authors)],
-  ['year', (r) => (r.year === undefined ? '' : String(r.year))],
-  ['journal', (r) => r.journal ?? ''],
-  ['volume', (r) => r.volume ?? ''],
-  ['issue', (r) => r.issue ?? ''],
-  ['pages', (r) => (r.startPage ? `${r.startPage}${r.endPage ? '-' + r.endPage : ''}` : '')],
-  ['doi', (r) => r.doi ?? ''],
-  ['type', (r) => r.type],
-  ['source', (r) => `${r.database}, ${r.source.file}:${r.source.line}`],
-];
 
 /**
  * The uncertain pairs as a CSV with both records side by side and an empty `decision` column a
@@ -127,12 +119,6 @@ export function uncertainPairsCsv(report: DedupeReport): string {
   return '\uFEFF' + stringify([header, ...rows], { record_delimiter: 'windows' });
 }
 
-export interface ResolutionInput {
-  a: string;
-  b: string;
-  decision: ResolutionValue;
-  note: string;
-}
 
 /** Append resolutions to the reviewer's own log, `decisions/duplicates/<reviewer>.csv`. */
 export async function appendResolutions(review: LoadedReview, reviewer: string, resolutions: ResolutionInput[], now = new Date()): Promise<string> {
@@ -163,4 +149,81 @@ export async function readFilledPairs(file: string): Promise<ResolutionInput[]> 
 
 export async function writeUncertain(report: DedupeReport, file: string): Promise<void> {
   await writeFileAtomic(file, uncertainPairsCsv(report));
+}
+
+interface DedupeCliOptions {
+  files?: string[];
+  uncertain?: string;
+  resolve?: string;
+  review?: boolean;
+  reviewer?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('dedupe')
+    .description('find duplicate records across databases and show which record absorbed which, and why')
+    .argument('[review]', 'review folder')
+    .option('--files <files...>', 'deduplicate these exports without a review folder')
+    .option('--uncertain <file>', 'write the pairs too uncertain to merge automatically, side by side, to a CSV to fill in')
+    .option('--resolve <file>', 'record the decisions filled into such a CSV (decision column: duplicate or distinct)')
+    .option('--review', 'decide the uncertain pairs one by one in the terminal')
+    .option('--reviewer <name>', 'who resolves pairs (default: $LITSCREEN_REVIEWER)')
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      examples(
+        'litscreen dedupe fixtures/seed-review',
+        'litscreen dedupe --files a.ris b.csv --json',
+        'litscreen dedupe . --uncertain pairs.csv     # then fill in the decision column',
+        'litscreen dedupe . --resolve pairs.csv --reviewer alice',
+        'litscreen dedupe . --review --reviewer alice',
+      ),
+    )
+    .action(async (review: string | undefined, opts: DedupeCliOptions) => {
+      if ((opts.resolve || opts.review) && !review) throw usageError('--resolve and --review need a review folder');
+      if (opts.resolve || opts.review) return resolvePairs(review!, opts);
+      const report = await runDedupe({ review, files: opts.files });
+      if (opts.uncertain) await writeUncertain(report, opts.uncertain);
+      if (opts.json) {
+        const { records: _records, ...rest } = report;
+        return json(rest);
+      }
+      out(renderDedupeReport(report));
+      if (opts.uncertain) out(`wrote ${report.uncertain.length} uncertain pair(s) to ${opts.uncertain}`);
+    });
+}
+
+/** `dedupe --resolve FILE` or `--review`: take a reviewer's verdicts on uncertain pairs, log them, re-run. */
+async function resolvePairs(review: string, opts: DedupeCliOptions): Promise<void> {
+  const reviewer = opts.reviewer ?? process.env.LITSCREEN_REVIEWER;
+  if (!reviewer) throw usageError('say who resolves: --reviewer NAME, or set LITSCREEN_REVIEWER');
+  checkReviewerName(reviewer);
+  const loaded = await loadReview(review);
+  const decided = opts.resolve
+    ? await readFilledPairs(opts.resolve)
+    : await reviewPairsInTerminal(loaded.state.dedupe.uncertain, loaded.state.recordById, { input: process.stdin, output: process.stdout });
+  if (decided.length === 0) return out('no pairs resolved.');
+  const file = await appendResolutions(loaded, reviewer, decided);
+  const after = await runDedupe({ review });
+  out(`${decided.length} pair(s) resolved by ${reviewer} -> ${file}`);
+  out(`now ${after.counts.duplicates} duplicates, ${after.counts.unique} unique records, ${after.counts.uncertain} uncertain pair(s) left.`);
+}
+
+function renderDedupeReport(report: DedupeReport): string {
+  const lines: string[] = [];
+  for (const c of report.clusters) {
+    lines.push(`${style.id(c.kept.id)} kept  ${style.dim(`${c.kept.file}:${c.kept.line}`)}  ${truncate(c.kept.title, 70)}`);
+    for (const r of c.removed) lines.push(`  ${style.id(r.id)} removed (${r.rule} with ${r.linkedTo}, score ${r.score.toFixed(2)})  ${style.dim(`${r.file}:${r.line}`)}`);
+  }
+  if (report.uncertain.length) {
+    lines.push(`\nUncertain pairs (not merged; decide with --review, or --uncertain FILE then --resolve FILE):`);
+    for (const p of report.uncertain) lines.push(`  ${style.id(p.a)} ~ ${style.id(p.b)}  score ${p.score.toFixed(2)}: ${p.reasons.join(', ')}`);
+  }
+  const c = report.counts;
+  lines.push(`\n${c.records} records, ${c.duplicates} duplicates removed in ${c.clusters} clusters, ${c.unique} unique, ${c.uncertain} uncertain pair(s).`);
+  for (const [rule, n] of Object.entries(c.byRule)) lines.push(`  ${rule}: ${n}`);
+  if (report.blockedMerges.length) lines.push(`${report.blockedMerges.length} merges blocked by guard rails (see --json).`);
+  return lines.join('\n');
 }

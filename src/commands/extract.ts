@@ -1,8 +1,13 @@
 import { stringify } from 'csv-stringify/sync';
 import { loadReview, readExtractionRows } from '../io/review.js';
 import { writeFileAtomic } from '../io/files.js';
-import { buildExtractionTable, type ExtractionProblem } from '../core/extraction.js';
+import { buildExtractionTable, type ExtractionProblem } from '../core/review/extraction.js';
 import { usageError } from '../errors.js';
+import { Option, type Command } from 'commander';
+import type { CommandContext } from '../io/command.js';
+import { examples } from '../io/command.js';
+import { out, err, json, style } from '../io/output.js';
+import { ExitCode, formatLocated } from '../errors.js';
 
 export interface ExtractOptions {
   review: string;
@@ -58,4 +63,27 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
     extractionFile: extraction.file,
     content,
   };
+}
+
+export function register(program: Command, context: CommandContext): void {
+  program
+    .command('extract')
+    .description('write the data-extraction table of the included studies (citation + protocol fields) for spreadsheets')
+    .argument('<review>', 'review folder')
+    .option('-o, --output <file>', 'output file (default: standard output)')
+    .option('--no-bom', 'leave out the UTF-8 byte-order mark (kept by default so Excel shows diacritics)')
+    .addOption(new Option('--format <format>', 'table format').choices(['csv', 'tsv']).default('csv'))
+    .option('--json', 'machine-readable output (rows and problems)')
+    .addHelpText('after', examples('litscreen extract fixtures/seed-review -o extraction-table.csv'))
+    .action(async (review: string, opts: { output?: string; bom: boolean; format: 'csv' | 'tsv'; json?: boolean }) => {
+      const result = await runExtract({ review, output: opts.output, bom: opts.bom, format: opts.format });
+      if (!result.ok) context.setExitCode(ExitCode.checkFailed);
+      if (opts.json) return json({ ok: result.ok, header: result.header, rows: result.rows, problems: result.problems });
+      for (const p of result.problems) {
+        err(style.bad('extract: ') + formatLocated(`${p.study}${p.field ? ` ${p.field}` : ''}: ${p.message}`, result.extractionFile, p.line));
+      }
+      if (!result.ok) err(`${result.problems.length} problem(s); no table written.`);
+      else if (opts.output && opts.output !== '-') out(`wrote ${result.rows.length} studies to ${opts.output}`);
+      else process.stdout.write(result.content);
+    });
 }

@@ -5,6 +5,9 @@ import { writeFileAtomic, pathExists } from '../io/files.js';
 import { DECISIONS_DIR, EXTRACTION_FILE } from '../io/review.js';
 import { STAGES } from '../model/decision.js';
 import { usageError } from '../errors.js';
+import type { Command } from 'commander';
+import { examples } from '../io/command.js';
+import { out } from '../io/output.js';
 
 export interface InitOptions {
   dir: string;
@@ -84,4 +87,18 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
     written.push(extractionFile);
   }
   return { written };
+}
+
+export function register(program: Command): void {
+  program
+    .command('init')
+    .description('create a review folder: a protocol (litscreen.json) to edit, its JSON Schema, and empty decision folders')
+    .argument('<dir>', 'folder to create or fill')
+    .option('--force', 'overwrite an existing litscreen.json')
+    .addHelpText('after', examples('litscreen init my-review'))
+    .action(async (dir: string, opts: { force?: boolean }) => {
+      const result = await runInit({ dir, force: !!opts.force });
+      for (const f of result.written) out(`wrote ${f}`);
+      out(`\nNext: put your database exports in ${dir}/exports/ and edit ${dir}/litscreen.json.`);
+    });
 }

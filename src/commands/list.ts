@@ -1,6 +1,9 @@
 import { loadReview } from '../io/review.js';
 import { usageError } from '../errors.js';
-import { reachedFullText, type StudyStatus, type Study } from '../core/review.js';
+import { reachedFullText, type StudyStatus, type Study } from '../core/review/derive.js';
+import { Option, type Command } from 'commander';
+import { examples } from '../io/command.js';
+import { out, json, table, truncate } from '../io/output.js';
 
 export const LIST_STAGES = ['title-abstract', 'full-text', 'included', 'duplicates'] as const;
 export type ListStage = (typeof LIST_STAGES)[number];
@@ -64,4 +67,21 @@ export async function runList(options: ListOptions): Promise<ListedStudy[]> {
       title: s.record.title,
       database: s.record.database,
     }));
+}
+
+export function register(program: Command): void {
+  program
+    .command('list')
+    .description('list the studies at a stage, with where each stands')
+    .argument('<review>', 'review folder')
+    .addOption(new Option('--stage <stage>', 'which stage').choices([...LIST_STAGES]).default('title-abstract'))
+    .option('--pending', 'only studies still waiting for a decision (or in conflict) at that stage')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', examples('litscreen list fixtures/seed-review --stage full-text', 'litscreen list . --stage title-abstract --pending'))
+    .action(async (review: string, opts: { stage: string; pending?: boolean; json?: boolean }) => {
+      const rows = await runList({ review, stage: opts.stage, pending: !!opts.pending });
+      if (opts.json) return json(rows);
+      out(table([['id', 'status', 'detail', 'year', 'first author', 'title'], ...rows.map((r) => [r.id, r.status, r.detail, r.year, r.firstAuthor, truncate(r.title, 60)])]));
+      out(`\n${rows.length} ${opts.pending ? 'pending ' : ''}record(s) at ${opts.stage}.`);
+    });
 }

@@ -2,9 +2,12 @@ import { loadReview } from '../io/review.js';
 import { usageError } from '../errors.js';
 import type { ReviewRecord } from '../model/record.js';
 import type { DecisionRow, Stage } from '../model/decision.js';
-import type { StudyStatus } from '../core/review.js';
-import { compileCriteria } from '../core/review.js';
-import { prepareRecord, matchQuery } from '../core/query.js';
+import type { StudyStatus } from '../core/review/derive.js';
+import { compileCriteria } from '../core/review/derive.js';
+import { prepareRecord, matchQuery } from '../core/criteria/query.js';
+import type { Command } from 'commander';
+import { examples } from '../io/command.js';
+import { out, json, style } from '../io/output.js';
 
 export interface ShowOptions {
   review: string;
@@ -52,4 +55,46 @@ export async function runShow(options: ShowOptions): Promise<ShowResult> {
       'full-text': state.decisions.history.get('full-text')?.get(studyId) ?? [],
     },
   };
+}
+
+export function register(program: Command): void {
+  program
+    .command('show')
+    .description('show one record: its fields, where it came from, its duplicates, criteria results and decisions')
+    .argument('<review>', 'review folder')
+    .argument('<id>', 'record id, e.g. psycinfo:2016-12345-001')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', examples('litscreen show fixtures/seed-review social-services-abstracts:1859305012'))
+    .action(async (review: string, id: string, opts: { json?: boolean }) => {
+      const shown = await runShow({ review, id });
+      if (opts.json) return json(shown);
+      out(renderShow(shown));
+    });
+}
+
+function renderShow(s: ShowResult): string {
+  const lines: string[] = [];
+  const r = s.record;
+  lines.push(style.heading(r.title || '(no title)'));
+  lines.push(r.authors.map((a) => (a.given ? `${a.family}, ${a.given}` : a.family)).join('; '));
+  lines.push([r.journal, r.year, r.volume && `vol. ${r.volume}`, r.issue && `no. ${r.issue}`, r.startPage && `pp. ${r.startPage}${r.endPage ? '-' + r.endPage : ''}`].filter(Boolean).join(', '));
+  if (r.doi) lines.push(`doi: ${r.doi}`);
+  lines.push(`id: ${r.id}   type: ${r.type}${r.rawType ? ` (${r.rawType})` : ''}   language: ${r.language ?? '-'}`);
+  lines.push(`from: ${r.database}, ${r.source.file}:${r.source.line}`);
+  lines.push(`status: ${style.heading(s.status)}${s.studyId !== r.id ? ` (as part of study ${s.studyId})` : ''}`);
+  if (r.abstract) lines.push('\n' + r.abstract);
+  if (s.cluster.length > 1) {
+    lines.push('\nDuplicate cluster:');
+    for (const m of s.cluster) lines.push(`  ${m.kept ? 'kept   ' : 'removed'} ${m.id} (${m.database}, ${m.file}:${m.line})${m.rule ? ` by ${m.rule} with ${m.linkedTo}${m.score !== undefined ? `, score ${m.score.toFixed(2)}` : ''}` : ''}`);
+  }
+  if (s.criteria.length) {
+    lines.push('\nCriteria:');
+    for (const c of s.criteria) lines.push(`  ${c.passed ? style.good('pass') : style.bad('fail')} ${c.id}${c.passed ? '' : `: ${c.reason}`}`);
+  }
+  for (const [stage, rows] of Object.entries(s.decisions)) {
+    if (!rows.length) continue;
+    lines.push(`\nDecisions at ${stage} (history, latest per reviewer counts):`);
+    for (const d of rows) lines.push(`  ${d.time}  ${d.reviewer}: ${d.decision}${d.reason ? ` (${d.reason})` : ''}${d.note ? ` - ${d.note}` : ''}${d.recordId !== s.studyId ? ` [on ${d.recordId}]` : ''}`);
+  }
+  return lines.join('\n');
 }

@@ -1,7 +1,12 @@
 import { loadReview } from '../io/review.js';
-import { compareWithExpected } from '../core/verify.js';
+import { compareWithExpected } from '../core/review/verify.js';
 import { formatLocated } from '../errors.js';
 import type { Flow } from '../model/flow.js';
+import type { Command } from 'commander';
+import type { CommandContext } from '../io/command.js';
+import { examples } from '../io/command.js';
+import { out, err, json, style } from '../io/output.js';
+import { ExitCode } from '../errors.js';
 
 export interface VerifyOptions {
   review: string;
@@ -65,4 +70,25 @@ function summarize(problems: string[], review: string): string[] {
     }
   }
   return out;
+}
+
+export function register(program: Command, context: CommandContext): void {
+  program
+    .command('verify')
+    .description('recompute the flow and fail (exit 1) when a count drifts from the protocol\'s expected counts, or a decision is pending or in conflict')
+    .argument('<review>', 'review folder')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', examples('litscreen verify fixtures/seed-review && echo counts pinned'))
+    .action(async (review: string, opts: { json?: boolean }) => {
+      const result = await runVerify({ review });
+      if (!result.ok) context.setExitCode(ExitCode.checkFailed);
+      if (opts.json) return json(result);
+      if (result.ok) {
+        const f = result.flow;
+        out(style.good('ok: ') + `${f.database_results} identified, ${f.duplicates} duplicates, ${f.records_screened} screened, ${f.dbr_assessed} full texts assessed, ${f.new_studies} included; nothing pending.`);
+      } else {
+        for (const p of result.summary) err(style.bad('verify: ') + p);
+        err(`${result.problems.length} problem(s).`);
+      }
+    });
 }

@@ -1,4 +1,6 @@
 import chalk from 'chalk';
+import { formatLocated } from '../errors.js';
+import type { Warning } from '../model/record.js';
 
 /**
  * Terminal output at the edge. chalk 5 reads --no-color and FORCE_COLOR itself but not NO_COLOR
@@ -65,4 +67,20 @@ function visibleLength(s: string): number {
 
 export function truncate(s: string, max: number): string {
   return s.length <= max ? s : s.slice(0, max - 1) + '…';
+}
+
+/** Warnings one per line on stderr, the first `limit` of them. */
+export function printWarnings(warnings: readonly Warning[], limit = 20): void {
+  for (const w of warnings.slice(0, limit)) err(style.warn('warning: ') + formatLocated(w.message, w.file, w.line));
+  if (warnings.length > limit) err(style.warn(`warning: … and ${warnings.length - limit} more warnings (use --json to see them all)`));
+}
+
+/** Warnings of one kind together ("record starting at line N has no ER; kept"), with their lines. */
+export function groupWarnings(warnings: readonly Warning[]): { pattern: string; lines: number[] }[] {
+  const groups = new Map<string, number[]>();
+  for (const w of warnings) {
+    const pattern = w.message.replace(/\d+/g, 'N');
+    (groups.get(pattern) ?? groups.set(pattern, []).get(pattern)!).push(w.line);
+  }
+  return [...groups].map(([pattern, lines]) => ({ pattern, lines }));
 }

@@ -1,8 +1,8 @@
 import * as readline from 'node:readline/promises';
 import type { ReviewRecord } from '../model/record.js';
-import type { UncertainPair } from '../core/dedupe.js';
-import type { ResolutionInput } from '../commands/dedupe.js';
-import { PAIR_FIELDS } from '../commands/dedupe.js';
+import type { UncertainPair } from '../core/dedupe/engine.js';
+import type { ResolutionInput } from '../model/decision.js';
+import { PAIR_FIELDS } from '../core/dedupe/pair-fields.js';
 import { style } from './output.js';
 
 const comparable = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');

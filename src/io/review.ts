@@ -19,8 +19,10 @@ import { inputError, LitscreenError } from '../errors.js';
 import { parseText } from '../formats/registry.js';
 import { readExportText, readInputText, pathExists } from './files.js';
 import { parseCsvTable, type TableRow } from './csv-table.js';
+import { readLogTable } from './append-log.js';
 import { loadProtocol, PROTOCOL_FILE } from './protocol.js';
-import { assessReview, type ReviewState } from '../core/review.js';
+import { reviewerLogFileName, reviewerOfLogFile } from '../model/reviewer-name.js';
+import { assessReview, type ReviewState } from '../core/review/derive.js';
 
 /** What the review folder holds, read; plus everything derived from it. */
 export interface LoadedReview {
@@ -47,7 +49,25 @@ export const DECISIONS_DIR = 'decisions';
 export const EXTRACTION_FILE = 'extraction.csv';
 
 export function decisionLogPath(reviewDir: string, stage: Stage, reviewer: string): string {
-  return path.join(reviewDir, DECISIONS_DIR, stage, `${reviewer}.csv`);
+  return path.join(reviewDir, DECISIONS_DIR, stage, reviewerLogFileName(reviewer));
+}
+
+/**
+ * Every reviewer with a log in the review, from the file names in decisions/<any folder>/, sorted;
+ * checkReviewerName compares a new name against these.
+ */
+export async function listReviewers(reviewDir: string): Promise<string[]> {
+  const root = path.join(reviewDir, DECISIONS_DIR);
+  if (!(await pathExists(root))) return [];
+  const names = new Set<string>();
+  for (const folder of await fs.readdir(root, { withFileTypes: true })) {
+    if (!folder.isDirectory()) continue;
+    for (const file of await fs.readdir(path.join(root, folder.name))) {
+      const reviewer = reviewerOfLogFile(file);
+      if (reviewer !== undefined) names.add(reviewer);
+    }
+  }
+  return [...names].sort();
 }
 
 /**
@@ -75,7 +95,8 @@ export function assignIds(parsed: ParsedRecord[], source: Pick<Source, 'key' | '
 }
 
 export async function loadSource(reviewDir: string, source: Source): Promise<LoadedSource> {
-  const file = path.join(reviewDir, source.file);
+  // Absolute only when the protocol allows paths outside the review folder (checked there).
+  const file = path.isAbsolute(source.file) ? source.file : path.join(reviewDir, source.file);
   let text: string;
   try {
     text = await readExportText(file);
@@ -93,7 +114,7 @@ export async function loadSource(reviewDir: string, source: Source): Promise<Loa
 }
 
 export function resolutionLogPath(reviewDir: string, reviewer: string): string {
-  return path.join(reviewDir, DECISIONS_DIR, DUPLICATES_DIR, `${reviewer}.csv`);
+  return path.join(reviewDir, DECISIONS_DIR, DUPLICATES_DIR, reviewerLogFileName(reviewer));
 }
 
 /** The reviewers' duplicate resolutions, `decisions/duplicates/<reviewer>.csv`, in log order. */
@@ -104,7 +125,7 @@ export async function readResolutionLogs(reviewDir: string): Promise<ResolutionR
   for (const name of (await fs.readdir(dir)).filter((f) => f.endsWith('.csv')).sort()) {
     const file = path.join(dir, name);
     const reviewer = name.slice(0, -'.csv'.length);
-    const table = parseCsvTable(await readInputText(file), file, RESOLUTION_LOG_COLUMNS);
+    const table = await readLogTable(file, RESOLUTION_LOG_COLUMNS);
     for (const { line, cells } of table.rows) {
       const decision = cells.decision as ResolutionValue;
       if (!RESOLUTIONS.includes(decision)) throw inputError(`decision "${cells.decision}" is not one of ${RESOLUTIONS.join(', ')}`, { file, line });
@@ -124,7 +145,7 @@ export async function readDecisionLogs(reviewDir: string): Promise<DecisionRow[]
     for (const name of files) {
       const file = path.join(dir, name);
       const reviewer = name.slice(0, -'.csv'.length);
-      const table = parseCsvTable(await readInputText(file), file, DECISION_LOG_COLUMNS);
+      const table = await readLogTable(file, DECISION_LOG_COLUMNS);
       for (const { line, cells } of table.rows) rows.push(toDecisionRow(cells, { file, line, reviewer, stage }));
     }
   }

@@ -40,3 +40,11 @@ export interface ResolutionRow {
   file: string;
   line: number;
 }
+
+/** A reviewer's verdict on one pair, before it is stamped with a time and written to their log. */
+export interface ResolutionInput {
+  a: string;
+  b: string;
+  decision: ResolutionValue;
+  note: string;
+}

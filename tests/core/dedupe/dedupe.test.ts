@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findDuplicates, type DedupeSettings } from '../../src/core/dedupe.js';
-import { rec, type RecordParts } from '../helpers/records.js';
-import type { ReviewRecord } from '../../src/model/record.js';
+import { findDuplicates, type DedupeSettings } from '../../../src/core/dedupe/engine.js';
+import { rec, type RecordParts } from '../../helpers/records.js';
+import type { ReviewRecord } from '../../../src/model/record.js';
 
 const settings: DedupeSettings = { yearTolerance: 1, matchMainTitle: true };
 

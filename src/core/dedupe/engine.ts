@@ -4,7 +4,7 @@
  *
  * Precision first: a false merge silently deletes a study from the review, a missed one only
  * costs a reviewer a second look. So a pair merges only when its titles agree, its combined score
- * is high and independent evidence corroborates it (similarity.ts); pairs that look alike but are
+ * is high and independent evidence corroborates it (pair-assessment.ts); pairs that look alike but are
  * not proven come back as `uncertain` for a person, never merged. Guard rails are checked across
  * whole clusters before any two clusters are joined, and the strongest links are tried first.
  *
@@ -13,7 +13,7 @@
  * within a sliding window of its records sorted by a second key. Each pair is assessed once,
  * in the first block it shares, and each record's keys are computed once.
  */
-import type { ReviewRecord } from '../model/record.js';
+import type { ReviewRecord } from '../../model/record.js';
 import {
   assessPair,
   guardViolation,
@@ -22,9 +22,9 @@ import {
   type DedupeRule,
   type DedupeSettings,
   type MatchKeys,
-} from './similarity.js';
+} from './pair-assessment.js';
 
-export type { DedupeRule, DedupeSettings } from './similarity.js';
+export type { DedupeRule, DedupeSettings } from './pair-assessment.js';
 
 export interface DuplicateLink {
   /** A removed record. */

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { foldDecisions, stageOutcome } from '../../src/core/decisions.js';
-import type { DecisionRow, DecisionValue, Stage } from '../../src/model/decision.js';
+import { foldDecisions, stageOutcome } from '../../../src/core/review/decisions.js';
+import type { DecisionRow, DecisionValue, Stage } from '../../../src/model/decision.js';
 
 let line = 1;
 function row(reviewer: string, recordId: string, decision: DecisionValue, stage: Stage = 'title-abstract', reason = ''): DecisionRow {

@@ -2,8 +2,8 @@
  * Field normalisation for duplicate detection. Pure; each function runs once per record
  * (dedupe precomputes them), so they may allocate but must not scan other records.
  */
-import type { Author, ParsedRecord } from '../model/record.js';
-import { foldText } from './text.js';
+import type { Author, ParsedRecord } from '../../model/record.js';
+import { foldText } from '../criteria/fold-text.js';
 
 /** Folding used for matching: the shared `foldText` (lower case, diacritics, Greek, &, HTML). */
 export const foldForMatching = foldText;

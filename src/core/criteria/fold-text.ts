@@ -1,5 +1,5 @@
 /**
- * Text folding shared by criteria matching (query.ts) and duplicate detection (dedupe.ts).
+ * Text folding shared by criteria matching (criteria/query.ts) and duplicate detection (dedupe/engine.ts).
  * Pure and allocation-light: it runs over every title and abstract of 100,000+ records.
  *
  * `foldText` keeps punctuation (callers decide what a separator is); `words` splits folded

@@ -1,4 +1,4 @@
-import type { Flow } from '../model/flow.js';
+import type { Flow } from '../../model/flow.js';
 
 /**
  * Every count checked against its neighbours. A failure here means the tool lost or invented a

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scoreDeduplication } from '../../src/core/dedupe-score.js';
+import { scoreDeduplication } from '../../../src/core/dedupe/benchmark-score.js';
 
 const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
 /** a,b,c are one study; d,e another; f and g are unique. */

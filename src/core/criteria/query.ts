@@ -10,8 +10,8 @@
  * demand the word "or" in every record, read as operators they would silently split a title
  * pasted without quotes. The error says to write OR, or to quote "or" to search for the word.
  */
-import { DOC_TYPES, type DocType } from '../model/record.js';
-import { foldText, splitFolded } from './text.js';
+import { DOC_TYPES, type DocType } from '../../model/record.js';
+import { foldText, splitFolded } from './fold-text.js';
 
 export type TextField = 'title' | 'abstract' | 'keywords';
 

@@ -1,5 +1,5 @@
-import type { ExtractionField } from '../model/protocol.js';
-import type { Author, ReviewRecord } from '../model/record.js';
+import type { ExtractionField } from '../../model/protocol.js';
+import type { Author, ReviewRecord } from '../../model/record.js';
 
 /**
  * The data-extraction table: one row per included study, citation columns then the protocol's

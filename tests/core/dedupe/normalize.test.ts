@@ -15,8 +15,8 @@ import {
   normalizeTitle,
   partNumber,
   sameFirstAuthor,
-} from '../../src/core/normalize.js';
-import type { DocType } from '../../src/model/record.js';
+} from '../../../src/core/dedupe/normalize.js';
+import type { DocType } from '../../../src/model/record.js';
 
 describe('normalizeDoi', () => {
   it.each<[string | undefined, string | undefined]>([

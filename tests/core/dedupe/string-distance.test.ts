@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundedLevenshtein, jaroWinkler, levenshteinSimilarity } from '../../src/core/string-similarity.js';
+import { boundedLevenshtein, jaroWinkler, levenshteinSimilarity } from '../../../src/core/dedupe/string-distance.js';
 
 /** Plain full-matrix Levenshtein, the reference the banded one must agree with. */
 function reference(a: string, b: string): number {

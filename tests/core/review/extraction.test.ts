@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { buildExtractionTable, checkValue, studyCitation } from '../../src/core/extraction.js';
-import type { ExtractionField } from '../../src/model/protocol.js';
-import type { ReviewRecord } from '../../src/model/record.js';
+import { buildExtractionTable, checkValue, studyCitation } from '../../../src/core/review/extraction.js';
+import type { ExtractionField } from '../../../src/model/protocol.js';
+import type { ReviewRecord } from '../../../src/model/record.js';
 
 const fields: ExtractionField[] = [
   { name: 'country', type: 'text', required: true },

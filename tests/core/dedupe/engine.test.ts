@@ -1,9 +1,9 @@
 // Guard rails, corroboration, the grey band and resolutions, mostly on pairs copied from bib-dedupe's
 // labelled sets (MIT, CoLRev-Environment/bib-dedupe; set and ids cited with each case).
 import { describe, expect, it } from 'vitest';
-import { findDuplicates, mergeCluster, type DedupeSettings } from '../../src/core/dedupe.js';
-import { journalWords, journalsMatch, normalizePages, noticeKind, stripTitleAnnotations } from '../../src/core/normalize.js';
-import { rec, type RecordParts } from '../helpers/records.js';
+import { findDuplicates, mergeCluster, type DedupeSettings } from '../../../src/core/dedupe/engine.js';
+import { journalWords, journalsMatch, normalizePages, noticeKind, stripTitleAnnotations } from '../../../src/core/dedupe/normalize.js';
+import { rec, type RecordParts } from '../../helpers/records.js';
 
 const settings: DedupeSettings = { yearTolerance: 1, matchMainTitle: true };
 

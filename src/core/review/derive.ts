@@ -1,10 +1,10 @@
-import type { ReviewRecord } from '../model/record.js';
-import type { Protocol, Criterion } from '../model/protocol.js';
-import type { DecisionRow, ResolutionRow } from '../model/decision.js';
+import type { ReviewRecord } from '../../model/record.js';
+import type { Protocol, Criterion } from '../../model/protocol.js';
+import type { DecisionRow, ResolutionRow } from '../../model/decision.js';
 import { foldResolutions, type FoldedResolutions } from './resolutions.js';
-import type { Flow } from '../model/flow.js';
-import { findDuplicates, mergeCluster, type DedupeResult } from './dedupe.js';
-import { parseQuery, prepareRecord, matchQuery, type QueryNode } from './query.js';
+import type { Flow } from '../../model/flow.js';
+import { findDuplicates, mergeCluster, type DedupeResult } from '../dedupe/engine.js';
+import { parseQuery, prepareRecord, matchQuery, type QueryNode } from '../criteria/query.js';
 import { foldDecisions, stageOutcome, describeReviewers, type FoldedDecisions, type StageOutcome } from './decisions.js';
 import { flowImbalances } from './flow.js';
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { flowImbalances } from '../../src/core/flow.js';
-import { compareWithExpected } from '../../src/core/verify.js';
-import type { Flow } from '../../src/model/flow.js';
+import { flowImbalances } from '../../../src/core/review/flow.js';
+import { compareWithExpected } from '../../../src/core/review/verify.js';
+import type { Flow } from '../../../src/model/flow.js';
 
 function seedFlow(): Flow {
   return {

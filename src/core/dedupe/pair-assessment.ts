@@ -9,7 +9,7 @@
  * and year, the same journal + year + authors, or an identical title with the same first author and
  * year. A pair that looks alike but fails (3) or (4) is returned as uncertain, for a person to decide.
  */
-import type { ReviewRecord } from '../model/record.js';
+import type { ReviewRecord } from '../../model/record.js';
 import {
   authorKey,
   correctedArticleTitle,
@@ -33,8 +33,8 @@ import {
   type AuthorKey,
   type NoticeKind,
 } from './normalize.js';
-import { jaroWinkler, levenshteinSimilarity } from './string-similarity.js';
-import { foldText } from './text.js';
+import { jaroWinkler, levenshteinSimilarity } from './string-distance.js';
+import { foldText } from '../criteria/fold-text.js';
 
 /**
  * Why two records were linked. 'similar-title': titles ≥ 0.95 alike or one truncated;

@@ -1,5 +1,5 @@
-import type { ResolutionRow } from '../model/decision.js';
-import type { DedupeResolution } from './dedupe.js';
+import type { ResolutionRow } from '../../model/decision.js';
+import type { DedupeResolution } from '../dedupe/engine.js';
 
 /**
  * Folding the duplicate-resolution logs: for each reviewer and unordered pair the latest row

@@ -6,8 +6,8 @@ import {
   prepareRecord,
   QuerySyntaxError,
   type SearchableRecord,
-} from '../../src/core/query.js';
-import { foldText, words } from '../../src/core/text.js';
+} from '../../../src/core/criteria/query.js';
+import { foldText, words } from '../../../src/core/criteria/fold-text.js';
 
 const base: SearchableRecord = {
   title: '',

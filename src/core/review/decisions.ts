@@ -1,4 +1,4 @@
-import type { DecisionRow, DecisionValue, Stage } from '../model/decision.js';
+import type { DecisionRow, DecisionValue, Stage } from '../../model/decision.js';
 
 /**
  * Folding the append-only decision logs into one outcome per study and stage.

@@ -1,5 +1,5 @@
-import type { Flow } from '../model/flow.js';
-import type { ExpectedCounts } from '../model/protocol.js';
+import type { Flow } from '../../model/flow.js';
+import type { ExpectedCounts } from '../../model/protocol.js';
 
 /** One line per count that differs from what the protocol pins. Pure. */
 export function compareWithExpected(flow: Flow, expected: ExpectedCounts | undefined): string[] {
