@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeAndParse } from '../../src/formats/registry.js';
-import { foldText } from '../../src/core/text.js';
+import { foldText } from '../../src/core/criteria/fold-text.js';
 import { CORPUS } from '../helpers/cli.js';
 
 /**
