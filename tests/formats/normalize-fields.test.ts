@@ -4,14 +4,21 @@ import {
   cleanText,
   combineDocType,
   docTypeFromString,
+  expandPageEnd,
   extractYear,
   findDoiInText,
+  isMissingValue,
+  nonEmpty,
+  normalizeIssue,
   parseAuthorName,
   rawHash,
   splitAuthorCell,
   splitKeywords,
   splitPages,
+  splitVolumeIssue,
+  tidyRecord,
 } from '../../src/formats/normalize-fields.js';
+import type { ParsedRecord } from '../../src/model/record.js';
 
 describe('parseAuthorName', () => {
   it.each([
@@ -137,5 +144,113 @@ describe('text helpers', () => {
   });
   it('hashes to 12 hex characters', () => {
     expect(rawHash('TY  - JOUR\nER  - ')).toMatch(/^[0-9a-f]{12}$/);
+  });
+});
+
+describe('missing values', () => {
+  it.each(['', '  ', 'NA', 'N/A', 'n/a', '#N/A', 'null', 'NULL', 'None', 'nan', 'NaN', '-', '--', '—', '‐', '?', '[No abstract available]', 'No abstract available', '[Not Available]', 'Abstract not available', 'No pagination specified', 'no issue', '[no title]'])(
+    '%j is a placeholder',
+    (v) => {
+      expect(isMissingValue(v)).toBe(true);
+      expect(nonEmpty(v)).toBeUndefined();
+      expect(cleanText(v)).toBeUndefined();
+    },
+  );
+  it.each(['N-acetylcysteine', 'NA-rich diet', 'Na', 'Nan', 'na', 'Null models of coexistence', 'No Safe Place Given', 'Not all who wander', '0', 'e123', 'S1', '[Chinese title in English translation]'])(
+    '%j is a value',
+    (v) => {
+      expect(isMissingValue(v)).toBe(false);
+      expect(nonEmpty(v)).toBe(v);
+    },
+  );
+  it('drops placeholder authors and keywords but not the Korean surname Na', () => {
+    expect(parseAuthorName('NA')).toBeUndefined();
+    expect(parseAuthorName('Na, J.')).toEqual({ family: 'Na', given: 'J.' });
+    expect(splitKeywords('acne; NA; -; N-acetylcysteine')).toEqual(['acne', 'N-acetylcysteine']);
+  });
+});
+
+describe('page ranges', () => {
+  it.each([
+    ['221-8', '221', '228'],
+    ['1021-35', '1021', '1035'],
+    ['e123-e130', 'e123', 'e130'],
+    ['S12-4', 'S12', 'S14'],
+    ['S12-S4', 'S12', 'S14'],
+    ['221-228', '221', '228'],
+    ['xii-xv', 'xii', 'xv'],
+    ['229-1', '229', '1'],
+    ['1279‐1297', '1279', '1297'],
+    ['43 – 58', '43', '58'],
+  ])('splitPages(%j)', (v, startPage, endPage) => {
+    expect(splitPages(v)).toEqual({ startPage, endPage });
+  });
+  it('leaves article numbers and placeholders alone', () => {
+    expect(splitPages('e0815341')).toEqual({ startPage: 'e0815341' });
+    expect(splitPages('CD008173')).toEqual({ startPage: 'CD008173' });
+    expect(splitPages('-')).toEqual({});
+    expect(splitPages('NA')).toEqual({});
+  });
+  it('expands an end page given on its own', () => {
+    expect(expandPageEnd('221', '8')).toBe('228');
+    expect(expandPageEnd('e1153', '4')).toBe('e1154');
+    expect(expandPageEnd('A55', 'B6')).toBe('B6');
+  });
+});
+
+describe('volume and issue', () => {
+  it.each([
+    ['61 (Supplement 1)', undefined, '61', 'Suppl 1'],
+    ['61(4)', undefined, '61', '4'],
+    ['61 (4)', undefined, '61', '4'],
+    ['61 (Suppl 1)', undefined, '61', 'Suppl 1'],
+    ['61 Suppl 2', undefined, '61', 'Suppl 2'],
+    ['61 Suppl. 2', undefined, '61', 'Suppl 2'],
+    ['74 Suppl', undefined, '74', 'Suppl'],
+    ['12(3-4)', undefined, '12', '3-4'],
+    ['Volume 13 Suppl 1', undefined, '13', 'Suppl 1'],
+    ['35 ( Pt 1)', undefined, '35', 'Pt 1'],
+    ['Suppl. 2', undefined, undefined, 'Suppl 2'],
+    ['61', 'Supplement 1', '61', 'Suppl 1'],
+    ['61', 'sup1', '61', 'Suppl 1'],
+    ['61', '4 (Suppl 1)', '61', '4 Suppl 1'],
+    ['61', '(4)', '61', '4'],
+    ['61(4)', '5', '61', '5'],
+    ['7 Suppl 18', '4', '7', '4 Suppl 18'],
+    ['61 (Supplement 1)', 'NA', '61', 'Suppl 1'],
+    ['NA', '-', undefined, undefined],
+    ['30a', undefined, '30a', undefined],
+    ['1262 CCIS', undefined, '1262 CCIS', undefined],
+    ['1-2', '1 January', '1-2', '1 January'],
+  ])('%j / %j', (volume, issue, v, i) => {
+    expect(splitVolumeIssue(volume, issue)).toEqual({ volume: v, issue: i });
+  });
+  it('spells a supplement issue one way', () => {
+    expect(['Supplement', 'SUPPL. 2', '11 SUPPL.', 'Supp 3'].map(normalizeIssue)).toEqual(['Suppl', 'Suppl 2', '11 Suppl', 'Suppl 3']);
+  });
+});
+
+describe('tidyRecord', () => {
+  const record = (fields: Partial<ParsedRecord>): ParsedRecord => ({
+    source: { file: 'x', line: 1 },
+    type: 'journal-article',
+    title: 'T',
+    authors: [],
+    keywords: [],
+    raw: {},
+    rawHash: '000000000000',
+    ...fields,
+  });
+  it('drops placeholders from every optional field and keeps raw as exported', () => {
+    const r = tidyRecord(
+      record({ journal: '-', volume: 'NA', issue: 'null', startPage: '--', doi: 'N/A', abstract: '[No abstract available]', language: 'NA', accession: 'NA', url: 'NA', keywords: ['NA', 'acne'], raw: { VL: ['NA'] } }),
+    );
+    expect(Object.keys(r).sort()).toEqual(['authors', 'keywords', 'raw', 'rawHash', 'source', 'title', 'type']);
+    expect(r.keywords).toEqual(['acne']);
+    expect(r.raw.VL).toEqual(['NA']);
+  });
+  it('expands pages given as a range in the start page or as an abbreviated end page', () => {
+    expect(tidyRecord(record({ startPage: '221-8' }))).toMatchObject({ startPage: '221', endPage: '228' });
+    expect(tidyRecord(record({ startPage: '1021', endPage: '35' }))).toMatchObject({ startPage: '1021', endPage: '1035' });
   });
 });
