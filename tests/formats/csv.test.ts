@@ -188,3 +188,57 @@ describe('accession from a record link (CSV without an accession column)', () =>
     [undefined, undefined],
   ])('%s', (url, id) => expect(accessionFromUrl(url)).toBe(id));
 });
+
+import { parseEmbaseSource } from '../../src/formats/csv.js';
+describe('CSV field rules (placeholders, page and volume forms, Embase Source, rows that are not records)', () => {
+  it('placeholder cells are missing fields, not values; real values that start like one survive', () => {
+    const [a, b, c] = read('csv-missing-values.csv').records;
+    expect(a).toMatchObject({ title: 'N-acetylcysteine for kinship carers', volume: '61', issue: 'Suppl 1', startPage: '221', endPage: '228' });
+    expect([a.abstract, a.doi]).toEqual([undefined, undefined]);
+    expect(b.authors).toEqual([]);
+    for (const field of ['year', 'journal', 'volume', 'issue', 'startPage', 'endPage', 'abstract', 'doi'] as const) expect(b[field]).toBeUndefined();
+    expect(b.raw.Volume).toEqual(['N/A']);
+    expect(c).toMatchObject({ volume: '12', issue: '3-4', startPage: '1021', endPage: '1035', doi: '10.1000/mv1' });
+    expect(c.year).toBeUndefined();
+  });
+  it('abbreviated end pages in separate start/end page columns expand', () => {
+    const r = parseCsv('Title,Start Page,End Page\nT,221,8\n', 'p.csv').records[0];
+    expect([r.startPage, r.endPage]).toEqual(['221', '228']);
+  });
+  it('a header-only file gives no records and says so', () => {
+    const result = read('csv-header-only.csv');
+    expect(result.records).toEqual([]);
+    expect(result.warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)).toEqual(['csv-header-only.csv:1: header only; no records']);
+  });
+  it('section headings, a pasted header and summary rows are skipped with a warning naming the line', () => {
+    const result = read('csv-trailer-rows.csv');
+    expect(result.records.map((r) => r.title)).toEqual(['A labelled citation', 'An unlabelled citation', 'A third citation after a pasted header']);
+    expect(result.records.map((r) => r.source.line)).toEqual([2, 4, 6]);
+    expect(result.warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)).toEqual([
+      'csv-trailer-rows.csv:3: not a record: only "citations that are not yet labeled by anyone" in column "(internal) id", no field of a record; skipped',
+      'csv-trailer-rows.csv:5: not a record: the header row again; skipped',
+      'csv-trailer-rows.csv:7: not a record: a summary line ("Total: 3"); skipped',
+    ]);
+  });
+  it('a row with only a title or only an abstract is still a record', () => {
+    const result = parseCsv('title,abstract\n"Title of reference",""\n"","An abstract"\n', 'm.csv');
+    expect(result.records).toHaveLength(2);
+  });
+  it('Embase.com Source and Open URL Link give journal, year, volume, issue, pages and DOI', () => {
+    const result = read('csv-embase-source.csv');
+    expect(result.dialect).toBe('embase');
+    const [a, b, c] = result.records;
+    expect(a).toMatchObject({ journal: 'Child & Family Social Work', year: 2014, volume: '3', issue: '3', startPage: '152', endPage: '160', doi: '10.1000/cfs.2014.152' });
+    expect(b).toMatchObject({ journal: 'PLoS ONE', year: 2024, volume: '19', issue: '1', startPage: 'e0292318', doi: '10.1371/journal.pone.0292318' });
+    expect(c).toMatchObject({ journal: 'Anatomical Record', year: 2024 });
+    expect([c.volume, c.doi]).toEqual([undefined, undefined]);
+  });
+  it.each([
+    ['International Journal of Surgery Case Reports (2019) 54 (83-86). Date of Publication: 1 Jan 2019', { journal: 'International Journal of Surgery Case Reports', year: 2019, volume: '54', startPage: '83', endPage: '86' }],
+    ['Nature Communications (2024) 15:1 Article Number: 4063. Date of Publication: 1 Dec 2024', { journal: 'Nature Communications', year: 2024, volume: '15', issue: '1', startPage: '4063' }],
+    ['Scientific reports (2024) 14:1 (14316). Date of Publication: 21 Jun 2024', { journal: 'Scientific reports', year: 2024, volume: '14', issue: '1', startPage: '14316' }],
+    ['Child & Family Social Work', undefined],
+  ])('parseEmbaseSource(%j)', (cell, parts) => {
+    expect(parseEmbaseSource(cell)).toEqual(parts);
+  });
+});
