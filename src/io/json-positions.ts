@@ -60,7 +60,14 @@ const MAX_DEPTH = 256;
 
 /** A stable map key for a path (keys may contain dots and brackets, so not formatJsonPath). */
 export function pathKey(path: JsonPath): string {
-  return JSON.stringify(path);
+  let key = '';
+  for (const part of path) key = childKey(key, part);
+  return key;
+}
+
+/** Built one step at a time while parsing; NUL cannot occur unescaped in the text. */
+function childKey(parent: string, part: string | number): string {
+  return typeof part === 'number' ? `${parent}\u0000#${part}` : `${parent}\u0000"${part}`;
 }
 
 /** Offsets where each line starts; a line ends at LF, CRLF or a lone CR. */
@@ -166,13 +173,13 @@ export function parseJsonWithPositions(text: string): JsonDocument {
 
   const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
-  const readValue = (path: JsonPath, keyAt: number | undefined, depth: number): unknown => {
+  const readValue = (path: JsonPath, k: string, keyAt: number | undefined, depth: number): unknown => {
     skipSpace();
     const start = i;
     let value: unknown;
     const c = text[i];
-    if (c === '{') value = readObject(path, depth);
-    else if (c === '[') value = readArray(path, depth);
+    if (c === '{') value = readObject(path, k, depth);
+    else if (c === '[') value = readArray(path, k, depth);
     else if (c === '"') value = readString();
     else if (c === '-' || (c >= '0' && c <= '9')) {
       NUMBER.lastIndex = i;
@@ -189,14 +196,13 @@ export function parseJsonWithPositions(text: string): JsonDocument {
     else fail(`expected a value (text in "double quotes", a number, true, false, null, [...] or {...}), found ${describeChar(text, i)}`);
     const node: JsonNode = { path, value: positionOf(start), end: i };
     if (keyAt !== undefined) node.key = positionOf(keyAt);
-    const k = pathKey(path);
     const earlier = nodes.get(k);
     if (earlier && keyAt !== undefined) repeatedKeys.push({ path, first: earlier, repeat: node });
     nodes.set(k, node);
     return value;
   };
 
-  const readObject = (path: JsonPath, depth: number): Record<string, unknown> => {
+  const readObject = (path: JsonPath, k: string, depth: number): Record<string, unknown> => {
     if (depth >= MAX_DEPTH) fail(`nested more than ${MAX_DEPTH} levels deep`);
     const open = i;
     i++;
@@ -219,7 +225,7 @@ export function parseJsonWithPositions(text: string): JsonDocument {
       skipSpace();
       if (text[i] !== ':') fail(`expected ":" after the key "${key}", found ${describeChar(text, i)}`);
       i++;
-      const value = readValue([...path, key], keyAt, depth + 1);
+      const value = readValue([...path, key], childKey(k, key), keyAt, depth + 1);
       // Like JSON.parse: "__proto__" is an ordinary own property, never the prototype.
       Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
       skipSpace();
@@ -237,7 +243,7 @@ export function parseJsonWithPositions(text: string): JsonDocument {
     }
   };
 
-  const readArray = (path: JsonPath, depth: number): unknown[] => {
+  const readArray = (path: JsonPath, k: string, depth: number): unknown[] => {
     if (depth >= MAX_DEPTH) fail(`nested more than ${MAX_DEPTH} levels deep`);
     const open = i;
     i++;
@@ -250,7 +256,7 @@ export function parseJsonWithPositions(text: string): JsonDocument {
     for (;;) {
       skipSpace();
       if (text[i] === ']') fail('a comma before "]": JSON allows no comma after the last entry', lastComma);
-      array.push(readValue([...path, array.length], undefined, depth + 1));
+      array.push(readValue([...path, array.length], childKey(k, array.length), undefined, depth + 1));
       skipSpace();
       if (text[i] === ',') {
         lastComma = i;
@@ -266,7 +272,7 @@ export function parseJsonWithPositions(text: string): JsonDocument {
     }
   };
 
-  const value = readValue([], undefined, 0);
+  const value = readValue([], '', undefined, 0);
   skipSpace();
   if (i < text.length) fail(`unexpected ${describeChar(text, i)} after the end of the JSON value`);
   return {
