@@ -14,6 +14,7 @@ import { pubmedXmlReader } from './pubmed-xml.js';
 import { wosTaggedReader } from './wos-tagged.js';
 import { refworksTaggedReader } from './refworks-tagged.js';
 import { referReader } from './refer.js';
+import { bibtexReader } from './bibtex.js';
 import type { FormatReader } from './types.js';
 
 /**
@@ -29,6 +30,7 @@ export const READERS: FormatReader[] = [
   wosTaggedReader,
   refworksTaggedReader,
   referReader,
+  bibtexReader,
   risReader,
   tsvReader,
   csvReader,
@@ -46,6 +48,7 @@ const FORMAT_LABELS: Record<string, string> = {
   wos: 'Web of Science tagged',
   refer: 'EndNote tagged (refer)',
   refworks: 'RefWorks tagged',
+  bibtex: 'BibTeX',
 };
 const KNOWN_FORMATS_TEXT = Object.values(FORMAT_LABELS).join(', ');
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 
 /** Format names a source may name; the registry's readers carry the same names (tested). */
-export const EXPORT_FORMAT_NAMES = ['auto', 'ris', 'csv', 'tsv', 'nbib', 'ovid', 'wos', 'refer', 'refworks', 'endnote-xml', 'pubmed-xml'] as const;
+export const EXPORT_FORMAT_NAMES = ['auto', 'ris', 'csv', 'tsv', 'nbib', 'ovid', 'wos', 'refer', 'refworks', 'endnote-xml', 'pubmed-xml', 'bibtex'] as const;
 
 const key = z
   .string()
