@@ -7,12 +7,30 @@ export interface TableRow {
   cells: Record<string, string>;
 }
 
+export interface ParseCsvTableOptions {
+  /**
+   * The file is an append-only log (decision or resolution log). Its last row, when the file does
+   * not end in a line end and the row has fewer cells than the header or a quote that never
+   * closes, is what an interrupted write leaves behind: it is an error naming that line, never a
+   * row. Such a row was never confirmed (a write is reported only after it is complete and synced),
+   * but it may also be a hand-typed row, so the reviewer decides: delete it or complete it.
+   */
+  log?: boolean;
+}
+
+/**
+ * Spreadsheets end lines with CRLF (Windows), LF, or a lone CR (old Mac Excel); a log appended to
+ * by different tools may mix them. Any of them ends a record; inside quotes they are cell text.
+ */
+const RECORD_DELIMITERS = ['\r\n', '\n', '\r'];
+
 /**
  * Excel saves "CSV" with semicolons where the decimal separator is a comma (most of Europe), and
  * "Unicode text" with tabs: the header line says which one this file uses.
  */
 export function guessDelimiter(text: string): string {
-  const header = text.slice(0, Math.max(0, text.indexOf('\n')) || text.length);
+  const end = text.search(/[\r\n]/);
+  const header = end < 0 ? text : text.slice(0, end);
   let best = ',';
   let bestCount = header.split(',').length;
   for (const d of [';', '\t']) {
@@ -26,21 +44,85 @@ export function guessDelimiter(text: string): string {
 }
 
 /**
+ * Physical line numbers of byte offsets, counting CRLF, LF and a lone CR as one line end each.
+ * (csv-parse's own count takes a CRLF inside a quoted cell for two lines.) Offsets must not
+ * decrease between calls, so a whole file costs one pass.
+ */
+function lineCounter(bytes: Uint8Array) {
+  let pos = 0;
+  let line = 1;
+  const step = () => {
+    if (bytes[pos] === 0x0d) {
+      if (bytes[pos + 1] === 0x0a) pos++;
+      line++;
+    } else if (bytes[pos] === 0x0a) {
+      line++;
+    }
+    pos++;
+  };
+  return {
+    /** The line of the first byte at or after `offset` that is not a line end: where the next record starts. */
+    recordStartingAt(offset: number): number {
+      while (pos < offset) step();
+      while (pos < bytes.length && (bytes[pos] === 0x0a || bytes[pos] === 0x0d)) step();
+      return line;
+    },
+    /** Whether the record starting at or after `offset` runs to the end of the bytes on one line. */
+    isLastLine(offset: number): boolean {
+      let i = offset;
+      while (i < bytes.length && (bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+      for (; i < bytes.length; i++) if (bytes[i] === 0x0a || bytes[i] === 0x0d) return false;
+      return true;
+    },
+  };
+}
+
+export const INCOMPLETE_LAST_ROW = 'last row is incomplete (the write was interrupted); delete that line or complete it';
+
+/**
  * Parse a CSV whose header must contain `requiredColumns`. Used for the human-edited files in a
  * review folder, so every problem names the file and line.
  */
-export function parseCsvTable(text: string, file: string, requiredColumns: readonly string[]): { columns: string[]; rows: TableRow[] } {
-  let records: { record: string[]; info: { lines: number } }[];
+export function parseCsvTable(
+  text: string,
+  file: string,
+  requiredColumns: readonly string[],
+  options: ParseCsvTableOptions = {},
+): { columns: string[]; rows: TableRow[] } {
+  // csv-parse counts `info.bytes` in the UTF-8 encoding of the text; the same bytes map them to lines.
+  const bytes = Buffer.from(text, 'utf8');
+  const lines = lineCounter(bytes);
+  let lastRecordEnd = 0;
+  let records: { record: string[]; info: { bytes: number } }[];
   try {
     records = parse(text, {
       bom: true,
       delimiter: guessDelimiter(text),
+      record_delimiter: RECORD_DELIMITERS,
       info: true,
       relax_column_count: true,
       skip_empty_lines: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+      on_record: (record, context) => {
+        lastRecordEnd = context.bytes;
+        return record;
+      },
+    }) as unknown as { record: string[]; info: { bytes: number } }[];
   } catch (err) {
-    const e = err as Error & { lines?: number };
+    const e = err as Error & { code?: string; lines?: number };
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
+      // Name the line the unclosed record starts on, not the end of the file it swallowed.
+      const oneLine = lines.isLastLine(lastRecordEnd);
+      const line = lines.recordStartingAt(lastRecordEnd);
+      if (options.log && lastRecordEnd > 0) {
+        throw inputError(
+          oneLine
+            ? INCOMPLETE_LAST_ROW
+            : 'last row is incomplete (the write was interrupted: its quoted cell never ends); delete from this line to the end of the file, or close the quote',
+          { file, line },
+        );
+      }
+      throw inputError('not valid CSV: a quote opened in this row is never closed', { file, line });
+    }
     throw inputError(`not valid CSV: ${e.message.replace(/^Invalid [^:]*: /, '')}`, { file, line: e.lines ?? 1 });
   }
   if (records.length === 0) throw inputError(`empty; expected a header row: ${requiredColumns.join(',')}`, { file, line: 1 });
@@ -52,15 +134,19 @@ export function parseCsvTable(text: string, file: string, requiredColumns: reado
       line: 1,
     });
   }
+  const endsWithLineEnd = bytes.length > 0 && (bytes[bytes.length - 1] === 0x0a || bytes[bytes.length - 1] === 0x0d);
   const rows: TableRow[] = [];
-  let previousEnd = records[0].info.lines;
-  for (const { record, info } of records.slice(1)) {
-    // info.lines is the line the record ENDS on; its first line follows the previous record.
-    const line = previousEnd + 1;
-    previousEnd = info.lines;
+  let previousEnd = records[0].info.bytes;
+  for (let i = 1; i < records.length; i++) {
+    const { record, info } = records[i];
+    const line = lines.recordStartingAt(previousEnd);
+    previousEnd = info.bytes;
     if (record.every((c) => c.trim() === '')) continue;
-    const cells: Record<string, string> = {};
-    columns.forEach((c, i) => (cells[c] = (record[i] ?? '').trim()));
+    if (options.log && i === records.length - 1 && !endsWithLineEnd && record.length < columns.length) {
+      throw inputError(INCOMPLETE_LAST_ROW, { file, line });
+    }
+    const cells: Record<string, string> = Object.create(null);
+    columns.forEach((c, j) => (cells[c] = (record[j] ?? '').trim()));
     rows.push({ line, cells });
   }
   return { columns, rows };
