@@ -415,6 +415,21 @@ function clusterGuard(
   return undefined;
 }
 
+/**
+ * Why a person's 'duplicate' joining these two groups of records would be refused by
+ * `findDuplicates` (the hard guards of resolutionGuard; people's 'distinct' verdicts are the
+ * caller's to check), or undefined. For `dedupe --review`, which refuses such an answer at once.
+ */
+export function personMergeGuard(a: readonly ReviewRecord[], b: readonly ReviewRecord[]): string | undefined {
+  const keys = [...a, ...b].map((r, i) => matchKeys(r, i));
+  return resolutionGuard(
+    a.map((_, i) => i),
+    b.map((_, i) => a.length + i),
+    keys,
+    new Map(),
+  );
+}
+
 /** A person's 'duplicate' yields only to another person's 'distinct' and to two different DOIs. */
 function resolutionGuard(
   a: number[],
