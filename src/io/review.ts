@@ -7,13 +7,13 @@ import {
   DECISIONS,
   DECISION_LOG_COLUMNS,
   DUPLICATES_DIR,
-  RESOLUTIONS,
+  RESOLUTION_LOG_DECISIONS,
   RESOLUTION_LOG_COLUMNS,
   type DecisionRow,
   type Stage,
   type DecisionValue,
   type ResolutionRow,
-  type ResolutionValue,
+  type ResolutionLogValue,
 } from '../model/decision.js';
 import { inputError, LitscreenError } from '../errors.js';
 import { parseText } from '../formats/registry.js';
@@ -127,8 +127,8 @@ export async function readResolutionLogs(reviewDir: string): Promise<ResolutionR
     const reviewer = name.slice(0, -'.csv'.length);
     const table = await readLogTable(file, RESOLUTION_LOG_COLUMNS);
     for (const { line, cells } of table.rows) {
-      const decision = cells.decision as ResolutionValue;
-      if (!RESOLUTIONS.includes(decision)) throw inputError(`decision "${cells.decision}" is not one of ${RESOLUTIONS.join(', ')}`, { file, line });
+      const decision = cells.decision as ResolutionLogValue;
+      if (!RESOLUTION_LOG_DECISIONS.includes(decision)) throw inputError(`decision "${cells.decision}" is not one of ${RESOLUTION_LOG_DECISIONS.join(', ')}`, { file, line });
       if (!cells.record_a || !cells.record_b) throw inputError('row needs both record_a and record_b', { file, line });
       rows.push({ time: cells.time, recordA: cells.record_a, recordB: cells.record_b, decision, note: cells.note ?? '', reviewer, file, line });
     }

@@ -28,13 +28,22 @@ export interface DecisionRow {
 export const DUPLICATES_DIR = 'duplicates';
 export const RESOLUTIONS = ['duplicate', 'distinct'] as const;
 export type ResolutionValue = (typeof RESOLUTIONS)[number];
+/**
+ * A row that takes back the reviewer's latest verdict on the pair still in force (`u` in
+ * `dedupe --review`): the verdict before it, if any, holds again. Rows are never rewritten, so an
+ * undo is a row too; the screening logs' retraction uses the same row form.
+ */
+export const RETRACT = 'retract';
+/** What the decision column of a resolution log may hold. */
+export const RESOLUTION_LOG_DECISIONS = [...RESOLUTIONS, RETRACT] as const;
+export type ResolutionLogValue = (typeof RESOLUTION_LOG_DECISIONS)[number];
 export const RESOLUTION_LOG_COLUMNS = ['time', 'record_a', 'record_b', 'decision', 'note'] as const;
 
 export interface ResolutionRow {
   time: string;
   recordA: string;
   recordB: string;
-  decision: ResolutionValue;
+  decision: ResolutionLogValue;
   note: string;
   reviewer: string;
   file: string;
@@ -45,6 +54,6 @@ export interface ResolutionRow {
 export interface ResolutionInput {
   a: string;
   b: string;
-  decision: ResolutionValue;
+  decision: ResolutionLogValue;
   note: string;
 }

@@ -1,13 +1,17 @@
-import type { ResolutionRow } from '../../model/decision.js';
+import { RETRACT, type ResolutionRow } from '../../model/decision.js';
 import type { DedupeResolution } from '../dedupe/engine.js';
+import { pairKey } from '../dedupe/pair-questions.js';
 
 /**
- * Folding the duplicate-resolution logs: for each reviewer and unordered pair the latest row
- * counts; reviewers who agree give a resolution the deduplicator honours; reviewers who disagree
- * leave the pair unresolved (reported by verify) and the deduplicator decides alone. Pure.
+ * Folding the duplicate-resolution logs: for each reviewer and unordered pair the latest verdict
+ * still in force counts (a `retract` row takes back that reviewer's latest one, so the verdict
+ * before it holds again); reviewers who agree give a resolution the deduplicator honours;
+ * reviewers who disagree leave the pair unresolved (reported by verify) and the deduplicator
+ * decides alone. Pure.
  */
 
-export const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+/** One key per unordered pair of record ids (shared with dedupe --review's questions). */
+export { pairKey };
 
 export interface FoldedResolutions {
   resolutions: DedupeResolution[];
@@ -18,7 +22,8 @@ export interface FoldedResolutions {
 }
 
 export function foldResolutions(rows: readonly ResolutionRow[], isRecord: (id: string) => boolean): FoldedResolutions {
-  const latest = new Map<string, Map<string, ResolutionRow>>();
+  // pair key -> reviewer -> that reviewer's verdicts on the pair, oldest first; a retraction pops one.
+  const stacks = new Map<string, Map<string, ResolutionRow[]>>();
   const unknownIds: ResolutionRow[] = [];
   for (const row of rows) {
     if (!isRecord(row.recordA) || !isRecord(row.recordB)) {
@@ -26,19 +31,35 @@ export function foldResolutions(rows: readonly ResolutionRow[], isRecord: (id: s
       continue;
     }
     const key = pairKey(row.recordA, row.recordB);
-    let byReviewer = latest.get(key);
-    if (!byReviewer) latest.set(key, (byReviewer = new Map()));
-    byReviewer.set(row.reviewer, row);
+    let byReviewer = stacks.get(key);
+    if (!byReviewer) stacks.set(key, (byReviewer = new Map()));
+    let stack = byReviewer.get(row.reviewer);
+    if (!stack) byReviewer.set(row.reviewer, (stack = []));
+    if (row.decision === RETRACT) stack.pop();
+    else stack.push(row);
   }
   const resolutions: DedupeResolution[] = [];
   const conflicts: FoldedResolutions['conflicts'] = [];
   const byPair = new Map<string, ResolutionRow[]>();
-  for (const [key, byReviewer] of latest) {
-    const list = [...byReviewer.values()];
+  for (const [key, byReviewer] of stacks) {
+    const list: ResolutionRow[] = [];
+    for (const stack of byReviewer.values()) if (stack.length > 0) list.push(stack[stack.length - 1]);
+    if (list.length === 0) continue;
     byPair.set(key, list);
     const [a, b] = key.split('\u0000');
-    if (list.every((r) => r.decision === list[0].decision)) resolutions.push({ a, b, decision: list[0].decision });
+    const decision = list[0].decision;
+    if (decision !== RETRACT && list.every((r) => r.decision === decision)) resolutions.push({ a, b, decision });
     else conflicts.push({ a, b, rows: list });
   }
   return { resolutions, conflicts, unknownIds, byPair };
+}
+
+/** One reviewer's verdicts in force, by pair key (see pairKey), as `foldResolutions` counts them. */
+export function verdictsOf(folded: FoldedResolutions, reviewer: string): Map<string, ResolutionRow> {
+  const mine = new Map<string, ResolutionRow>();
+  for (const [key, list] of folded.byPair) {
+    const row = list.find((r) => r.reviewer === reviewer);
+    if (row) mine.set(key, row);
+  }
+  return mine;
 }
