@@ -56,7 +56,7 @@ describe('init', () => {
 
 describe('a bad protocol exits 4 with the JSON path', () => {
   const cases: [string, (p: Record<string, any>) => void, RegExp][] = [
-    ['a missing field', (p) => delete p.sources[0].file, /sources\[0\]\.file/],
+    ['a missing field', (p) => delete p.sources[0].file, /sources\[0\]: missing required key "file"/],
     ['a wrong type', (p) => (p.deduplication.yearTolerance = 'one'), /deduplication\.yearTolerance/],
     ['an unknown key', (p) => (p.sources[0].fiel = 'x'), /sources\[0\].*fiel/],
     ['a criterion that does not parse', (p) => (p.titleAbstract.criteria[0].query = '"service user* AND (educat*'), /criteria\[0\]\.query.*column/],
@@ -73,6 +73,7 @@ describe('a bad protocol exits 4 with the JSON path', () => {
       const run = litscreen(['flow', dir]);
       expect(run.status).toBe(4);
       expect(run.stderr).toMatch(/litscreen\.json:\d+: /);
+      expect(run.stderr).toMatch(/litscreen\.json:\d+:\d+: /); // each problem with its line and column
       expect(run.stderr).toMatch(message);
       expect(run.stderr).not.toMatch(/\n\s+at /); // never a stack trace
     });
@@ -83,7 +84,7 @@ describe('a bad protocol exits 4 with the JSON path', () => {
     writeFileSync(path.join(dir, 'litscreen.json'), '{\n  "title": "x",\n  oops\n}');
     const run = litscreen(['verify', dir]);
     expect(run.status).toBe(4);
-    expect(run.stderr).toMatch(/litscreen\.json:\d+: not valid JSON/);
+    expect(run.stderr).toMatch(/litscreen\.json:3:3: not valid JSON/);
   });
 });
 

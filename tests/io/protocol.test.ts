@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseProtocol, loadProtocol, checkProtocolText, protocolJsonSchema } from '../../src/io/protocol.js';
 import { loadReview } from '../../src/io/review.js';
 import { LitscreenError, ExitCode } from '../../src/errors.js';
+import { EXPORT_FORMAT_NAMES } from '../../src/model/protocol.js';
 import { SEED_REVIEW, REPO, tempDir, copyOfSeedReview, removeDir } from '../helpers/cli.js';
 
 const SEED_TEXT = readFileSync(path.join(SEED_REVIEW, 'litscreen.json'), 'utf8');
@@ -87,7 +88,7 @@ describe('protocol problems: each at its own line and column', () => {
     const lines = err.details.map((d) => Number(/^litscreen\.json:(\d+):\d+: /.exec(d)![1]));
     expect(lines).toEqual([...lines].sort((a, b) => a - b));
     expect(err.details.map((d) => d.replace(/^litscreen\.json:\d+:\d+: /, ''))).toEqual([
-      'sources[0].format: expected one of "auto", "ris", "csv", "tsv", "nbib", "ovid", "wos", "refer", "refworks", "endnote-xml", "pubmed-xml", got "RIS" (did you mean "ris"?)',
+      `sources[0].format: expected one of ${EXPORT_FORMAT_NAMES.map((f) => `"${f}"`).join(', ')}, got "RIS" (did you mean "ris"?)`,
       'sources[1].expectedRecords: expected a whole number, got "12"',
       'sources[2]: missing required keys "file", "searchDate"',
       'deduplication.yearTolerance: expected 3 or less, got 7',
