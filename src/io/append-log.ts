@@ -31,6 +31,13 @@
  *   rows among those that follow the old end (another process's rows may come first) and, should
  *   they not be there, cuts the file back to its previous length when nothing was appended after
  *   them (else it says so rather than cut another process's row).
+ * What a torn row can show: a cut anywhere before the row's last delimiter leaves fewer cells than
+ * the header, and one inside its quoted last cell a quote that never closes; both are reported.
+ * Two cuts cannot be told from a complete row that a spreadsheet saved without a final newline
+ * (Google Sheets does): right after the last delimiter, and between the two quotes of a `""`
+ * inside the last cell. The row then reads with its last cell (the note) shortened, every other
+ * cell exact. Calling every unterminated last row torn would close that gap but refuse every such
+ * spreadsheet file, so it is left open.
  * O_APPEND is not atomic on NFS; a review folder on a network share should have one writer per log,
  * which one log per reviewer gives.
  */
