@@ -43,7 +43,7 @@ function baseProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .exitOverride()
     .hook('preAction', (cmd) => configureColor(cmd.opts()))
-    .addHelpText('after', examples('npx litscreen flow fixtures/seed-review', 'npx litscreen verify fixtures/seed-review', 'npx litscreen init my-review'));
+    .addHelpText('after', examples('litscreen flow fixtures/seed-review', 'litscreen verify fixtures/seed-review', 'litscreen init my-review'));
 }
 
 /**

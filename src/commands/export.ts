@@ -57,6 +57,7 @@ export function register(program: Command): void {
     .action(async (review: string, opts: { to: string; stage: string; output?: string; bom: boolean }) => {
       const result = await runExport({ review, ...opts });
       if (opts.output && opts.output !== '-') out(`wrote ${result.records} records to ${opts.output}`);
-      else process.stdout.write(result.content);
+      // A byte-order mark is for the file a spreadsheet opens, never for a person's terminal.
+      else process.stdout.write(process.stdout.isTTY ? result.content.replace(/^\uFEFF/, '') : result.content);
     });
 }

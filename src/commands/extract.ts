@@ -84,6 +84,7 @@ export function register(program: Command, context: CommandContext): void {
       }
       if (!result.ok) err(`${result.problems.length} problem(s); no table written.`);
       else if (opts.output && opts.output !== '-') out(`wrote ${result.rows.length} studies to ${opts.output}`);
-      else process.stdout.write(result.content);
+      // A byte-order mark is for the file a spreadsheet opens, never for a person's terminal.
+      else process.stdout.write(process.stdout.isTTY ? result.content.replace(/^\uFEFF/, '') : result.content);
     });
 }

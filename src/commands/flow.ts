@@ -4,6 +4,7 @@ import type { Warning } from '../model/record.js';
 import { Option, type Command } from 'commander';
 import { examples } from '../io/command.js';
 import { out, printWarnings } from '../io/output.js';
+import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../io/files.js';
 import { flowText, flowCsv } from '../report/flow.js';
 import { flowSvg } from '../report/flow-svg.js';
@@ -37,11 +38,17 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'write to a file instead of the terminal')
     .addHelpText('after', examples('litscreen flow fixtures/seed-review', 'litscreen flow fixtures/seed-review --json', 'litscreen flow . --format svg -o prisma.svg'))
     .action(async (review: string, opts: { json?: boolean; format: FlowFormat; output?: string }) => {
+      if (opts.json && opts.format !== 'text' && opts.format !== 'json') {
+        throw usageError(`--json and --format ${opts.format} ask for two different outputs; give one of them`);
+      }
+      const format: FlowFormat = opts.json ? 'json' : opts.format;
       const result = await runFlow({ review });
       printWarnings(result.warnings);
-      const text = renderFlow(result, opts.json ? 'json' : opts.format);
-      if (opts.output && opts.output !== '-') await writeFileAtomic(opts.output, text);
-      else out(text);
+      const text = renderFlow(result, format);
+      if (opts.output && opts.output !== '-') {
+        await writeFileAtomic(opts.output, text);
+        out(`wrote the PRISMA flow (${format}) to ${opts.output}`);
+      } else out(text);
     });
 }
 

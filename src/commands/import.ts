@@ -4,7 +4,7 @@ import { parseText } from '../formats/registry.js';
 import { readExportText } from '../io/files.js';
 import type { Command } from 'commander';
 import { examples } from '../io/command.js';
-import { out, err, json, table, style, groupWarnings } from '../io/output.js';
+import { out, json, table, printWarnings } from '../io/output.js';
 
 export interface ImportOptions {
   files: string[];
@@ -77,12 +77,7 @@ export function register(program: Command): void {
       if (opts.json) return json(result);
       out(renderImportTable(result));
       out(`\n${result.records.length} records read from ${result.files.length} file(s).`);
-      for (const f of result.files) {
-        for (const group of groupWarnings(f.warnings)) {
-          const lines = group.lines.slice(0, 8).join(', ') + (group.lines.length > 8 ? `, … (${group.lines.length - 8} more)` : '');
-          err(`${style.warn('warning: ')}${f.file}: ${group.lines.length} × ${group.pattern} (line${group.lines.length > 1 ? 's' : ''} ${lines})`);
-        }
-      }
+      printWarnings(result.files.flatMap((f) => f.warnings));
     });
 }
 

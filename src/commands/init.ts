@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promises as fs } from 'node:fs';
 import { PROTOCOL_FILE, SCHEMA_FILE, protocolJsonSchema, parseProtocol } from '../io/protocol.js';
 import { writeFileAtomic, pathExists } from '../io/files.js';
@@ -12,6 +13,8 @@ import { out } from '../io/output.js';
 export interface InitOptions {
   dir: string;
   force: boolean;
+  /** Copy the bundled seed review instead of writing a template: a review to try things on. */
+  example?: boolean;
 }
 
 export interface InitResult {
@@ -32,7 +35,6 @@ export function protocolTemplate(): Record<string, unknown> {
         format: 'auto',
         searchDate: '2018-01-19',
         searchString: '(service user* or carer* or coproduc*).ti,ab. and social work*.ti,ab.',
-        expectedRecords: 268,
       },
     ],
     deduplication: { enabled: true, yearTolerance: 1, matchMainTitle: true, mergeConferenceAbstracts: false },
@@ -60,12 +62,16 @@ export function protocolTemplate(): Record<string, unknown> {
         { name: 'main_findings', type: 'text', required: true },
       ],
     },
-    expected: { database_results: 268 },
+    // No `expected` block: a new review has nothing to pin yet. `litscreen verify --pin` writes it
+    // once screening is done, and an example count here would fail every new review.
   };
 }
 
 /** `litscreen init DIR`: a new review folder with a protocol to edit and its JSON Schema. */
 export async function runInit(options: InitOptions): Promise<InitResult> {
+  const existing = await fs.stat(options.dir).catch(() => undefined);
+  if (existing && !existing.isDirectory()) throw usageError('is a file, not a folder; give the name of a folder for the review', { file: options.dir });
+  if (options.example) return copyExample(options.dir);
   const protocolFile = path.join(options.dir, PROTOCOL_FILE);
   if ((await pathExists(protocolFile)) && !options.force) {
     throw usageError(`${protocolFile} already exists; not overwriting it (use --force to replace it)`);
@@ -89,15 +95,33 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   return { written };
 }
 
+/** Where the bundled seed review is, beside the built code (dist/commands → fixtures/seed-review). */
+const EXAMPLE_REVIEW = new URL('../../fixtures/seed-review/', import.meta.url);
+
+/**
+ * `init --example DIR`: a private copy of the seed review, so a walkthrough's decisions never touch
+ * the bundled fixture that the tests and `verify` rely on.
+ */
+async function copyExample(dir: string): Promise<InitResult> {
+  const source = fileURLToPath(EXAMPLE_REVIEW);
+  if (!(await pathExists(path.join(source, PROTOCOL_FILE)))) throw usageError(`the bundled example review is missing (looked in ${source})`);
+  const entries = await fs.readdir(dir).catch(() => [] as string[]);
+  if (entries.length > 0) throw usageError('is not empty; give a new folder for the example review', { file: dir });
+  await fs.cp(source, dir, { recursive: true, filter: (src) => path.basename(src) !== 'generate.mjs' });
+  return { written: [dir] };
+}
+
 export function register(program: Command): void {
   program
     .command('init')
     .description('create a review folder: a protocol (litscreen.json) to edit, its JSON Schema, and empty decision folders')
     .argument('<dir>', 'folder to create or fill')
     .option('--force', 'overwrite an existing litscreen.json')
-    .addHelpText('after', examples('litscreen init my-review'))
-    .action(async (dir: string, opts: { force?: boolean }) => {
-      const result = await runInit({ dir, force: !!opts.force });
+    .option('--example', 'copy the bundled seed review into the folder, to try litscreen on')
+    .addHelpText('after', examples('litscreen init my-review', 'litscreen init --example my-copy'))
+    .action(async (dir: string, opts: { force?: boolean; example?: boolean }) => {
+      const result = await runInit({ dir, force: !!opts.force, example: !!opts.example });
+      if (opts.example) return out(`copied the seed review to ${dir}; try: litscreen flow ${dir}`);
       for (const f of result.written) out(`wrote ${f}`);
       out(`\nNext: put your database exports in ${dir}/exports/ and edit ${dir}/litscreen.json.`);
     });

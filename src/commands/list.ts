@@ -16,7 +16,7 @@ export interface ListOptions {
 
 export interface ListedStudy {
   id: string;
-  status: StudyStatus | 'duplicate';
+  status: StudyStatus | 'duplicate' | 'uncertain-pair';
   detail: string;
   year: string;
   firstAuthor: string;
@@ -38,6 +38,21 @@ export async function runList(options: ListOptions): Promise<ListedStudy[]> {
   const review = await loadReview(options.review);
   const { state } = review;
   const stage = options.stage as ListStage;
+  if (stage === 'duplicates' && options.pending) {
+    // What is pending at deduplication is a question about a pair, not a record: one row per pair.
+    return state.dedupe.uncertain.map((p) => {
+      const r = state.recordById.get(p.a)!;
+      return {
+        id: `${p.a} ~ ${p.b}`,
+        status: 'uncertain-pair',
+        detail: `score ${p.score.toFixed(2)}: ${p.reasons.join(', ')}`,
+        year: String(r.year ?? ''),
+        firstAuthor: r.authors[0]?.family ?? '',
+        title: r.title,
+        database: r.database,
+      };
+    });
+  }
   if (stage === 'duplicates') {
     return [...state.dedupe.removedToKept].map(([id, kept]) => {
       const r = state.recordById.get(id)!;
@@ -82,6 +97,7 @@ export function register(program: Command): void {
       const rows = await runList({ review, stage: opts.stage, pending: !!opts.pending });
       if (opts.json) return json(rows);
       out(table([['id', 'status', 'detail', 'year', 'first author', 'title'], ...rows.map((r) => [r.id, r.status, r.detail, r.year, r.firstAuthor, truncate(r.title, 60)])]));
-      out(`\n${rows.length} ${opts.pending ? 'pending ' : ''}record(s) at ${opts.stage}.`);
+      if (opts.stage === 'duplicates' && opts.pending) out(`\n${rows.length} uncertain pair(s) awaiting a decision (litscreen dedupe ${review} --review).`);
+      else out(`\n${rows.length} ${opts.pending ? 'pending ' : ''}record(s) at ${opts.stage}.`);
     });
 }

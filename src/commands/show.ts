@@ -21,8 +21,16 @@ export interface ShowResult {
   /** Every record of the duplicate cluster with the rule that linked it (kept record first). */
   cluster: { id: string; database: string; file: string; line: number; kept: boolean; rule?: string; linkedTo?: string; score?: number }[];
   criteria: { id: string; passed: boolean; reason: string }[];
-  /** Full decision history of the study, per stage, in log order. */
+  /** Full decision history of the study, per stage, in time order. */
   decisions: Record<Stage, DecisionRow[]>;
+}
+
+/**
+ * Rows come log by log (one log per reviewer); a history is read in time order. ISO times sort as
+ * text; the sort is stable, so rows with the same time keep their log order.
+ */
+function inTimeOrder(rows: readonly DecisionRow[]): DecisionRow[] {
+  return [...rows].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 }
 
 /** `litscreen show REVIEW ID`: one record, its duplicates, criteria results and decisions. */
@@ -51,8 +59,8 @@ export async function runShow(options: ShowOptions): Promise<ShowResult> {
       reason: criterion.reason,
     })),
     decisions: {
-      'title-abstract': state.decisions.history.get('title-abstract')?.get(studyId) ?? [],
-      'full-text': state.decisions.history.get('full-text')?.get(studyId) ?? [],
+      'title-abstract': inTimeOrder(state.decisions.history.get('title-abstract')?.get(studyId) ?? []),
+      'full-text': inTimeOrder(state.decisions.history.get('full-text')?.get(studyId) ?? []),
     },
   };
 }
@@ -94,7 +102,11 @@ function renderShow(s: ShowResult): string {
   for (const [stage, rows] of Object.entries(s.decisions)) {
     if (!rows.length) continue;
     lines.push(`\nDecisions at ${stage} (history, latest per reviewer counts):`);
-    for (const d of rows) lines.push(`  ${d.time}  ${d.reviewer}: ${d.decision}${d.reason ? ` (${d.reason})` : ''}${d.note ? ` - ${d.note}` : ''}${d.recordId !== s.studyId ? ` [on ${d.recordId}]` : ''}`);
+    for (const d of rows) {
+      lines.push(`  ${d.time}  ${d.reviewer}: ${d.decision}${d.reason ? ` (${d.reason})` : ''}${d.recordId !== s.studyId ? ` [on ${d.recordId}]` : ''}`);
+      // A note is shown whole, every line of it, indented under its decision.
+      if (d.note) for (const noteLine of d.note.split(/\r\n|\r|\n/)) lines.push(`      ${noteLine}`);
+    }
   }
   return lines.join('\n');
 }

@@ -1,15 +1,27 @@
 import { loadReview } from '../io/review.js';
-import { compareWithExpected } from '../core/review/verify.js';
+import { compareWithExpected, expectedFromReview } from '../core/review/verify.js';
+import { replaceExpectedBlock } from '../io/protocol-edit.js';
+import { PROTOCOL_FILE } from '../io/protocol.js';
+import { readInputBytes, writeFileAtomic, INPUT_LIMITS } from '../io/files.js';
+import * as path from 'node:path';
 import { formatLocated } from '../errors.js';
 import type { Flow } from '../model/flow.js';
 import type { Command } from 'commander';
 import type { CommandContext } from '../io/command.js';
 import { examples } from '../io/command.js';
 import { out, err, json, style } from '../io/output.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, LitscreenError, inputError } from '../errors.js';
 
 export interface VerifyOptions {
   review: string;
+}
+
+export interface PinResult {
+  file: string;
+  /** False when the protocol already pinned exactly this (the file is left untouched). */
+  changed: boolean;
+  included: number;
+  fullTextExcluded: number;
 }
 
 export interface VerifyResult {
@@ -37,9 +49,46 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
       );
     }
   }
-  problems.push(...compareWithExpected(review.state.flow, review.protocol.expected));
+  problems.push(...compareWithExpected(review.state.flow, review.protocol.expected, review.state.studies));
   for (const p of review.state.problems) problems.push(formatLocated(p.message, p.file, p.line));
   return { ok: problems.length === 0, problems, summary: summarize(problems, options.review), flow: review.state.flow };
+}
+
+/**
+ * `litscreen verify REVIEW --pin`: write the review's current counts and its included and
+ * full-text-excluded studies into the protocol's `expected` block, leaving every other byte of
+ * litscreen.json as it was. Refused (exit 1) while anything is pending, in conflict or unreadable:
+ * pinning a review that is not finished would pin an accident.
+ */
+export async function runPin(options: VerifyOptions): Promise<PinResult> {
+  const review = await loadReview(options.review);
+  if (review.state.problems.length > 0) {
+    throw new LitscreenError(
+      ExitCode.checkFailed,
+      `not pinning: ${review.state.problems.length} record(s) or log row(s) still need a decision or a fix`,
+      {},
+      summarize(review.state.problems.map((p) => formatLocated(p.message, p.file, p.line)), options.review),
+    );
+  }
+  const file = path.join(options.review, PROTOCOL_FILE);
+  const before = await readProtocolExactly(file);
+  const after = replaceExpectedBlock(before, expectedFromReview(review.state.flow, review.state.studies));
+  if (after !== before) await writeFileAtomic(file, after);
+  const pinned = expectedFromReview(review.state.flow, review.state.studies);
+  return { file, changed: after !== before, included: pinned.included_ids!.length, fullTextExcluded: pinned.fulltext_excluded_ids!.length };
+}
+
+/**
+ * The protocol as its exact text, BOM included, so that writing it back changes nothing but the
+ * block edited. A protocol that is not UTF-8 is refused rather than re-encoded behind the reviewer's back.
+ */
+async function readProtocolExactly(file: string): Promise<string> {
+  const bytes = await readInputBytes(file, { maxBytes: INPUT_LIMITS.protocol, kind: 'protocol' });
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw inputError('is not UTF-8; save it as UTF-8 before pinning, so it can be rewritten exactly', { file });
+  }
 }
 
 /** Pending records beyond this many per stage are summarised in the human output (--json lists all). */
@@ -78,8 +127,18 @@ export function register(program: Command, context: CommandContext): void {
     .description('recompute the flow and fail (exit 1) when a count drifts from the protocol\'s expected counts, or a decision is pending or in conflict')
     .argument('<review>', 'review folder')
     .option('--json', 'machine-readable output')
-    .addHelpText('after', examples('litscreen verify fixtures/seed-review && echo counts pinned'))
-    .action(async (review: string, opts: { json?: boolean }) => {
+    .option('--pin', 'write the current counts and the included and excluded studies into litscreen.json\'s "expected" block (refused while anything is pending)')
+    .addHelpText('after', examples('litscreen verify fixtures/seed-review && echo counts pinned', 'litscreen verify my-review --pin'))
+    .action(async (review: string, opts: { json?: boolean; pin?: boolean }) => {
+      if (opts.pin) {
+        const pinned = await runPin({ review });
+        if (opts.json) return json(pinned);
+        return out(
+          pinned.changed
+            ? `pinned the counts, ${pinned.included} included and ${pinned.fullTextExcluded} full-text-excluded studies in ${pinned.file} ("expected"); commit it so CI runs verify against it`
+            : `${pinned.file} already pins exactly this; nothing changed`,
+        );
+      }
       const result = await runVerify({ review });
       if (!result.ok) context.setExitCode(ExitCode.checkFailed);
       if (opts.json) return json(result);

@@ -192,9 +192,16 @@ export async function pathExists(p: string): Promise<boolean> {
  */
 export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
   const dir = path.dirname(path.resolve(file));
+  const existing = await fs.stat(file).catch(() => undefined);
+  if (existing?.isDirectory()) {
+    throw usageError('is a folder; give the name of a file to write (inside it, or elsewhere)', { file });
+  }
   try {
     await fs.mkdir(dir, { recursive: true });
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // mkdir -p over a path one of whose parents is a file.
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw usageError(`cannot write here: a part of the path is a file, not a folder`, { file });
     throw usageError(`cannot create folder for output: ${(err as Error).message}`, { file });
   }
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);

@@ -69,18 +69,29 @@ export function truncate(s: string, max: number): string {
   return s.length <= max ? s : s.slice(0, max - 1) + '…';
 }
 
-/** Warnings one per line on stderr, the first `limit` of them. */
-export function printWarnings(warnings: readonly Warning[], limit = 20): void {
-  for (const w of warnings.slice(0, limit)) err(style.warn('warning: ') + formatLocated(w.message, w.file, w.line));
-  if (warnings.length > limit) err(style.warn(`warning: … and ${warnings.length - limit} more warnings (use --json to see them all)`));
+/**
+ * Warnings on stderr, each as `file:line: message`, grouped by kind so that a file with a thousand
+ * warnings of one kind does not bury the one of another kind: the first `perKind` of each kind in
+ * full, then how many more there are and their lines (--json lists them all).
+ */
+export function printWarnings(warnings: readonly Warning[], perKind = 5): void {
+  for (const group of groupWarnings(warnings)) {
+    for (const w of group.warnings.slice(0, perKind)) err(style.warn('warning: ') + formatLocated(w.message, w.file, w.line));
+    const rest = group.warnings.slice(perKind);
+    if (rest.length === 0) continue;
+    const lines = rest.slice(0, 8).map((w) => w.line).join(', ') + (rest.length > 8 ? ', …' : '');
+    const files = [...new Set(rest.map((w) => w.file))];
+    const where = files.length === 1 ? `${files[0]}: ` : '';
+    err(style.warn('warning: ') + `${where}… and ${rest.length} more like the one above (line${rest.length > 1 ? 's' : ''} ${lines}; --json lists them all)`);
+  }
 }
 
-/** Warnings of one kind together ("record starting at line N has no ER; kept"), with their lines. */
-export function groupWarnings(warnings: readonly Warning[]): { pattern: string; lines: number[] }[] {
-  const groups = new Map<string, number[]>();
+/** Warnings of one kind together: the same message once its numbers are set aside. */
+export function groupWarnings(warnings: readonly Warning[]): { kind: string; warnings: Warning[] }[] {
+  const groups = new Map<string, Warning[]>();
   for (const w of warnings) {
-    const pattern = w.message.replace(/\d+/g, 'N');
-    (groups.get(pattern) ?? groups.set(pattern, []).get(pattern)!).push(w.line);
+    const kind = w.message.replace(/\d+/g, '#');
+    (groups.get(kind) ?? groups.set(kind, []).get(kind)!).push(w);
   }
-  return [...groups].map(([pattern, lines]) => ({ pattern, lines }));
+  return [...groups].map(([kind, grouped]) => ({ kind, warnings: grouped }));
 }

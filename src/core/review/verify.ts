@@ -1,11 +1,46 @@
 import type { Flow } from '../../model/flow.js';
-import type { ExpectedCounts } from '../../model/protocol.js';
+import { EXPECTED_COUNT_KEYS, type ExpectedCounts, type PinnedExclusion } from '../../model/protocol.js';
+import type { Study } from './derive.js';
 
-/** One line per count that differs from what the protocol pins. Pure. */
-export function compareWithExpected(flow: Flow, expected: ExpectedCounts | undefined): string[] {
+/** The sets of studies a review pins beside its counts: which were included, which excluded at full text and why. */
+export interface PinnedStudies {
+  included_ids: string[];
+  fulltext_excluded_ids: PinnedExclusion[];
+}
+
+/** The included and full-text-excluded studies, sorted by id so that a pinned block diffs cleanly. Pure. */
+export function pinnedStudies(studies: readonly Study[]): PinnedStudies {
+  const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return {
+    included_ids: studies.filter((s) => s.status === 'included').map((s) => s.id).sort(byId),
+    fulltext_excluded_ids: studies
+      .filter((s) => s.status === 'excluded-at-full-text')
+      .map((s) => ({ id: s.id, reason: s.fullText.reason }))
+      .sort((a, b) => byId(a.id, b.id)),
+  };
+}
+
+/** What `verify --pin` writes: every count of the flow and both sets of studies. Pure. */
+export function expectedFromReview(flow: Flow, studies: readonly Study[]): ExpectedCounts {
+  // In the flow's own key order, so the pinned block reads like `flow --json`.
+  const pinnable = new Set<string>([...EXPECTED_COUNT_KEYS, 'database_specific_results', 'dbr_excluded']);
+  const expected: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(flow)) {
+    if (pinnable.has(key)) expected[key] = typeof value === 'object' && value !== null ? { ...value } : value;
+  }
+  return { ...(expected as ExpectedCounts), ...pinnedStudies(studies) };
+}
+
+/**
+ * One line per count that differs from what the protocol pins, and one per study that left or
+ * joined a pinned set (or changed its exclusion reason), so a swap that keeps every count still
+ * fails with the ids that moved. Pure.
+ */
+export function compareWithExpected(flow: Flow, expected: ExpectedCounts | undefined, studies: readonly Study[] = []): string[] {
   if (!expected) return [];
   const problems: string[] = [];
-  for (const [key, want] of Object.entries(expected)) {
+  const { included_ids: pinnedIncluded, fulltext_excluded_ids: pinnedExcluded, ...counts } = expected;
+  for (const [key, want] of Object.entries(counts)) {
     if (want === undefined) continue;
     const have = (flow as unknown as Record<string, unknown>)[key];
     if (typeof want === 'number') {
@@ -20,6 +55,24 @@ export function compareWithExpected(flow: Flow, expected: ExpectedCounts | undef
         if (w !== h) problems.push(`${key}["${name}"]: expected ${w}, found ${h}`);
       }
     }
+  }
+  const now = pinnedStudies(studies);
+  const statusOf = new Map(studies.map((s) => [s.id, s.status]));
+  const describe = (id: string) => statusOf.get(id) ?? 'no longer a study of this review';
+  if (pinnedIncluded) {
+    const pinned = new Set(pinnedIncluded);
+    const have = new Set(now.included_ids);
+    for (const id of pinnedIncluded) if (!have.has(id)) problems.push(`included_ids: ${id} was pinned as included, now ${describe(id)}`);
+    for (const id of now.included_ids) if (!pinned.has(id)) problems.push(`included_ids: ${id} is now included, but not pinned as included`);
+  }
+  if (pinnedExcluded) {
+    const pinned = new Map(pinnedExcluded.map((e) => [e.id, e.reason]));
+    const have = new Map(now.fulltext_excluded_ids.map((e) => [e.id, e.reason]));
+    for (const [id, reason] of pinned) {
+      if (!have.has(id)) problems.push(`fulltext_excluded_ids: ${id} was pinned as excluded at full text (${reason}), now ${describe(id)}`);
+      else if (have.get(id) !== reason) problems.push(`fulltext_excluded_ids: ${id} was pinned as excluded for ${reason}, now for ${have.get(id)}`);
+    }
+    for (const [id, reason] of have) if (!pinned.has(id)) problems.push(`fulltext_excluded_ids: ${id} is now excluded at full text (${reason}), but not pinned`);
   }
   return problems;
 }
