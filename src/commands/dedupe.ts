@@ -1,10 +1,14 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ReviewRecord } from '../model/record.js';
-import { RESOLUTION_LOG_COLUMNS, RESOLUTIONS, type ResolutionValue, type ResolutionInput } from '../model/decision.js';
-import { loadReview, assignIds, resolutionLogPath, type LoadedReview } from '../io/review.js';
-import { appendCsvRow, readInputText, writeFileAtomic } from '../io/files.js';
+import * as path from 'node:path';
+import { RESOLUTION_LOG_COLUMNS, RETRACT, type ResolutionValue, type ResolutionInput } from '../model/decision.js';
+import { loadReview, assignIds, resolutionLogPath, listReviewers, type LoadedReview } from '../io/review.js';
+import { readInputText, writeFileAtomic } from '../io/files.js';
+import { appendLogRows } from '../io/append-log.js';
 import { parseCsvTable } from '../io/csv-table.js';
-import { findDuplicates, type DedupeSettings, type UncertainPair } from '../core/dedupe/engine.js';
+import { findDuplicates, personMergeGuard, type DedupeSettings, type UncertainPair } from '../core/dedupe/engine.js';
+import { startQuestions, pairKey, type KnownDistinct, type QuestionsInput } from '../core/dedupe/pair-questions.js';
+import { verdictsOf } from '../core/review/resolutions.js';
 import { PAIR_FIELDS } from '../core/dedupe/pair-fields.js';
 import { runImport, keyFromFileName } from './import.js';
 import { inputError, usageError } from '../errors.js';
@@ -12,7 +16,7 @@ import type { Command } from 'commander';
 import { examples } from '../io/command.js';
 import { out, json, style, truncate } from '../io/output.js';
 import { reviewPairsInTerminal } from '../io/pair-review.js';
-import { checkReviewerName } from './decide.js';
+import { checkReviewerName } from '../model/reviewer-name.js';
 
 export interface DedupeOptions {
   review?: string;
@@ -120,29 +124,67 @@ export function uncertainPairsCsv(report: DedupeReport): string {
 }
 
 
-/** Append resolutions to the reviewer's own log, `decisions/duplicates/<reviewer>.csv`. */
+/**
+ * Append resolutions to the reviewer's own log, `decisions/duplicates/<reviewer>.csv`: all rows in
+ * one write, synced to disk before this returns (io/append-log.ts), so a caller may go on as if
+ * they were recorded.
+ */
 export async function appendResolutions(review: LoadedReview, reviewer: string, resolutions: ResolutionInput[], now = new Date()): Promise<string> {
   const file = resolutionLogPath(review.dir, reviewer);
   for (const r of resolutions) {
     if (!review.state.recordById.has(r.a)) throw usageError(`no record "${r.a}" in this review`);
     if (!review.state.recordById.has(r.b)) throw usageError(`no record "${r.b}" in this review`);
-    await appendCsvRow(file, RESOLUTION_LOG_COLUMNS, [now.toISOString(), r.a, r.b, r.decision, r.note]);
   }
+  if (resolutions.length === 0) return file;
+  const time = now.toISOString();
+  await appendLogRows(file, RESOLUTION_LOG_COLUMNS, resolutions.map((r) => [time, r.a, r.b, r.decision, r.note]));
   return file;
 }
 
+/** The decision column's spellings: as the prompt shows them (d, x), in full, and the older ones. */
+const SPELLINGS = new Map<string, ResolutionValue>([
+  ['duplicate', 'duplicate'],
+  ['d', 'duplicate'],
+  ['dup', 'duplicate'],
+  ['yes', 'duplicate'],
+  ['y', 'duplicate'],
+  ['distinct', 'distinct'],
+  ['x', 'distinct'],
+  ['n', 'distinct'],
+  ['no', 'distinct'],
+  ['not', 'distinct'],
+]);
+
 /** Read a pairs CSV a reviewer filled in (from --uncertain); rows with an empty decision are skipped. */
-export async function readFilledPairs(file: string): Promise<ResolutionInput[]> {
+export async function readFilledPairs(file: string): Promise<(ResolutionInput & { line: number })[]> {
   const table = parseCsvTable(await readInputText(file), file, ['record_a', 'record_b', 'decision']);
-  const out: ResolutionInput[] = [];
+  const out: (ResolutionInput & { line: number })[] = [];
   for (const { line, cells } of table.rows) {
-    const decision = cells.decision.toLowerCase();
+    const decision = cells.decision.trim().toLowerCase();
     if (decision === '') continue;
-    const normalized = decision === 'd' || decision === 'dup' || decision === 'yes' ? 'duplicate' : decision === 'n' || decision === 'no' || decision === 'not' ? 'distinct' : decision;
-    if (!(RESOLUTIONS as readonly string[]).includes(normalized)) {
-      throw inputError(`decision "${cells.decision}" must be duplicate or distinct (or empty to leave the pair for later)`, { file, line });
+    const normalized = SPELLINGS.get(decision);
+    if (normalized === undefined) {
+      throw inputError(`decision "${cells.decision}" must be duplicate (d) or distinct (x), or empty to leave the pair for later`, { file, line });
     }
-    out.push({ a: cells.record_a, b: cells.record_b, decision: normalized as ResolutionValue, note: cells.note ?? '' });
+    if (!cells.record_a || !cells.record_b) throw inputError('row needs both record_a and record_b', { file, line });
+    out.push({ a: cells.record_a, b: cells.record_b, decision: normalized, note: cells.note ?? '', line });
+  }
+  return out;
+}
+
+/**
+ * The rows of a filled-in pairs file that change something: a row that repeats the reviewer's
+ * verdict in force on the pair (from the log, or from an earlier row of the file) adds nothing,
+ * so `--resolve FILE` run twice writes nothing the second time.
+ */
+export function newResolutions<T extends ResolutionInput>(rows: readonly T[], inForce: ReadonlyMap<string, ResolutionValue>): T[] {
+  const verdicts = new Map(inForce);
+  const out: T[] = [];
+  for (const r of rows) {
+    const key = pairKey(r.a, r.b);
+    if (r.decision === RETRACT || verdicts.get(key) === r.decision) continue;
+    verdicts.set(key, r.decision);
+    out.push(r);
   }
   return out;
 }
@@ -167,8 +209,8 @@ export function register(program: Command): void {
     .argument('[review]', 'review folder')
     .option('--files <files...>', 'deduplicate these exports without a review folder')
     .option('--uncertain <file>', 'write the pairs too uncertain to merge automatically, side by side, to a CSV to fill in')
-    .option('--resolve <file>', 'record the decisions filled into such a CSV (decision column: duplicate or distinct)')
-    .option('--review', 'decide the uncertain pairs one by one in the terminal')
+    .option('--resolve <file>', 'record the decisions filled into such a CSV (decision column: duplicate or d, distinct or x); rows already recorded are not added again')
+    .option('--review', 'decide the uncertain pairs in the terminal, one question per pair of studies, one key per answer (d duplicate, x distinct, s skip, u undo, q quit); each answer is saved at once')
     .option('--reviewer <name>', 'who resolves pairs (default: $LITSCREEN_REVIEWER)')
     .option('--json', 'machine-readable output')
     .addHelpText(
@@ -197,18 +239,57 @@ export function register(program: Command): void {
 
 /** `dedupe --resolve FILE` or `--review`: take a reviewer's verdicts on uncertain pairs, log them, re-run. */
 async function resolvePairs(review: string, opts: DedupeCliOptions): Promise<void> {
-  const reviewer = opts.reviewer ?? process.env.LITSCREEN_REVIEWER;
-  if (!reviewer) throw usageError('say who resolves: --reviewer NAME, or set LITSCREEN_REVIEWER');
-  checkReviewerName(reviewer);
+  const named = opts.reviewer ?? process.env.LITSCREEN_REVIEWER;
+  if (!named) throw usageError('say who resolves: --reviewer NAME, or set LITSCREEN_REVIEWER');
+  const reviewer = checkReviewerName(named, await listReviewers(review));
   const loaded = await loadReview(review);
-  const decided = opts.resolve
-    ? await readFilledPairs(opts.resolve)
-    : await reviewPairsInTerminal(loaded.state.dedupe.uncertain, loaded.state.recordById, { input: process.stdin, output: process.stdout });
-  if (decided.length === 0) return out('no pairs resolved.');
-  const file = await appendResolutions(loaded, reviewer, decided);
+  const mine = new Map([...verdictsOf(loaded.state.resolutions, reviewer)].map(([key, row]) => [key, row.decision as ResolutionValue]));
+  let file = resolutionLogPath(loaded.dir, reviewer);
+  let summary: string;
+  if (opts.resolve) {
+    const filled = await readFilledPairs(opts.resolve);
+    const fresh = newResolutions(filled, mine);
+    if (filled.length === 0) return out('no pairs resolved.');
+    file = await appendResolutions(loaded, reviewer, fresh.map(({ line: _line, ...r }) => r));
+    const same = filled.length - fresh.length;
+    summary = `${fresh.length} pair(s) resolved by ${reviewer} -> ${file}` + (same ? ` (${same} already recorded as such)` : '');
+  } else {
+    const result = await reviewPairsInTerminal(
+      startQuestions(reviewQuestionsInput(loaded, reviewer, mine)),
+      loaded.state.recordById,
+      { input: process.stdin, output: process.stdout },
+      async (rows) => void (await appendResolutions(loaded, reviewer, rows)),
+    );
+    if (result.rowsWritten === 0) return out(result.answered === 0 && loaded.state.dedupe.uncertain.length === 0 ? 'no uncertain pairs: nothing to review.' : 'no pairs resolved.');
+    summary = `${result.answered} pair(s) of studies answered by ${reviewer}: ${result.rowsWritten} row(s) -> ${file}`;
+  }
   const after = await runDedupe({ review });
-  out(`${decided.length} pair(s) resolved by ${reviewer} -> ${file}`);
+  out(summary);
   out(`now ${after.counts.duplicates} duplicates, ${after.counts.unique} unique records, ${after.counts.uncertain} uncertain pair(s) left.`);
+}
+
+/** What the questions of --review need from the review: the engine's studies, its hard guards, and the verdicts that hold. */
+function reviewQuestionsInput(loaded: LoadedReview, reviewer: string, mine: Map<string, ResolutionValue>): QuestionsInput {
+  const { dedupe, recordById, resolutions } = loaded.state;
+  const clusterOf = new Map<string, string[]>();
+  for (const c of dedupe.clusters) {
+    const members = [c.kept, ...c.removed];
+    for (const id of members) clusterOf.set(id, members);
+  }
+  const knownDistinct: KnownDistinct[] = [];
+  for (const r of resolutions.resolutions) {
+    if (r.decision !== 'distinct') continue;
+    const rows = resolutions.byPair.get(pairKey(r.a, r.b)) ?? [];
+    const by = rows.map((row) => `${row.reviewer === reviewer ? 'you' : row.reviewer} (${path.relative(loaded.dir, row.file)}:${row.line})`).join(' and ');
+    knownDistinct.push({ a: r.a, b: r.b, by: by || 'a reviewer' });
+  }
+  return {
+    uncertain: dedupe.uncertain,
+    clusterOf: (id) => clusterOf.get(id) ?? [id],
+    ownVerdicts: mine,
+    knownDistinct,
+    mergeGuard: (a, b) => personMergeGuard(a.map((id) => recordById.get(id)!), b.map((id) => recordById.get(id)!)),
+  };
 }
 
 function renderDedupeReport(report: DedupeReport): string {

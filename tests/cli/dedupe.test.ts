@@ -116,7 +116,46 @@ describe('resolving pairs by hand (append-only log, honoured by every later run)
     for (const col of ['record_a', 'record_b', 'score', 'decision', 'a_title', 'b_title', 'a_year', 'b_year']) expect(header).toContain(col);
   });
 
-  it('--review asks pair by pair and stops on q without writing anything', () => {
+  it('--resolve run twice adds nothing the second time; d and x are understood as the prompt shows them', () => {
+    const dir = copyOfSeedReview();
+    cleanup.push(dir);
+    const pairsFile = path.join(dir, 'pairs.csv');
+    writeFileSync(
+      pairsFile,
+      stringify([
+        ['record_a', 'record_b', 'decision'],
+        ['psycinfo:2016-90385-004', 'psycinfo:2017-14097-006', 'x'],
+        ['psycinfo:2017-14097-006', 'psycinfo:2016-90385-004', 'distinct'],
+        ['psycinfo:2017-46824-006', 'social-services-abstracts:1766660812', 'd'],
+      ]),
+    );
+    const first = litscreen(['dedupe', dir, '--resolve', pairsFile, '--reviewer', 'alice']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('2 pair(s) resolved by alice');
+    expect(first.stdout).toContain('(1 already recorded as such)');
+    const log = path.join(dir, 'decisions/duplicates/alice.csv');
+    const once = readFileSync(log, 'utf8');
+    expect((parse(once, { columns: true }) as Record<string, string>[]).map((r) => r.decision)).toEqual(['distinct', 'duplicate']);
+    const second = litscreen(['dedupe', dir, '--resolve', pairsFile, '--reviewer', 'alice']);
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toContain('0 pair(s) resolved by alice');
+    expect(readFileSync(log, 'utf8')).toBe(once);
+  });
+
+  it('a retract row in the log takes back the verdict: the pair is as the engine left it', () => {
+    const dir = copyOfSeedReview();
+    cleanup.push(dir);
+    const pairsFile = path.join(dir, 'pairs.csv');
+    writeFileSync(pairsFile, stringify([['record_a', 'record_b', 'decision'], ['psycinfo:2016-90385-004', 'psycinfo:2017-14097-006', 'duplicate']]));
+    expect(litscreen(['dedupe', dir, '--resolve', pairsFile, '--reviewer', 'bob']).status).toBe(0);
+    expect(report(dir).counts.duplicates).toBe(85);
+    const log = path.join(dir, 'decisions/duplicates/bob.csv');
+    writeFileSync(log, readFileSync(log, 'utf8') + '2024-01-02T00:00:00Z,psycinfo:2017-14097-006,psycinfo:2016-90385-004,retract,undo\n');
+    expect(report(dir).counts.duplicates).toBe(84);
+    expect(litscreen(['verify', dir]).status).toBe(0);
+  });
+
+  it('--review on a review with no uncertain pairs says so and writes nothing', () => {
     const dir = copyOfSeedReview();
     cleanup.push(dir);
     const run = spawnSync(process.execPath, [path.join(REPO, 'bin/litscreen.js'), 'dedupe', dir, '--review', '--reviewer', 'alice'], {
@@ -125,7 +164,8 @@ describe('resolving pairs by hand (append-only log, honoured by every later run)
       env: { ...process.env, NO_COLOR: '1' },
     });
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('no pairs resolved');
+    expect(run.stdout).toContain('no uncertain pairs: nothing to review');
+    expect(existsSync(path.join(dir, 'decisions/duplicates/alice.csv'))).toBe(false);
   });
 
   it('--review with answers piped in resolves an uncertain pair, and verify passes afterwards', () => {
@@ -152,9 +192,10 @@ describe('resolving pairs by hand (append-only log, honoured by every later run)
       env: { ...process.env, NO_COLOR: '1' },
     });
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('please answer d, n, s or q');
-    expect(run.stdout).toMatch(/pages\s+A: e8-e9/);
-    expect(run.stdout).toContain('1 pair(s) resolved by alice');
+    expect(run.stdout).toContain('keys: d duplicate, x distinct, s skip, u undo, q quit');
+    expect(run.stdout).toMatch(/pair 1 of 1/);
+    expect(run.stdout).toMatch(/pages +A e8-e9\n +B e3 +<- differs/);
+    expect(run.stdout).toContain('1 pair(s) of studies answered by alice: 1 row(s)');
     const after = report(dir);
     expect(after.counts.duplicates).toBe(1);
     expect(after.counts.uncertain).toBe(0);
