@@ -20,11 +20,13 @@ import {
   docTypeFromString,
   extractYear,
   findDoiInText,
+  isMissingValue,
   nonEmpty,
   noTitleWarning,
   parseAuthorName,
   rawHash,
   splitKeywords,
+  tidyRecord,
 } from './normalize-fields.js';
 import { expandPageRange, lfText } from './tagged-common.js';
 import type { FormatReader } from './types.js';
@@ -120,14 +122,26 @@ function isIdentStart(c: number): boolean {
 class LineCounter {
   private pos = 0;
   private line = 1;
-  constructor(private readonly text: string) {}
+  /** The first newline at or after `pos` (-1: none left), so a file without newlines is not rescanned per call. */
+  private nextNewline: number;
+  constructor(private readonly text: string) {
+    this.nextNewline = text.indexOf('\n');
+  }
   at(offset: number): number {
     if (offset < this.pos) {
-      this.pos = 0;
-      this.line = 1;
+      // Back to an entry's start after scanning it: count only the newlines in between.
+      const t = this.text;
+      for (let i = t.lastIndexOf('\n', this.pos - 1); i !== -1 && i >= offset; i = i === 0 ? -1 : t.lastIndexOf('\n', i - 1)) {
+        this.line--;
+        this.nextNewline = i;
+      }
+      this.pos = offset;
+      return this.line;
     }
-    const t = this.text;
-    for (let i = t.indexOf('\n', this.pos); i !== -1 && i < offset; i = t.indexOf('\n', i + 1)) this.line++;
+    while (this.nextNewline !== -1 && this.nextNewline < offset) {
+      this.line++;
+      this.nextNewline = this.text.indexOf('\n', this.nextNewline + 1);
+    }
     this.pos = offset;
     return this.line;
   }
@@ -363,6 +377,7 @@ export function tokenizeBibtex(text: string, file: string): { entries: BibEntry[
         skipToSeparator(closer);
         continue;
       }
+      const nameLine = lines.at(nameAt);
       skipSpace();
       if (src.charCodeAt(pos) !== CC_EQUALS) {
         const next = src.charCodeAt(pos);
@@ -381,7 +396,7 @@ export function tokenizeBibtex(text: string, file: string): { entries: BibEntry[
         if (src.charCodeAt(pos) !== CC_COMMA && src.charCodeAt(pos) !== closer) skipToSeparator(closer);
         continue;
       }
-      fields.push({ name, value, line: lines.at(nameAt) });
+      fields.push({ name, value, line: nameLine });
       skipSpace();
       const after = src.charCodeAt(pos);
       if (after !== CC_COMMA && after !== closer && pos < n) {
@@ -948,7 +963,8 @@ export function bibtexEntryToRecord(entry: BibEntry, file: string, warnings: War
 
   const entryType = entry.type.toLowerCase();
   const title = text('title') ?? '';
-  if (title === '') warnings.push(noTitleWarning(file, entry.line));
+  // A placeholder title ("NA") is no title: tidyRecord blanks it, and the record is reported here.
+  if (isMissingValue(title)) warnings.push(noTitleWarning(file, entry.line));
 
   // Scopus `document_type`, WoS `type`, a thesis `type = {PhD thesis}` refine the entry type.
   const vendorTypeText = text('document_type', 'type');
@@ -956,9 +972,13 @@ export function bibtexEntryToRecord(entry: BibEntry, file: string, warnings: War
   const type = combineDocType(base, docTypeFromString(vendorTypeText));
 
   let authors: Author[] = [];
-  for (const v of raw.author ?? []) authors.push(...bibtexAuthors(v));
-  if (authors.length === 0) for (const v of raw['book-group-author'] ?? []) authors.push(...bibtexAuthors(`{${v}}`));
-  if (authors.length === 0) for (const v of raw.editor ?? []) authors.push(...bibtexAuthors(v));
+  // Loops, not push(...list): an author list may run to 100,000 names.
+  const addAuthors = (values: readonly string[] | undefined, wrap = false) => {
+    for (const v of values ?? []) for (const a of bibtexAuthors(wrap ? `{${v}}` : v)) authors.push(a);
+  };
+  addAuthors(raw.author);
+  if (authors.length === 0) addAuthors(raw['book-group-author'], true);
+  if (authors.length === 0) addAuthors(raw.editor);
 
   const isBook = BOOK_TYPES.has(entryType);
   const journal = text('journal', 'journaltitle') ?? (isBook ? undefined : text('booktitle'));
@@ -970,7 +990,7 @@ export function bibtexEntryToRecord(entry: BibEntry, file: string, warnings: War
   for (const name of ['author_keywords', 'keywords', 'keywords-plus', 'keyword', 'mesh']) {
     for (const v of raw[name] ?? []) {
       const decoded = cleanText(latexToUnicode(v));
-      if (decoded) keywords.push(...splitKeywords(decoded, true));
+      if (decoded) for (const k of splitKeywords(decoded, true)) keywords.push(k);
     }
   }
 
@@ -1001,7 +1021,7 @@ export function bibtexEntryToRecord(entry: BibEntry, file: string, warnings: War
   raw['@type'] = [entry.type];
   if (entry.key !== '') raw['@key'] = [entry.key];
 
-  return {
+  return tidyRecord({
     source: { file, line: entry.line },
     type,
     rawType: vendorTypeText ? `${entryType}; ${vendorTypeText}` : entryType,
@@ -1021,7 +1041,7 @@ export function bibtexEntryToRecord(entry: BibEntry, file: string, warnings: War
     url,
     raw,
     rawHash: rawHash(entry.rawText),
-  };
+  });
 }
 
 /** Which tool wrote the file, from what its entries carry. */
