@@ -1,5 +1,6 @@
-import { loadReview, decisionLogPath } from '../io/review.js';
-import { appendCsvRow } from '../io/files.js';
+import { loadReview, decisionLogPath, listReviewers } from '../io/review.js';
+import { checkReviewerName } from '../model/reviewer-name.js';
+import { appendLogRows } from '../io/append-log.js';
 import { usageError } from '../errors.js';
 import { reachedFullText } from '../core/review/derive.js';
 import { STAGES, DECISIONS, DECISION_LOG_COLUMNS, type Stage, type DecisionValue } from '../model/decision.js';
@@ -32,15 +33,6 @@ export interface DecideResult {
   notices: string[];
 }
 
-const REVIEWER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** A reviewer's name names their log files, so it must be a safe file name. */
-export function checkReviewerName(reviewer: string): void {
-  if (!REVIEWER_NAME.test(reviewer)) {
-    throw usageError(`reviewer name "${reviewer}" must be letters, digits, ".", "_" or "-" (it names the reviewer's log file)`);
-  }
-}
-
 /**
  * `litscreen decide`: append one decision to the reviewer's own log for the stage. Refuses (exit 2)
  * what would make the log wrong: an unknown id, `not-retrieved` at title/abstract, a full-text
@@ -51,9 +43,10 @@ export async function runDecide(options: DecideOptions): Promise<DecideResult> {
   if (!STAGES.includes(stage)) throw usageError(`--stage must be one of ${STAGES.join(', ')} (got "${options.stage}")`);
   const decision = options.decision as DecisionValue;
   if (!DECISIONS.includes(decision)) throw usageError(`decision must be one of ${DECISIONS.join(', ')} (got "${options.decision}")`);
-  const reviewer = options.reviewer ?? process.env.LITSCREEN_REVIEWER;
-  if (!reviewer) throw usageError('say who decides: --reviewer NAME, or set LITSCREEN_REVIEWER');
-  checkReviewerName(reviewer);
+  const named = options.reviewer ?? process.env.LITSCREEN_REVIEWER;
+  if (!named) throw usageError('say who decides: --reviewer NAME, or set LITSCREEN_REVIEWER');
+  // The spelling of an existing reviewer's log when the name is theirs up to Unicode form.
+  const reviewer = checkReviewerName(named, await listReviewers(options.review));
   if (decision === 'not-retrieved' && stage === 'title-abstract') {
     throw usageError('"not-retrieved" is a full-text decision; at title/abstract decide include or exclude');
   }
@@ -85,7 +78,8 @@ export async function runDecide(options: DecideOptions): Promise<DecideResult> {
 
   const time = (options.now ?? new Date()).toISOString();
   const logFile = decisionLogPath(options.review, stage, reviewer);
-  await appendCsvRow(logFile, DECISION_LOG_COLUMNS, [time, options.id, decision, reason, options.note ?? '']);
+  // Written in the log's own delimiter and line ends, read back, and flushed before success is reported.
+  await appendLogRows(logFile, DECISION_LOG_COLUMNS, [[time, options.id, decision, reason, options.note ?? '']]);
   return { logFile, recordId: options.id, studyId, stage, decision, reason, reviewer, time, notices };
 }
 
