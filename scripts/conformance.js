@@ -9,7 +9,7 @@ const checkOnly = process.argv.includes('--check');
 import { readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { INDEPENDENT_COUNT } from './record-counts.mjs';
 import { decodeAndParse } from '../dist/formats/registry.js';
 import { decodeText } from '../dist/formats/encoding.js';
 
@@ -26,33 +26,8 @@ const EXPORT_FILE = /\.(ris|csv|tsv|txt|nbib|xml|ovd|cgi|tab|enw|bib)$/i;
 const NOT_EXPORTS = /(README|PROVENANCE|expected|_result|records_pre_merged|merged_record_ids|\.json$)/i;
 const isExport = (name) => EXPORT_FILE.test(name) && (/\.bib$/i.test(name) || !NOT_EXPORTS.test(name));
 
-/** Independent record counts, by what each format marks a record with. */
-const count = {
-  ris: (t) => (t.match(/^TY {1,2}-/gm) ?? []).length,
-  nbib: (t) =>
-    (t.match(/^PMID-/gm) ?? []).length ||
-    (t.match(/^OWN - /gm) ?? []).length ||
-    t.split(/\r?\n\s*\r?\n/).filter((block) => /^[A-Z]{2,4} {0,3}-/m.test(block)).length,
-  'endnote-xml': (t) => (t.match(/<record>/g) ?? []).length,
-  'pubmed-xml': (t) => (t.match(/<Pubmed(?:Book)?Article>/g) ?? []).length,
-  ovid: (t) => (t.match(/^\s*<\d+\.?\s*>\s*$/gm) ?? []).length,
-  wos: (t) => (t.match(/^PT /gm) ?? []).length,
-  refworks: (t) => (t.match(/^RT /gm) ?? []).length,
-  // Blank-line separated blocks with a %-tag line (refer has no record start tag every tool writes).
-  refer: (t) => t.split(/\r?\n\s*\r?\n/).filter((block) => /^%[A-Z0-9@]/m.test(block)).length,
-  // @type{ or @type( at a line start, except the three that are not entries.
-  bibtex: (t) => (t.match(/^[ \t]*@(?!comment\b|preamble\b|string\b)[A-Za-z]+[ \t]*[{(]/gim) ?? []).length,
-  csv: (t, delimiter = ',') => csvRows(t, delimiter),
-  tsv: (t) => csvRows(t, '\t'),
-};
-
-/** Data rows of a delimited file: rows after the header row (the first row naming a title column) with any non-empty cell. */
-function csvRows(text, delimiter) {
-  const rows = parseCsv(text, { delimiter: [delimiter, ';'].includes(delimiter) ? delimiter : ',', relax_column_count: true, relax_quotes: true, bom: true });
-  const header = rows.findIndex((r) => r.some((c) => /^\s*(title|ti|article title|document title|primary title|"?title"?)\s*$/i.test(c)));
-  if (header < 0) return undefined;
-  return rows.slice(header + 1).filter((r) => r.some((c) => c.trim() !== '')).length;
-}
+/** Independent record counts, by what each format marks a record with (shared with scripts/fuzz.mjs). */
+const count = INDEPENDENT_COUNT;
 
 function walk(dir) {
   const out = [];

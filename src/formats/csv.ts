@@ -358,7 +358,8 @@ function parseDelimited(text: string, file: string, format: 'csv' | 'tsv'): Pars
       return i === undefined ? undefined : nonEmpty(clean[i]);
     };
 
-    const raw: Record<string, string[]> = {};
+    // Keys come from the file (a column or tag may be called __proto__ or constructor): no prototype.
+    const raw: Record<string, string[]> = Object.create(null);
     for (let i = 0; i < clean.length; i++) {
       if (clean[i] === '') continue;
       const name = header[i] ?? `column ${i + 1}`;

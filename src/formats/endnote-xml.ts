@@ -54,7 +54,7 @@ const ENDNOTE_TYPES: Record<string, ParsedRecord['type']> = {
 };
 
 export function endnoteChunkToRecord(chunk: XmlChunk, file: string, warnings: Warning[]): ParsedRecord {
-  const root = parseElement(chunk.text);
+  const root = parseElement(chunk.text, { file, line: chunk.line });
   if (!root) {
     warnings.push({ file, line: chunk.line, message: 'empty <record> element; kept with no fields' });
   }

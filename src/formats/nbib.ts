@@ -87,6 +87,12 @@ export function tokenizeNbib(text: string, file: string): { entries: TaggedEntry
     }
     const tag = m[1];
     if (tag === 'PMID' && fields.length > 0) close();
+    // ERIC and other non-PubMed nbib start each record with OWN; a second OWN is the next record
+    // even when the blank line between them was lost.
+    if (tag === 'OWN' && fields.some((f) => f.tag === 'OWN')) {
+      warnings.push({ file, line: i + 1, message: 'record not separated from the one above by a blank line; read as a new record' });
+      close();
+    }
     if (startLine === 0) {
       startLine = i + 1;
       startOffset = lineStart;

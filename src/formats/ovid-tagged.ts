@@ -271,8 +271,9 @@ export function parseOvidSource(so: string | undefined): SourceParts {
 const TITLE_TYPE_SUFFIX = /\s*\[([A-Za-z][A-Za-z ,\-]{0,40})\]\.?\s*$/;
 
 export function ovidEntryToRecord(entry: TaggedEntry, file: string, warnings: Warning[]): ParsedRecord {
-  const raw: Record<string, string[]> = {};
-  const byTag: Record<string, string[]> = {};
+  // Keys come from the file (a column or tag may be called __proto__ or constructor): no prototype.
+  const raw: Record<string, string[]> = Object.create(null);
+  const byTag: Record<string, string[]> = Object.create(null);
   for (const f of entry.fields) {
     (raw[f.tag] ??= []).push(f.value);
     const canonical = LONG_LABELS[f.tag.toLowerCase()] ?? f.tag;

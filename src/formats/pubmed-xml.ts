@@ -137,7 +137,7 @@ function bookFields(doc: XNode | undefined, bookData: XNode | undefined): Fields
 }
 
 export function pubmedChunkToRecord(chunk: XmlChunk, file: string, warnings: Warning[]): ParsedRecord {
-  const root = parseElement(chunk.text);
+  const root = parseElement(chunk.text, { file, line: chunk.line });
   let fields: Fields;
   if (chunk.tag === 'PubmedBookArticle') {
     fields = bookFields(at(root, 'BookDocument')[0], at(root, 'PubmedBookData')[0]);

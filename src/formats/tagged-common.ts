@@ -21,7 +21,8 @@ export interface TaggedEntry {
 
 /** Every tag with its values in file order; unknown tags survive. */
 export function rawFromFields(fields: readonly TaggedField[]): Record<string, string[]> {
-  const raw: Record<string, string[]> = {};
+  // Keys come from the file (a column or tag may be called __proto__ or constructor): no prototype.
+  const raw: Record<string, string[]> = Object.create(null);
   for (const f of fields) (raw[f.tag] ??= []).push(f.value);
   return raw;
 }

@@ -181,7 +181,8 @@ const withoutEmail = (name: string) => name.replace(/\s*\([^)]*@[^)]*\)\s*$/, ''
 const authorsFrom = (values: readonly string[]): Author[] => authorsFromValues(values, /[\n;]/, withoutEmail);
 
 export function wosEntryToRecord(entry: WosEntry, file: string, warnings: Warning[]): ParsedRecord {
-  const raw: Record<string, string[]> = {};
+  // Keys come from the file (a column or tag may be called __proto__ or constructor): no prototype.
+  const raw: Record<string, string[]> = Object.create(null);
   for (const f of entry.fields) {
     const values = LIST_TAGS.has(f.tag) ? f.lines : [f.value];
     (raw[f.tag] ??= []).push(...(values.length > 0 ? values : ['']));

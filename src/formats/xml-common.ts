@@ -69,6 +69,9 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Deeper than any real export (PubMed nests about 8 levels); the element tree is walked recursively. */
+export const MAX_XML_DEPTH = 1000;
+
 const parser = new XMLParser({
   preserveOrder: true,
   ignoreAttributes: false,
@@ -80,7 +83,16 @@ const parser = new XMLParser({
   htmlEntities: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
+  // The parser refuses these names outright (prototype pollution); renamed the way it renames its
+  // other dangerous names, so one odd element does not cost the record.
+  transformTagName: renameReserved,
+  transformAttributeName: renameReserved,
+  maxNestedTags: MAX_XML_DEPTH,
 });
+
+function renameReserved(name: string): string {
+  return name === '__proto__' || name === 'constructor' || name === 'prototype' ? `__${name}` : name;
+}
 
 type Ordered = Record<string, unknown>[];
 
@@ -105,9 +117,22 @@ function toNodes(items: Ordered): (XNode | string)[] {
   return out;
 }
 
-/** Parse one record element's text into a tree; returns its root element. */
-export function parseElement(text: string): XNode | undefined {
-  const nodes = toNodes(parser.parse(text) as Ordered);
+/**
+ * Parse one record element's text into a tree; returns its root element. Elements nested deeper
+ * than MAX_XML_DEPTH are an input error at the record's line (`where`).
+ */
+export function parseElement(text: string, where?: { file: string; line: number }): XNode | undefined {
+  let parsed: Ordered;
+  try {
+    parsed = parser.parse(text) as Ordered;
+  } catch (err) {
+    // The document passed the validator, so what is left is the parser's own limits.
+    const message = /nested tags/i.test((err as Error).message)
+      ? `elements nested more than ${MAX_XML_DEPTH} deep in the record starting here`
+      : `cannot read the record starting here: ${(err as Error).message}`;
+    throw inputError(message, where);
+  }
+  const nodes = toNodes(parsed);
   for (const n of nodes) if (typeof n !== 'string') return n;
   return undefined;
 }
@@ -172,7 +197,8 @@ function isInline(tag: string): boolean {
  * An element whose children are only text and inline markup is one value.
  */
 export function rawFromTree(root: XNode): Record<string, string[]> {
-  const raw: Record<string, string[]> = {};
+  // Keys are element names from the file: no inherited `constructor` or `toString` to collide with.
+  const raw: Record<string, string[]> = Object.create(null);
   const walk = (node: XNode, path: string) => {
     for (const [k, v] of Object.entries(node.attrs)) (raw[`${path}@${k}`] ??= []).push(v);
     const elements = kids(node, '*');
