@@ -118,6 +118,11 @@ function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
+/** A name or key from the file as messages show it: at most 40 characters. */
+function shown(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
 /** Line numbers for offsets, counted incrementally: the scanner asks in (almost always) increasing order. */
 class LineCounter {
   private pos = 0;
@@ -268,7 +273,7 @@ export function tokenizeBibtex(text: string, file: string): { entries: BibEntry[
           if (m !== undefined) parts.push(m);
           else if (/^\d/.test(word)) parts.push(word); // `pages = 12-15`: not BibTeX, but clear enough
           else {
-            warn(at, `undefined macro "${word}" in field "${field}"; kept as the text "${word}"`);
+            warn(at, `undefined macro "${shown(word)}" in field "${shown(field)}"; kept as the text "${shown(word)}"`);
             parts.push(word);
           }
         }
@@ -381,9 +386,9 @@ export function tokenizeBibtex(text: string, file: string): { entries: BibEntry[
       skipSpace();
       if (src.charCodeAt(pos) !== CC_EQUALS) {
         const next = src.charCodeAt(pos);
-        if (next === CC_COMMA || next === closer) warn(nameAt, `field "${name}" of ${entryLabel} has no value; skipped`);
+        if (next === CC_COMMA || next === closer) warn(nameAt, `field "${shown(name)}" of ${entryLabel} has no value; skipped`);
         else {
-          warn(nameAt, `field "${name}" of ${entryLabel} is not followed by "="; skipped to the next field`);
+          warn(nameAt, `field "${shown(name)}" of ${entryLabel} is not followed by "="; skipped to the next field`);
           skipToSeparator(closer);
         }
         continue;
@@ -391,7 +396,7 @@ export function tokenizeBibtex(text: string, file: string): { entries: BibEntry[
       pos++;
       const value = readValue(name, closer);
       if (value === undefined) {
-        warn(nameAt, `field "${name}" of ${entryLabel} has no value; skipped`);
+        warn(nameAt, `field "${shown(name)}" of ${entryLabel} has no value; skipped`);
         // An `=` followed by junk ("title = , ..."): move on to the next separator.
         if (src.charCodeAt(pos) !== CC_COMMA && src.charCodeAt(pos) !== closer) skipToSeparator(closer);
         continue;
@@ -401,9 +406,9 @@ export function tokenizeBibtex(text: string, file: string): { entries: BibEntry[
       const after = src.charCodeAt(pos);
       if (after !== CC_COMMA && after !== closer && pos < n) {
         if (fieldNameEnd(pos) !== -1) {
-          warn(pos, `missing "," after field "${name}" of ${entryLabel}; read on`);
+          warn(pos, `missing "," after field "${shown(name)}" of ${entryLabel}; read on`);
         } else {
-          warn(pos, `unexpected "${src[pos]}" after field "${name}" of ${entryLabel}; skipped to the next field`);
+          warn(pos, `unexpected "${src[pos]}" after field "${shown(name)}" of ${entryLabel}; skipped to the next field`);
           skipToSeparator(closer);
         }
       }
@@ -426,7 +431,7 @@ export function tokenizeBibtex(text: string, file: string): { entries: BibEntry[
     if (typeWritten === '' || (open !== CC_LBRACE && open !== CC_LPAREN)) {
       // Text like "e-mail: someone@example.org" in a comment is fine; a line starting with "@article"
       // without its brace is a lost record and says so.
-      if (lineStart && typeWritten !== '') warn(at, `"@${typeWritten}" is not followed by "{" or "("; not read as an entry`);
+      if (lineStart && typeWritten !== '') warn(at, `"@${shown(typeWritten)}" is not followed by "{" or "("; not read as an entry`);
       pos = Math.max(pos, typeAt);
       continue;
     }
@@ -481,7 +486,7 @@ export function tokenizeBibtex(text: string, file: string): { entries: BibEntry[
 
     } catch (e) {
       if (!(e instanceof Unterminated)) throw e;
-      warn(at, `@${type} starting at line ${startLine} is not closed (${e.what}); skipped`);
+      warn(at, `@${shown(type)} starting at line ${startLine} is not closed (${e.what}); skipped`);
       pos = e.resumeAt;
       continue;
     }
@@ -494,11 +499,11 @@ export function tokenizeBibtex(text: string, file: string): { entries: BibEntry[
       const key = readKey(src, pos, closer);
       entry.key = key.text;
       pos = key.end;
-      const label = key.text === '' ? `the @${type} entry at line ${startLine}` : `entry "${key.text}"`;
+      const label = key.text === '' ? `the @${shown(type)} entry at line ${startLine}` : `entry "${shown(key.text)}"`;
       if (key.stop === 'comma') pos++;
       else if (key.stop === 'equals') {
         // `@article{title = ...`: no key; the word read is the first field name.
-        warn(keyAt, `@${type} entry at line ${startLine} has no citation key`);
+        warn(keyAt, `@${shown(type)} entry at line ${startLine} has no citation key`);
       } else if (key.stop === 'missing-comma') {
         warn(pos, `missing "," after the citation key of ${label}; read on`);
       } else if (key.stop === 'other') {
@@ -509,7 +514,7 @@ export function tokenizeBibtex(text: string, file: string): { entries: BibEntry[
     } catch (e) {
       if (!(e instanceof Unterminated)) throw e;
       // Kept with what was read, so the record is accounted for; the warning names its line.
-      warn(at, `entry ${entry.key === '' ? '' : `"${entry.key}" `}starting at line ${startLine} is not closed (${e.what}); kept with the fields read before`);
+      warn(at, `entry ${entry.key === '' ? '' : `"${shown(entry.key)}" `}starting at line ${startLine} is not closed (${e.what}); kept with the fields read before`);
       entry.rawText = src.slice(at, e.resumeAt).trimEnd();
       entries.push(entry);
       pos = e.resumeAt;
