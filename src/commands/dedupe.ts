@@ -7,7 +7,7 @@ import { readInputText, writeFileAtomic } from '../io/files.js';
 import { appendLogRows } from '../io/append-log.js';
 import { parseCsvTable } from '../io/csv-table.js';
 import { findDuplicates, personMergeGuard, type DedupeSettings, type UncertainPair } from '../core/dedupe/engine.js';
-import { startQuestions, pairKey, type KnownDistinct, type QuestionsInput } from '../core/dedupe/pair-questions.js';
+import { startQuestions, checkAnswers, pairKey, type KnownDistinct, type QuestionsInput } from '../core/dedupe/pair-questions.js';
 import { verdictsOf } from '../core/review/resolutions.js';
 import { PAIR_FIELDS } from '../core/dedupe/pair-fields.js';
 import { runImport, keyFromFileName } from './import.js';
@@ -248,6 +248,14 @@ async function resolvePairs(review: string, opts: DedupeCliOptions): Promise<voi
   let summary: string;
   if (opts.resolve) {
     const filled = await readFilledPairs(opts.resolve);
+    // A pair the file itself answers is this reviewer's to change (verify reports a disagreement).
+    const answered = new Set(filled.map((r) => pairKey(r.a, r.b)));
+    for (const r of filled) {
+      if (!loaded.state.recordById.has(r.a)) throw inputError(`no record "${r.a}" in this review`, { file: opts.resolve, line: r.line });
+      if (!loaded.state.recordById.has(r.b)) throw inputError(`no record "${r.b}" in this review`, { file: opts.resolve, line: r.line });
+    }
+    const problem = checkAnswers(filled, reviewQuestionsInput(loaded, reviewer, mine, answered));
+    if (problem) throw inputError(`${filled[problem.index].decision} refused: ${problem.reason}; nothing was recorded`, { file: opts.resolve, line: filled[problem.index].line });
     const fresh = newResolutions(filled, mine);
     if (filled.length === 0) return out('no pairs resolved.');
     file = await appendResolutions(loaded, reviewer, fresh.map(({ line: _line, ...r }) => r));
@@ -269,7 +277,7 @@ async function resolvePairs(review: string, opts: DedupeCliOptions): Promise<voi
 }
 
 /** What the questions of --review need from the review: the engine's studies, its hard guards, and the verdicts that hold. */
-function reviewQuestionsInput(loaded: LoadedReview, reviewer: string, mine: Map<string, ResolutionValue>): QuestionsInput {
+function reviewQuestionsInput(loaded: LoadedReview, reviewer: string, mine: Map<string, ResolutionValue>, except: ReadonlySet<string> = new Set()): QuestionsInput {
   const { dedupe, recordById, resolutions } = loaded.state;
   const clusterOf = new Map<string, string[]>();
   for (const c of dedupe.clusters) {
@@ -278,7 +286,7 @@ function reviewQuestionsInput(loaded: LoadedReview, reviewer: string, mine: Map<
   }
   const knownDistinct: KnownDistinct[] = [];
   for (const r of resolutions.resolutions) {
-    if (r.decision !== 'distinct') continue;
+    if (r.decision !== 'distinct' || except.has(pairKey(r.a, r.b))) continue;
     const rows = resolutions.byPair.get(pairKey(r.a, r.b)) ?? [];
     const by = rows.map((row) => `${row.reviewer === reviewer ? 'you' : row.reviewer} (${path.relative(loaded.dir, row.file)}:${row.line})`).join(' and ');
     knownDistinct.push({ a: r.a, b: r.b, by: by || 'a reviewer' });

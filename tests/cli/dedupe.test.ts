@@ -142,6 +142,25 @@ describe('resolving pairs by hand (append-only log, honoured by every later run)
     expect(readFileSync(log, 'utf8')).toBe(once);
   });
 
+  it('--resolve refuses answers that contradict each other across copies the engine merged, with file:line', () => {
+    const dir = copyOfSeedReview();
+    cleanup.push(dir);
+    const cluster = report(dir).clusters.find((c) => c.removed.length === 1)!;
+    const other = 'psycinfo:2016-90385-004';
+    writeFileSync(
+      path.join(dir, 'p.csv'),
+      stringify([
+        ['record_a', 'record_b', 'decision'],
+        [other, cluster.removed[0].id, 'x'],
+        [other, cluster.kept.id, 'd'],
+      ]),
+    );
+    const run = litscreen(['dedupe', dir, '--resolve', path.join(dir, 'p.csv'), '--reviewer', 'alice']);
+    expect(run.status).toBe(3);
+    expect(run.stderr).toMatch(/p\.csv:3: duplicate refused: answered distinct above .*; nothing was recorded/);
+    expect(existsSync(path.join(dir, 'decisions/duplicates/alice.csv'))).toBe(false);
+  });
+
   it('a retract row in the log takes back the verdict: the pair is as the engine left it', () => {
     const dir = copyOfSeedReview();
     cleanup.push(dir);

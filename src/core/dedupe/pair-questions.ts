@@ -257,3 +257,61 @@ function withOpen(input: QuestionsInput, now: Snapshot, history: readonly Histor
   }
   return { input, now, history, open };
 }
+
+/**
+ * The same checks for verdicts given all at once (a filled-in `--uncertain` spreadsheet), in their
+ * order: the first that the engine would not honour, or that contradicts the rows before it, with
+ * its index and reason. Copies the engine merged are one study: "H = copy 1" and "H ≠ copy 2" of
+ * one study contradict each other, which is how a pair used to get stuck without a word.
+ */
+export function checkAnswers(
+  rows: readonly ResolutionInput[],
+  context: Pick<QuestionsInput, 'clusterOf' | 'knownDistinct' | 'mergeGuard'>,
+): { index: number; reason: string } | undefined {
+  // Union-find over record ids: the engine's studies, joined by the rows' duplicates.
+  const parent = new Map<string, string>();
+  const members = new Map<string, string[]>();
+  const find = (id: string): string => {
+    if (!parent.has(id)) {
+      const cluster = context.clusterOf(id);
+      const list = cluster.includes(id) ? [...cluster] : [id];
+      for (const m of list) parent.set(m, list[0]);
+      members.set(list[0], list);
+    }
+    let root = id;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    return root;
+  };
+  /** The rows that joined each study, for the contradiction's reason. */
+  const joinedBy = new Map<string, number[]>();
+  const distinctRows: { a: string; b: string; index: number }[] = [];
+  const sameCluster = (a: string, b: string) => context.clusterOf(a).includes(b);
+  for (const [index, row] of rows.entries()) {
+    if (row.decision === RETRACT) continue;
+    const ra = find(row.a);
+    const rb = find(row.b);
+    if (row.decision === 'distinct') {
+      if (ra === rb && !sameCluster(row.a, row.b)) {
+        const by = (joinedBy.get(ra) ?? []).map((i) => `${rows[i].a} = ${rows[i].b}`).join(', ');
+        return { index, reason: `${row.a} and ${row.b} are one study by the answers above (${by}, with the copies the engine merged)` };
+      }
+      distinctRows.push({ a: row.a, b: row.b, index });
+      continue;
+    }
+    if (ra === rb) continue;
+    const inA = new Set(members.get(ra));
+    const inB = new Set(members.get(rb));
+    const across = (x: string, y: string) => (inA.has(x) && inB.has(y)) || (inA.has(y) && inB.has(x));
+    const answered = distinctRows.find((d) => across(d.a, d.b));
+    if (answered) return { index, reason: `answered distinct above (${answered.a} and ${answered.b}), and they belong to these two studies` };
+    const known = (context.knownDistinct ?? []).find((d) => across(d.a, d.b));
+    if (known) return { index, reason: `${known.by} resolved ${known.a} and ${known.b} as distinct, which keeps these two studies apart` };
+    const guard = context.mergeGuard?.(members.get(ra)!, members.get(rb)!);
+    if (guard !== undefined) return { index, reason: `${guard}: these are never merged, whatever anyone answers` };
+    parent.set(rb, ra);
+    members.set(ra, [...members.get(ra)!, ...members.get(rb)!]);
+    members.delete(rb);
+    joinedBy.set(ra, [...(joinedBy.get(ra) ?? []), ...(joinedBy.get(rb) ?? []), index]);
+  }
+  return undefined;
+}

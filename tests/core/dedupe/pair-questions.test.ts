@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   answer,
+  checkAnswers,
   currentQuestion,
   progress,
   startQuestions,
@@ -174,4 +175,40 @@ it('q quits; an unknown key tells the keys', () => {
   const s = startQuestions({ uncertain: [pair('a', 'b')], clusterOf: (id) => [id] });
   expect(answer(s, 'z').notice).toMatch(/d duplicate, x distinct, s skip, u undo, q quit/);
   expect(answer(s, 'q').quit).toBe(true);
+});
+
+describe('checkAnswers: a filled-in spreadsheet gets the same checks, row by row', () => {
+  // The engine merged copies c1 and c2 into one study; h is a hand-searched record.
+  const context = { clusterOf: clusters([['c1', 'c2']]) };
+  const row = (a: string, b: string, decision: 'duplicate' | 'distinct') => ({ a, b, decision, note: '' });
+
+  it('"h = copy 1" and "h ≠ copy 2" of one study contradict each other', () => {
+    expect(checkAnswers([row('h', 'c1', 'duplicate'), row('h', 'c2', 'distinct')], context)).toEqual({
+      index: 1,
+      reason: 'h and c2 are one study by the answers above (h = c1, with the copies the engine merged)',
+    });
+    expect(checkAnswers([row('h', 'c2', 'distinct'), row('h', 'c1', 'duplicate')], context)).toEqual({
+      index: 1,
+      reason: 'answered distinct above (h and c2), and they belong to these two studies',
+    });
+  });
+
+  it('A=B and B=C, then A≠C is refused; A≠C alone is not', () => {
+    const plain = { clusterOf: (id: string) => [id] };
+    expect(checkAnswers([row('a', 'b', 'duplicate'), row('b', 'c', 'duplicate'), row('a', 'c', 'distinct')], plain)?.index).toBe(2);
+    expect(checkAnswers([row('a', 'c', 'distinct'), row('a', 'b', 'duplicate')], plain)).toBeUndefined();
+  });
+
+  it('splitting copies the engine merged is an answer, not a contradiction', () => {
+    expect(checkAnswers([row('c1', 'c2', 'distinct')], context)).toBeUndefined();
+  });
+
+  it('a duplicate across a hard guard or a known distinct is refused', () => {
+    expect(checkAnswers([row('a', 'b', 'duplicate')], { clusterOf: (id) => [id], mergeGuard: () => 'different DOIs' })?.reason).toBe(
+      'different DOIs: these are never merged, whatever anyone answers',
+    );
+    expect(
+      checkAnswers([row('h', 'c1', 'duplicate')], { ...context, knownDistinct: [{ a: 'c2', b: 'h', by: 'bob (bob.csv:2)' }] })?.reason,
+    ).toBe('bob (bob.csv:2) resolved c2 and h as distinct, which keeps these two studies apart');
+  });
 });
