@@ -49,7 +49,9 @@ import { isUtf8 } from 'node:buffer';
 import { inputError, LitscreenError } from '../errors.js';
 import { decodeText } from '../formats/encoding.js';
 import { readInputBytes } from './files.js';
-import { guessDelimiter, parseCsvTable, INCOMPLETE_LAST_ROW, type TableRow } from './csv-table.js';
+import { detectLineEnd, guessDelimiter, parseCsvTable, INCOMPLETE_LAST_ROW, type TableRow } from './csv-table.js';
+
+export { detectLineEnd };
 
 export interface AppendedRows {
   /** Physical line of the first appended row. */
@@ -164,18 +166,6 @@ function lineCountBefore(bytes: Uint8Array, offset: number): number {
     else if (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a) line++;
   }
   return line;
-}
-
-/** The file's own line end: the first one outside quotes (the header's); LF for a file without one. */
-export function detectLineEnd(text: string): '\n' | '\r\n' | '\r' {
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') quoted = !quoted;
-    else if (!quoted && c === '\n') return '\n';
-    else if (!quoted && c === '\r') return text[i + 1] === '\n' ? '\r\n' : '\r';
-  }
-  return '\n';
 }
 
 /**

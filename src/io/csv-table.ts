@@ -19,10 +19,28 @@ export interface ParseCsvTableOptions {
 }
 
 /**
- * Spreadsheets end lines with CRLF (Windows), LF, or a lone CR (old Mac Excel); a log appended to
- * by different tools may mix them. Any of them ends a record; inside quotes they are cell text.
+ * The file's own line end: the first one outside quotes (the header's); LF for a file without one.
+ * Spreadsheets end lines with CRLF (Windows), LF, or a lone CR (old Mac Excel).
  */
-const RECORD_DELIMITERS = ['\r\n', '\n', '\r'];
+export function detectLineEnd(text: string): '\n' | '\r\n' | '\r' {
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && c === '\n') return '\n';
+    else if (!quoted && c === '\r') return text[i + 1] === '\n' ? '\r\n' : '\r';
+  }
+  return '\n';
+}
+
+/**
+ * What ends a record. A log appended to by different tools may mix CRLF and LF (litscreen 0.1
+ * appended LF rows to CRLF logs), so both always do. A lone CR does only in a file whose header
+ * ends with one (old Mac Excel); elsewhere it is a stray character of a cell.
+ */
+function recordDelimiters(text: string): string[] {
+  return detectLineEnd(text) === '\r' ? ['\r\n', '\n', '\r'] : ['\r\n', '\n'];
+}
 
 /**
  * Excel saves "CSV" with semicolons where the decimal separator is a comma (most of Europe), and
@@ -44,34 +62,31 @@ export function guessDelimiter(text: string): string {
 }
 
 /**
- * Physical line numbers of byte offsets, counting CRLF, LF and a lone CR as one line end each.
- * (csv-parse's own count takes a CRLF inside a quoted cell for two lines.) Offsets must not
- * decrease between calls, so a whole file costs one pass.
+ * Physical line numbers of byte offsets, counting CRLF and LF (and a lone CR, when it ends lines
+ * in this file) as one line end each. (csv-parse's own count takes a CRLF inside a quoted cell for
+ * two lines.) Offsets must not decrease between calls, so a whole file costs one pass.
  */
-function lineCounter(bytes: Uint8Array) {
+function lineCounter(bytes: Uint8Array, loneCr: boolean) {
   let pos = 0;
   let line = 1;
+  const endsLine = (i: number) => bytes[i] === 0x0a || (bytes[i] === 0x0d && (loneCr || bytes[i + 1] === 0x0a));
   const step = () => {
-    if (bytes[pos] === 0x0d) {
-      if (bytes[pos + 1] === 0x0a) pos++;
-      line++;
-    } else if (bytes[pos] === 0x0a) {
-      line++;
-    }
+    if (bytes[pos] === 0x0d && bytes[pos + 1] === 0x0a) pos++;
+    if (endsLine(pos)) line++;
     pos++;
   };
   return {
     /** The line of the first byte at or after `offset` that is not a line end: where the next record starts. */
     recordStartingAt(offset: number): number {
       while (pos < offset) step();
-      while (pos < bytes.length && (bytes[pos] === 0x0a || bytes[pos] === 0x0d)) step();
+      while (pos < bytes.length && endsLine(pos)) step();
       return line;
     },
     /** Whether the record starting at or after `offset` runs to the end of the bytes on one line. */
     isLastLine(offset: number): boolean {
       let i = offset;
-      while (i < bytes.length && (bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
-      for (; i < bytes.length; i++) if (bytes[i] === 0x0a || bytes[i] === 0x0d) return false;
+      while (i < bytes.length && endsLine(i)) i++;
+      for (; i < bytes.length; i++) if (endsLine(i)) return false;
       return true;
     },
   };
@@ -89,16 +104,19 @@ export function parseCsvTable(
   requiredColumns: readonly string[],
   options: ParseCsvTableOptions = {},
 ): { columns: string[]; rows: TableRow[] } {
+  const delimiters = recordDelimiters(text);
+  // A CR alone at the very end of a CRLF file is a line end cut in half (an interrupted write).
+  if (text.endsWith('\r') && delimiters.length === 2) text = text.slice(0, -1) + '\n';
   // csv-parse counts `info.bytes` in the UTF-8 encoding of the text; the same bytes map them to lines.
   const bytes = Buffer.from(text, 'utf8');
-  const lines = lineCounter(bytes);
+  const lines = lineCounter(bytes, delimiters.length === 3);
   let lastRecordEnd = 0;
   let records: { record: string[]; info: { bytes: number } }[];
   try {
     records = parse(text, {
       bom: true,
       delimiter: guessDelimiter(text),
-      record_delimiter: RECORD_DELIMITERS,
+      record_delimiter: delimiters,
       info: true,
       relax_column_count: true,
       skip_empty_lines: true,

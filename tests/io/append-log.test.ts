@@ -254,6 +254,15 @@ describe('reading logs a spreadsheet or an older litscreen left', () => {
       [3, 'b'],
     ]);
   });
+  it('a stray CR inside a cell of an LF or CRLF file is cell text, not a new row', () => {
+    for (const lineEnd of ['\n', '\r\n']) {
+      const text = ['time,record_id,decision,reason,note', '1,a,include,,odd\rnote', '2,b,exclude,,'].join(lineEnd) + lineEnd;
+      expect(parseCsvTable(text, 'x.csv', COLUMNS).rows.map((r) => [r.line, r.cells.record_id, r.cells.note])).toEqual([
+        [2, 'a', 'odd\rnote'],
+        [3, 'b', ''],
+      ]);
+    }
+  });
   it('detects the line end of the header, not of a quoted cell', () => {
     expect(detectLineEnd('a,"b\nc"\r\n')).toBe('\r\n');
     expect(detectLineEnd('a,b\r1,2\r')).toBe('\r');
