@@ -145,9 +145,14 @@ export function tokenizeRis(input: string, file: string, onEntry?: (entry: RisEn
   const len = text.length;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let lineNo = 0;
+  // A lone CR (not part of CRLF) ends a line too, as in every other reader (tagged-common lfText):
+  // otherwise a TY after one is read as text of the line before and its record is lost unsaid.
+  let nextCr = -2;
   while (pos < len) {
     let nl = text.indexOf('\n', pos);
     if (nl === -1) nl = len;
+    if (nextCr !== -1 && nextCr < pos) nextCr = text.indexOf('\r', pos);
+    if (nextCr !== -1 && nextCr < nl - 1) nl = nextCr;
     let end = nl;
     if (end > pos && text.charCodeAt(end - 1) === CH_CR) end--;
     lineNo++;
