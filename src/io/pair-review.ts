@@ -224,13 +224,14 @@ export function renderQuestion(
     if (va === '' && vb === '') continue;
     // Case and punctuation are not differences a reviewer needs to look at.
     const same = comparable(va) === comparable(vb);
-    const mark = (s: string) => (same ? s : style.warn(s || '(none)'));
-    const a = wrap(va || (same ? '' : '(none)'), width, ''.padEnd(label + 3));
-    const b = wrap(vb || (same ? '' : '(none)'), width - (same ? 0 : 10), ''.padEnd(label + 3));
-    lines.push(`${name.padEnd(label)} A ${mark(a[0].trimStart())}`);
-    for (const l of a.slice(1)) lines.push(mark(l));
-    lines.push(`${''.padEnd(label)} B ${mark(b[0].trimStart())}${same ? '' : style.bad('   <- differs')}`);
-    for (const l of b.slice(1)) lines.push(mark(l));
+    // The words one side has and the other lacks are the differences to look at.
+    const wordsOf = (v: string) => new Set(v.split(/\s+/).map(comparable));
+    const mark = (other: Set<string>) => (line: string) =>
+      same ? line : line.replace(/\S+/g, (w) => (other.has(comparable(w)) ? w : style.warn(w)));
+    const a = wrap(va || (same ? '' : '(none)'), width, ''.padEnd(label + 3)).map(mark(wordsOf(vb)));
+    const b = wrap(vb || (same ? '' : '(none)'), width - (same ? 0 : 10), ''.padEnd(label + 3)).map(mark(wordsOf(va)));
+    lines.push(`${name.padEnd(label)} A ${a[0].trimStart()}`, ...a.slice(1));
+    lines.push(`${''.padEnd(label)} B ${b[0].trimStart()}${same ? '' : style.bad('   <- differs')}`, ...b.slice(1));
   }
   for (const [name, study] of [['A', studyA], ['B', studyB]] as const) {
     lines.push('');

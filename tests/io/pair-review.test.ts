@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { reviewPairsInTerminal, wrap } from '../../src/io/pair-review.js';
+import { reviewPairsInTerminal, renderQuestion, wrap } from '../../src/io/pair-review.js';
 import { startQuestions, type QuestionsInput } from '../../src/core/dedupe/pair-questions.js';
 import type { ResolutionInput } from '../../src/model/decision.js';
 import type { ReviewRecord } from '../../src/model/record.js';
@@ -120,4 +120,21 @@ describe('the terminal layer of dedupe --review, driven by keys', () => {
 it('wrap keeps words whole within the width, and strips control characters', () => {
   expect(wrap('one two three four five six', 24, '  ')).toEqual(['  one two three four', '  five six']);
   expect(wrap('bell\u0007 and \u001b[2J escape', 40, '')).toEqual(['bell and [2J escape']);
+});
+
+it('marks the words one side lacks, not the whole field, when colour is on', async () => {
+  const chalk = (await import('chalk')).default;
+  const level = chalk.level;
+  chalk.level = 1;
+  try {
+    const q = { a: ['hand:1'], b: ['medline:1'], pairs: input.uncertain.slice(0, 1) };
+    const text = renderQuestion(q, records, { position: 1, total: 1 }, 100);
+    const pages = text.split('\n').find((l) => l.startsWith('pages'))!;
+    expect(pages).toContain(chalk.yellow('e8-e9'));
+    const title = text.split('\n').find((l) => l.startsWith('title'))!;
+    expect(title).toContain(chalk.yellow('randomised'));
+    expect(title).not.toContain(chalk.yellow('Amantadine'));
+  } finally {
+    chalk.level = level;
+  }
 });
