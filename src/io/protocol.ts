@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { z } from 'zod';
 import { ProtocolSchema, type Protocol } from '../model/protocol.js';
 import { inputError, LitscreenError, ExitCode } from '../errors.js';
-import { readInputText, pathExists } from './files.js';
+import { readInputText, pathExists, INPUT_LIMITS } from './files.js';
 import { parseQuery, QuerySyntaxError } from '../core/criteria/query.js';
 import { parseJsonWithPositions, offsetInString, JsonSyntaxError, type JsonDocument, type JsonPath } from './json-positions.js';
 
@@ -450,7 +450,7 @@ export async function loadProtocol(reviewDir: string): Promise<{ protocol: Proto
       file: reviewDir,
     });
   }
-  const text = await readInputText(file);
+  const text = await readInputText(file, { maxBytes: INPUT_LIMITS.protocol, kind: 'protocol' });
   const { protocol, document, problems } = checkProtocolText(text);
   if (protocol && document) problems.push(...(await checkSourceFiles(reviewDir, protocol, document)));
   if (problems.length > 0 || !protocol) throw protocolProblemsError(file, problems);

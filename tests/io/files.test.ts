@@ -140,3 +140,17 @@ describe('size limits', () => {
     expect(INPUT_LIMITS).toEqual({ export: 500 * 1024 * 1024, table: 64 * 1024 * 1024, protocol: 4 * 1024 * 1024 });
   });
 });
+
+describe('the protocol reader uses the protocol limit', () => {
+  it('loadProtocol refuses a litscreen.json over 4 MiB before parsing it', async () => {
+    const { loadProtocol } = await import('../../src/io/protocol.js');
+    const review = tempDir({ 'litscreen.json': '{"title": "x",' + ' '.repeat(INPUT_LIMITS.protocol) + '}' });
+    try {
+      expect(await failure(loadProtocol(review))).toBe(
+        `3 ${path.join(review, 'litscreen.json')}: larger than 4 MiB, the limit for a protocol (no hand-edited file is this big)`,
+      );
+    } finally {
+      removeDir(review);
+    }
+  });
+});
