@@ -87,7 +87,7 @@ export async function reviewPairsInTerminal(
 
 function describeRows(rows: readonly ResolutionInput[], key: string): string {
   if (key === 's') return style.dim('skipped');
-  if (key === 'u') return style.dim(rows.length === 0 ? 'back one question' : `undone: ${rows.length} row(s) retracted`);
+  if (key === 'u') return style.dim(rows.length === 0 ? 'back one question' : `undone: ${rows.length} row(s) taken back`);
   if (rows.length === 0) return style.dim('nothing new to record');
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.decision, (counts.get(r.decision) ?? 0) + 1);

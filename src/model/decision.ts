@@ -29,9 +29,9 @@ export const DUPLICATES_DIR = 'duplicates';
 export const RESOLUTIONS = ['duplicate', 'distinct'] as const;
 export type ResolutionValue = (typeof RESOLUTIONS)[number];
 /**
- * A row that takes back the reviewer's latest verdict on the pair still in force (`u` in
- * `dedupe --review`): the verdict before it, if any, holds again. Rows are never rewritten, so an
- * undo is a row too; the screening logs' retraction uses the same row form.
+ * A row that takes back the reviewer's verdict on the pair (`u` in `dedupe --review`): from then
+ * on they have none on it, as with a retraction in the screening logs (the same row form). Rows
+ * are never rewritten, so an undo is a row too.
  */
 export const RETRACT = 'retract';
 /** What the decision column of a resolution log may hold. */

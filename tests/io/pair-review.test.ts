@@ -69,7 +69,7 @@ describe('the terminal layer of dedupe --review, driven by keys', () => {
     expect(screen).toMatch(/pages +A e8-e9\n +B e3 +<- differs/);
     // Wrapped to the terminal's width.
     expect(screen.split("\n").filter((line) => line.length > 60)).toEqual([]);
-    expect(screen).toContain('undone: 1 row(s) retracted');
+    expect(screen).toContain('undone: 1 row(s) taken back');
     expect(screen).toContain('recorded: 2 distinct');
   });
 

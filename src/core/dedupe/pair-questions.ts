@@ -21,7 +21,8 @@ import { RETRACT } from '../../model/decision.js';
  * DOIs (the hard guard), or across a pair people resolved as distinct.
  *
  * Every answer returns the rows to append to the reviewer's log; `u` returns `retract` rows that
- * take those rows back, and restores the state as it was before the answer.
+ * take those rows back (or, where the reviewer had another verdict on the pair before, that verdict
+ * again), and restores the state as it was before the answer.
  */
 
 export const ANSWER_KEYS = ['d', 'x', 's', 'u', 'q'] as const;
@@ -149,7 +150,11 @@ export function answer(state: QuestionState, key: string): Step {
 function undo(state: QuestionState): Step {
   const last = state.history[state.history.length - 1];
   if (!last) return { state, rows: [], notice: 'nothing to undo in this session' };
-  const rows = [...last.rows].reverse().map((r) => ({ a: r.a, b: r.b, decision: RETRACT, note: 'undo' }) satisfies ResolutionInput);
+  // A retraction leaves no verdict; where the reviewer had one before the answer, it is written again.
+  const rows = [...last.rows].reverse().map((r): ResolutionInput => {
+    const before = last.before.verdicts.get(pairKey(r.a, r.b));
+    return { a: r.a, b: r.b, decision: before ?? RETRACT, note: 'undo' };
+  });
   return { state: withOpen(state.input, last.before, state.history.slice(0, -1)), rows };
 }
 

@@ -3,9 +3,9 @@ import type { DedupeResolution } from '../dedupe/engine.js';
 import { pairKey } from '../dedupe/pair-questions.js';
 
 /**
- * Folding the duplicate-resolution logs: for each reviewer and unordered pair the latest verdict
- * still in force counts (a `retract` row takes back that reviewer's latest one, so the verdict
- * before it holds again); reviewers who agree give a resolution the deduplicator honours;
+ * Folding the duplicate-resolution logs: for each reviewer and unordered pair the latest row
+ * counts, and a `retract` row takes that reviewer's verdict back (from then on they have none on
+ * the pair, as in the screening logs); reviewers who agree give a resolution the deduplicator honours;
  * reviewers who disagree leave the pair unresolved (reported by verify) and the deduplicator
  * decides alone. Pure.
  */
@@ -22,8 +22,7 @@ export interface FoldedResolutions {
 }
 
 export function foldResolutions(rows: readonly ResolutionRow[], isRecord: (id: string) => boolean): FoldedResolutions {
-  // pair key -> reviewer -> that reviewer's verdicts on the pair, oldest first; a retraction pops one.
-  const stacks = new Map<string, Map<string, ResolutionRow[]>>();
+  const latest = new Map<string, Map<string, ResolutionRow>>();
   const unknownIds: ResolutionRow[] = [];
   for (const row of rows) {
     if (!isRecord(row.recordA) || !isRecord(row.recordB)) {
@@ -31,19 +30,16 @@ export function foldResolutions(rows: readonly ResolutionRow[], isRecord: (id: s
       continue;
     }
     const key = pairKey(row.recordA, row.recordB);
-    let byReviewer = stacks.get(key);
-    if (!byReviewer) stacks.set(key, (byReviewer = new Map()));
-    let stack = byReviewer.get(row.reviewer);
-    if (!stack) byReviewer.set(row.reviewer, (stack = []));
-    if (row.decision === RETRACT) stack.pop();
-    else stack.push(row);
+    let byReviewer = latest.get(key);
+    if (!byReviewer) latest.set(key, (byReviewer = new Map()));
+    if (row.decision === RETRACT) byReviewer.delete(row.reviewer);
+    else byReviewer.set(row.reviewer, row);
   }
   const resolutions: DedupeResolution[] = [];
   const conflicts: FoldedResolutions['conflicts'] = [];
   const byPair = new Map<string, ResolutionRow[]>();
-  for (const [key, byReviewer] of stacks) {
-    const list: ResolutionRow[] = [];
-    for (const stack of byReviewer.values()) if (stack.length > 0) list.push(stack[stack.length - 1]);
+  for (const [key, byReviewer] of latest) {
+    const list = [...byReviewer.values()];
     if (list.length === 0) continue;
     byPair.set(key, list);
     const [a, b] = key.split('\u0000');

@@ -212,3 +212,13 @@ describe('checkAnswers: a filled-in spreadsheet gets the same checks, row by row
     ).toBe('bob (bob.csv:2) resolved c2 and h as distinct, which keeps these two studies apart');
   });
 });
+
+it('undo restores a verdict the reviewer had on the pair before the answer (a retraction would leave none)', () => {
+  const input: QuestionsInput = {
+    uncertain: [pair('a', 'b')],
+    clusterOf: (id) => [id],
+    ownVerdicts: new Map([[pairKey('a', 'b'), 'distinct']]),
+  };
+  const r = run(input, 'du');
+  expect(r.rows.map((x) => `${x.a}${x.b} ${x.decision}`)).toEqual(['ab duplicate', 'ab distinct']);
+});
