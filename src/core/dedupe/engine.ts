@@ -19,10 +19,12 @@ import {
   guardViolation,
   matchKeys,
   pagesAgree,
+  titlesAlike,
   type DedupeRule,
   type DedupeSettings,
   type MatchKeys,
 } from './pair-assessment.js';
+import { CONTAINER_DOI_MIN_TITLES, FULL_COMPARE_LIMIT, TITLE_KEY_CHARS, WINDOW } from './params.js';
 
 export type { DedupeRule, DedupeSettings } from './pair-assessment.js';
 
@@ -73,17 +75,6 @@ export interface DedupeResult {
   /** Pairs in the grey band, never merged automatically; highest score first, then input order. */
   uncertain: UncertainPair[];
 }
-
-/**
- * Blocks larger than this are compared only within a sliding window after sorting by a second key.
- * Blocks grow with the number of records (a million share more title openings and author-years), so
- * this bounds the pairs per record: 32 rather than 64 cut the 1M bench run's time by a sixth with the
- * same merges there and on every labelled set.
- */
-const FULL_COMPARE_LIMIT = 32;
-const WINDOW = 24;
-/** Title block keys: the first (and, for long titles, the last) this many characters of the compact title. */
-const TITLE_KEY_CHARS = 40;
 
 const RULE_STRENGTH: Record<DedupeRule, number> = {
   doi: 0,
@@ -155,6 +146,9 @@ export function findDuplicates(
 
   // Block keys become small integers per blocking type: pairs are checked against earlier blocks by number.
   const indexes = BLOCKINGS.map((blocking) => indexBlocks(keys, blocking));
+  // A DOI on records with many different titles names a container: it stops being an identifier, so
+  // its records meet (and merge) only as any records do, and the DOI blocks nothing.
+  if (markContainerDois(keys, indexes[0], settings) > 0) indexes[0] = indexBlocks(keys, BLOCKINGS[0]);
   for (let t = 0; t < indexes.length; t++) {
     const { keyStart, keyList, blockStart, members } = indexes[t];
     /** Assess a pair only in the first block type and the first key of that type the two share. */
@@ -395,6 +389,37 @@ function sortedBlock(block: Int32Array, keys: MatchKeys[], order: (k: MatchKeys)
     const kq = sortKey.get(q)!;
     return kp < kq ? -1 : kp > kq ? 1 : p - q;
   });
+}
+
+/**
+ * Marks each DOI that records with at least CONTAINER_DOI_MIN_TITLES mutually different titles share
+ * (an abstract supplement's DOI printed on each abstract, a book's on each chapter) as a container:
+ * `containerDoi` keeps it, `doi` drops it. Titles "differ" when they are not even alike enough for the
+ * grey band. Returns how many records were changed.
+ */
+function markContainerDois(keys: MatchKeys[], doiIndex: BlockIndex, settings: DedupeSettings): number {
+  const { blockStart, members } = doiIndex;
+  let changed = 0;
+  const distinct: MatchKeys[] = [];
+  for (let block = 0; block + 1 < blockStart.length; block++) {
+    const from = blockStart[block];
+    const to = blockStart[block + 1];
+    if (to - from < CONTAINER_DOI_MIN_TITLES) continue;
+    distinct.length = 0;
+    for (let x = from; x < to && distinct.length < CONTAINER_DOI_MIN_TITLES; x++) {
+      const k = keys[members[x]];
+      if (k.titleKey === '') continue;
+      if (!distinct.some((d) => titlesAlike(d, k, settings))) distinct.push(k);
+    }
+    if (distinct.length < CONTAINER_DOI_MIN_TITLES) continue;
+    for (let x = from; x < to; x++) {
+      const k = keys[members[x]];
+      k.containerDoi = k.doi;
+      k.doi = undefined;
+      changed++;
+    }
+  }
+  return changed;
 }
 
 function clusterGuard(

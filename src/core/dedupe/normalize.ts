@@ -3,15 +3,44 @@
  * (dedupe precomputes them), so they may allocate but must not scan other records.
  */
 import type { Author, ParsedRecord } from '../../model/record.js';
+import { isMissingValue } from '../../formats/normalize-fields.js';
 import { foldText } from '../criteria/fold-text.js';
 
 /** Folding used for matching: the shared `foldText` (lower case, diacritics, Greek, &, HTML). */
 export const foldForMatching = foldText;
 
 /**
+ * The value, or undefined when it is missing: empty, or a placeholder an export writes for a missing
+ * value ("NA", "N/A", "null", "-", "[No abstract available]": the readers' one table,
+ * MISSING_VALUE_PATTERNS). The readers already drop placeholders (tidyRecord), but records reach the
+ * engine by other paths too (the benchmark loaders read CSVs directly, a caller builds its own), and
+ * "NA" as a journal, volume or first author would otherwise count as a value that disagrees.
+ */
+export function present(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  // Most values start with a letter or digit and are longer than any placeholder, or are a number:
+  // the table's regular expressions run only on the few short values left.
+  const c = value.charCodeAt(0);
+  if (c >= 48 && c <= 57) return value;
+  // A word without a space that starts with a letter other than n/u ("Smith", "Diabetologia") is
+  // no placeholder: those that start with another letter are phrases ("Abstract not available").
+  const lower = c | 32;
+  if (lower >= 97 && lower <= 122 && lower !== 110 && lower !== 117 && value.indexOf(' ') < 0) return value;
+  return isMissingValue(value) ? undefined : value;
+}
+
+/**
+ * What a DOI field holds after the DOI when it was copied from a publisher's web address: the page
+ * view ("…/10.3389/fpsyg.2020.00001/full", Wiley's and the Cochrane Library's ".../full", ".../abstract",
+ * ".../pdf", ".../epdf"). A view of the landing page, never part of a registered DOI.
+ */
+const DOI_VIEW_SUFFIX_RE = /\/(?:full|abstract|pdf|epdf|fulltext|full-text|html|summary)$/;
+
+/**
  * The DOI as a lower-case bare `10.xxxx/...`, whatever the export wrapped it in
- * (`https://doi.org/`, `doi:`, Ovid's trailing ` [doi]`, URL-encoding, a trailing full stop);
- * undefined when the field holds nothing DOI-shaped. When a field holds several DOIs the first wins.
+ * (`https://doi.org/`, `doi:`, Ovid's trailing ` [doi]`, URL-encoding, a trailing full stop, a landing
+ * page's view such as `/full`); undefined when the field holds nothing DOI-shaped or a placeholder.
+ * When a field holds several DOIs the first wins.
  */
 export function normalizeDoi(s: string | undefined): string | undefined {
   if (!s) return undefined;
@@ -29,7 +58,34 @@ export function normalizeDoi(s: string | undefined): string | undefined {
   let doi = m[0].replace(/[.,;:]+$/, '');
   // A DOI may contain balanced parentheses (10.1002/(sici)...); only an unbalanced closing one is wrapping.
   while (doi.endsWith(')') && count(doi, '(') < count(doi, ')')) doi = doi.slice(0, -1);
+  if (DOI_VIEW_SUFFIX_RE.test(doi)) doi = doi.replace(DOI_VIEW_SUFFIX_RE, '');
   return doi;
+}
+
+/**
+ * DOI-shaped identifiers of a database or registry entry rather than of a work: the suffix is the
+ * entry's accession number in a bibliographic database or a trial registry. Such an entry copies a
+ * report found elsewhere (a CENTRAL record copies a PubMed or Embase record, which has the real DOI),
+ * or registers a trial that many reports cite; so the identifier neither proves two records the same
+ * work nor proves them different. Format knowledge as a table: one line per scheme, with who writes it.
+ */
+export const DATABASE_ENTRY_DOIS: readonly { pattern: RegExp; writtenBy: string }[] = [
+  {
+    pattern: /^10\.\d+\/central\/cn-\d+/,
+    writtenBy: 'the Cochrane Library for CENTRAL records ("10.1002/central/CN-00677540/full"); doi.org does not resolve them',
+  },
+  {
+    // The accession formats of the WHO ICTRP primary registries and PROSPERO, wherever a DOI's suffix
+    // starts with one: ISRCTN's real DOIs (10.1186/ISRCTN…) name the registration, not a report.
+    pattern: /^10\.\d+\/(?:[a-z]+\/)?(?:isrctn\d{6,}|nct\d{8}|actrn\d{10,}|chictr-|drks\d{6,}|euctr\d{4}|jprn-|ctri\/\d{4}|irct\d{6,}|ntr\d{3,}|umin\d{6,}|crd42\d{6,}|pactr\d{6,}|slctr\/|tctr\d{6,}|kct\d{6,}|rbr-)/,
+    writtenBy: 'trial registries and PROSPERO (ISRCTN, NCT, ACTRN, ChiCTR, DRKS, EUCTR, JPRN, CTRI, IRCT, NTR, UMIN, CRD42, PACTR, SLCTR, TCTR, KCT, ReBEC)',
+  },
+];
+
+/** Whether a normalised DOI names a database or registry entry, not a work (DATABASE_ENTRY_DOIS). */
+export function isDatabaseEntryDoi(doi: string): boolean {
+  for (const { pattern } of DATABASE_ENTRY_DOIS) if (pattern.test(doi)) return true;
+  return false;
 }
 
 function count(s: string, c: string): number {
@@ -106,7 +162,8 @@ export interface AuthorKey {
 export function firstAuthorKey(authors: readonly Author[]): AuthorKey | undefined {
   const first = authors[0];
   if (!first) return undefined;
-  const name = first.family.trim() !== '' ? first.family : first.given;
+  // "NA" as a name is a spreadsheet's missing value, not an author.
+  const name = present(first.family.trim()) ?? present(first.given.trim()) ?? '';
   const words = nameWords(name);
   while (words.length > 1 && words[words.length - 1].length === 1) words.pop();
   if (words.length === 0) return undefined;
@@ -179,13 +236,27 @@ export function noticeKind(
   r: Pick<ParsedRecord, 'type' | 'title'>,
   foldedTitle: string = foldText(r.title ?? ''),
 ): NoticeKind | undefined {
+  return titleNoticeKind(foldedTitle) ?? typeNoticeKind(r.type);
+}
+
+/** The notice kind a (folded) title announces: strong evidence, the words are the notice's own. */
+export function titleNoticeKind(foldedTitle: string): NoticeKind | undefined {
   const m = NOTICE_TITLE_RE.exec(foldedTitle);
   if (m) return m[1] ? 'correction' : m[2] ? 'retraction' : 'comment';
   // Both searches below are anchored at the end and would try every position: look for their words first.
   if (mayEndWithReply(foldedTitle) && TRAILING_REPLY_RE.test(foldedTitle)) return 'comment';
   if (endsWithParenthesis(foldedTitle) && CORRECTED_ARTICLE_RE.test(foldedTitle)) return 'correction';
-  if (r.type === 'erratum') return 'correction';
-  if (r.type === 'editorial') return 'editorial';
+  return undefined;
+}
+
+/**
+ * The notice kind a record's type states ('erratum' → correction, 'editorial' → editorial, the type
+ * readers give PubMed's Letter, Comment and Editorial). Weak evidence: one database's label, which
+ * another database gives the same work differently (a letter in PubMed is an article in Embase).
+ */
+export function typeNoticeKind(type: ParsedRecord['type'] | undefined): NoticeKind | undefined {
+  if (type === 'erratum') return 'correction';
+  if (type === 'editorial') return 'editorial';
   return undefined;
 }
 
@@ -457,9 +528,10 @@ export function journalsMatch(a: string[], b: string[]): boolean {
  * Undefined for a name that folds to nothing.
  */
 export function authorKey(a: Author): { family: string; initial: string } | undefined {
-  const hasFamily = a.family.trim() !== '';
-  const words = nameWords(hasFamily ? a.family : a.given);
-  let given = hasFamily ? a.given : '';
+  const family = present(a.family.trim());
+  const hasFamily = family !== undefined;
+  const words = nameWords(family ?? present(a.given.trim()) ?? '');
+  let given = hasFamily ? (present(a.given) ?? '') : '';
   // Initials a reader failed to split off ("Webber M").
   let initial = '';
   while (words.length > 1 && words[words.length - 1].length === 1) initial = words.pop()!;
@@ -512,8 +584,11 @@ export function isConferenceRecord(r: Pick<ParsedRecord, 'type' | 'journal' | 'r
   return venue !== '' && CONFERENCE_VENUE_RE.test(venue) && !JOURNAL_NOT_MEETING_RE.test(venue);
 }
 
-/** Embase files a meeting abstract under "Journal.Conference: meeting": the journal it is printed in. */
-const PRINTED_IN_RE = /^(.*?)\.\s*conference\s*:/i;
+/**
+ * Embase files a meeting abstract under "Journal.Conference: meeting", or only "Journal. Conference"
+ * ("Diabetologie und Stoffwechsel. Conference"): the journal it is printed in.
+ */
+const PRINTED_IN_RE = /^(.*?)\.\s*conference\s*(?::|\.?\s*$)/i;
 
 /** The journal a meeting abstract is printed in, when its venue names one ("Pediatric Nephrology.Conference: 44th ..."). */
 export function meetingJournal(journal: string | undefined): string | undefined {
@@ -521,8 +596,47 @@ export function meetingJournal(journal: string | undefined): string | undefined 
   return m && m[1].trim() !== '' ? m[1].trim() : undefined;
 }
 
-/** A supplement issue or volume ("Suppl 3", "s2", "Suppl. 1"): where journals print meeting abstracts. */
+/** A supplement issue or volume ("Suppl 3", "s2", "Suppl. 1", "Supplement 1", "sup1"): where journals print meeting abstracts. */
 export function isSupplement(volume: string | undefined, issue: string | undefined): boolean {
   return (volume !== undefined && SUPPLEMENT_RE.test(volume)) || (issue !== undefined && SUPPLEMENT_RE.test(issue));
 }
-const SUPPLEMENT_RE = /suppl|^\s*s\s*\d/i;
+/** "Suppl", "Supplement", "Supp", "Sup" (not "Super…"), or "S" right before a number at the start ("S2"). */
+const SUPPLEMENT_RE = /sup(?:p(?:l(?:ement)?)?)?(?![a-z])|^\s*s\s*\d/i;
+/** A field that starts with a supplement (or part) and names no volume before it: "Suppl. 2", "S1", "Supplement". */
+const STARTS_WITH_SUPPLEMENT_RE = /^\W*(?:sup(?:p(?:l(?:ement)?)?)?(?![a-z])|s\s*\d|pt\b|part\b)/i;
+
+/**
+ * The volume's number from the forms exports put in a volume field: "61", "Vol. 61", "Volume 61",
+ * "61(4)", "61 (Supplement 1)", "61 Suppl 2", "Drug Discovery. 9"; undefined for one that names no
+ * volume ("Suppl. 2", "S1", "NA", "[Epub ahead of print]"). Leading zeros dropped.
+ */
+export function volumeKey(volume: string | undefined): string | undefined {
+  if (volume === undefined) return undefined;
+  // Most volumes are plain numbers.
+  if (isPlainPage(volume)) return volume;
+  const v = present(volume);
+  if (v === undefined || STARTS_WITH_SUPPLEMENT_RE.test(v)) return undefined;
+  const m = /\d+/.exec(v);
+  return m ? m[0].replace(/^0+(?=\d)/, '') : undefined;
+}
+
+/**
+ * The issue's number: its first one or two digits ("4", "(4)", "4-5", "4, Sp. Iss. SI"), or the
+ * bracketed issue of a combined volume ("61(4)") when the record has no issue of its own. More
+ * digits are a record number some exports put there. A supplement ("Suppl 1", "S1", "1 Suppl",
+ * "4 Suppl 1", a volume's "(Supplement 1)") has no issue key: databases number one supplement in all
+ * those ways, so its number neither agrees nor disagrees (`isSupplement` says it is one).
+ */
+export function issueKey(issue: string | undefined, volume?: string): string | undefined {
+  if (issue !== undefined && isPlainPage(issue)) return issue.length <= 2 ? issue : undefined;
+  const own = present(issue);
+  if (own !== undefined) return SUPPLEMENT_RE.test(own) ? undefined : leadingIssueNumber(own);
+  const bracketed = volume === undefined ? null : /^\D*\d+\s*\(([^()]*)\)\s*$/.exec(volume);
+  if (bracketed === null || SUPPLEMENT_RE.test(bracketed[1])) return undefined;
+  return leadingIssueNumber(bracketed[1]);
+}
+
+function leadingIssueNumber(s: string): string | undefined {
+  const m = /^\D*(\d{1,2})(?!\d)/.exec(s);
+  return m ? m[1].replace(/^0+(?=\d)/, '') : undefined;
+}

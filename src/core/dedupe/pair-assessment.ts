@@ -15,26 +15,58 @@ import {
   correctedArticleTitle,
   firstAuthorKey,
   isConferenceRecord,
+  isDatabaseEntryDoi,
   isSupplement,
+  issueKey,
   journalWords,
   journalsMatch,
   meetingJournal,
   nameWords,
-  noticeKind,
   normalizeDoi,
   normalizeFoldedTitle,
   normalizePages,
   partNumber,
+  present,
   sameFirstAuthor,
   samePage,
   stripTitleAnnotations,
   subtitledMainTitle,
   swappedNames,
+  titleNoticeKind,
+  typeNoticeKind,
+  volumeKey,
   type AuthorKey,
   type NoticeKind,
 } from './normalize.js';
+import {
+  AUTHOR_NAME_SIMILARITY,
+  AUTHOR_OVERLAP,
+  AUTO_MERGE_SCORE,
+  HEADED_TITLE_MIN_CHARS,
+  MAX_AUTHORS_COMPARED,
+  MIN_TITLE_CHARS,
+  MIN_TITLE_WORDS,
+  SAME_ITEM_NO_VOLUME_TITLE_SIMILARITY,
+  SAME_ITEM_TITLE_SIMILARITY,
+  SAME_TITLE_SIMILARITY,
+  SCORE_WEIGHTS,
+  TITLE_AGREEMENT,
+  TRUNCATED_TITLE_CHARS,
+  UNCERTAIN_TITLE_SIMILARITY,
+  UNKNOWN_EVIDENCE_SCORE,
+  YEAR_SCORE,
+} from './params.js';
 import { jaroWinkler, levenshteinSimilarity } from './string-distance.js';
 import { foldText } from '../criteria/fold-text.js';
+
+export {
+  AUTO_MERGE_SCORE,
+  MIN_TITLE_CHARS,
+  MIN_TITLE_WORDS,
+  SAME_ITEM_TITLE_SIMILARITY,
+  SAME_TITLE_SIMILARITY,
+  UNCERTAIN_TITLE_SIMILARITY,
+} from './params.js';
 
 /**
  * Why two records were linked. 'similar-title': titles ≥ 0.95 alike or one truncated;
@@ -56,20 +88,6 @@ export interface DedupeSettings {
   mergeConferenceAbstracts?: boolean;
 }
 
-/** A main title shorter than this ("Introduction", "Editorial") links nothing on its own. */
-export const MIN_TITLE_WORDS = 3;
-export const MIN_TITLE_CHARS = 20;
-/** Titles at least this similar (normalised edit distance) count as the same title. */
-export const SAME_TITLE_SIMILARITY = 0.95;
-/** Pairs whose titles are at least this similar and that are not merged are reported as uncertain. */
-export const UNCERTAIN_TITLE_SIMILARITY = 0.85;
-/** Titles at least this similar count as the same title when volume, first page, first author and year agree. */
-export const SAME_ITEM_TITLE_SIMILARITY = 0.6;
-/** The combined score an automatic merge needs (besides corroboration). */
-export const AUTO_MERGE_SCORE = 0.85;
-/** A title this long that is a prefix of another was cut by a database's field limit. */
-const TRUNCATED_TITLE_CHARS = 120;
-const MAX_AUTHORS_COMPARED = 12;
 
 export interface AuthorName {
   family: string;
@@ -80,18 +98,31 @@ export interface AuthorName {
 export interface MatchKeys {
   index: number;
   id: string;
+  /**
+   * The normalised DOI when it identifies a work: not a database or registry entry's (CENTRAL's
+   * "10.1002/central/CN-…"), and not, within the records being deduplicated, a container's
+   * (`containerDoi`).
+   */
   doi?: string;
+  /** A DOI that many records with different titles share (an abstract supplement, a book): not an identifier. */
+  containerDoi?: string;
+  /** The record's PubMed id, when it carries one (a PMID column or tag); computed on first use. */
+  readonly pubmedId?: string;
   /** Normalised title, database annotations stripped, spaces removed; '' when there is no title. */
   titleKey: string;
   /** The title is too short to identify a report by itself ("Editorial", "Book review"). */
   genericTitle: boolean;
   /** Compact key of the main title when the title has a subtitle and the main title is long enough. */
   mainKey?: string;
+  /** Compact key of the title after a one-word name in front of it ("Hyred: Hybrid job recommendation system"), when long enough. */
+  afterNameKey?: string;
   author?: AuthorKey;
   /** Up to 12 authors as surname + first initial. */
   authors: AuthorName[];
   year?: number;
   notice?: NoticeKind;
+  /** The notice kind comes only from the record's type as one database labels it, not from its title: weak evidence. */
+  noticeByType?: boolean;
   part?: string;
   volume?: string;
   issue?: string;
@@ -146,9 +177,12 @@ class RecordKeys implements MatchKeys {
   titleKey: string;
   genericTitle: boolean;
   mainKey?: string;
+  afterNameKey?: string;
   author?: AuthorKey;
   year?: number;
   notice?: NoticeKind;
+  noticeByType?: boolean;
+  containerDoi?: string;
   part?: string;
   volume?: string;
   issue?: string;
@@ -164,11 +198,13 @@ class RecordKeys implements MatchKeys {
   #authors?: AuthorName[];
   #journal?: string[] | null;
   #firstName?: { family: string[]; given: string[] } | null;
+  #pubmedId?: string | null;
   constructor(r: ReviewRecord, index: number) {
     this.#record = r;
-    const title = r.title ?? '';
-    const folded = stripTitleAnnotations(foldText(title));
-    const notice = noticeKind(r, folded);
+    const title = present(r.title) ?? '';
+    const folded = stripTitleAnnotations(stripSpelledCharacters(foldText(title)));
+    const titleNotice = titleNoticeKind(folded);
+    const notice = titleNotice ?? typeNoticeKind(r.type);
     // Two databases frame one correction notice differently; the article title it repeats is what compares.
     const comparable = notice === 'correction' ? correctedArticleTitle(folded) : folded;
     // The compact key is the normalised title without its spaces: every letter and digit, in order.
@@ -179,9 +215,12 @@ class RecordKeys implements MatchKeys {
       const normalizedMain = normalizeFoldedTitle(main);
       if (isLongEnough(normalizedMain) && normalizedMain !== normalizeFoldedTitle(comparable)) mainKey = normalizedMain.replace(/ /g, '');
     }
-    const doi = normalizeDoi(r.doi);
-    const conference = isConferenceRecord(r);
-    const pages = normalizePages(r.startPage, r.endPage);
+    this.afterNameKey = afterNameKey(comparable);
+    const normalizedDoi = normalizeDoi(r.doi);
+    const doi = normalizedDoi !== undefined && !isDatabaseEntryDoi(normalizedDoi) ? normalizedDoi : undefined;
+    const journal = present(r.journal);
+    const conference = isConferenceRecord(journal === r.journal ? r : { type: r.type, journal });
+    const pages = normalizePages(present(r.startPage), present(r.endPage));
     this.index = index;
     this.id = r.id;
     this.doi = doi;
@@ -191,30 +230,35 @@ class RecordKeys implements MatchKeys {
     this.author = firstAuthorKey(r.authors ?? []);
     this.year = r.year;
     this.notice = notice;
+    this.noticeByType = notice !== undefined && titleNotice === undefined;
     // A correction's citation of its article ("vol 142, pg 310") names no part.
     this.part = partNumber(title, comparable);
-    // Exports put more than the number in the field ("Drug Discovery. 9", "42 Suppl 1"): the number is the volume.
+    // Exports put more than the number in the field ("Drug Discovery. 9", "42 Suppl 1", "61 (Supplement 1)"): the number is the volume.
     // Magazines filed by year carry the year in the volume field ("Harvard Business Review 2016(May)"): that names no volume.
-    const volume = volumeNumber(r.volume);
+    const volume = volumeKey(r.volume);
     this.volume = volume !== undefined && r.year !== undefined && volume === String(r.year) ? undefined : volume;
-    this.issue = issueNumber(r.issue);
+    this.issue = issueKey(r.issue, r.volume);
     this.startPage = pages.first;
     this.endPage = pages.last;
     this.conference = conference;
     this.titleHistogram = histogram(titleKey);
     this.completeness =
       (doi ? 1 : 0) +
-      filled(r.abstract) +
+      filled(present(r.abstract)) +
       ((r.authors?.length ?? 0) > 0 ? 1 : 0) +
       (r.year !== undefined ? 1 : 0) +
-      filled(r.journal) +
-      filled(r.volume) +
-      filled(r.issue) +
-      filled(r.startPage) +
+      filled(journal) +
+      filled(present(r.volume)) +
+      filled(present(r.issue)) +
+      filled(present(r.startPage)) +
       ((r.keywords?.length ?? 0) > 0 ? 1 : 0);
-    this.printedIn = conference ? journalWords(meetingJournal(r.journal)) : undefined;
+    this.printedIn = conference ? journalWords(meetingJournal(journal)) : undefined;
     this.supplement = isSupplement(r.volume, r.issue);
-    this.dissertationAbstract = r.journal !== undefined && DISSERTATION_ABSTRACTS_RE.test(r.journal);
+    this.dissertationAbstract = journal !== undefined && DISSERTATION_ABSTRACTS_RE.test(journal);
+  }
+  get pubmedId(): string | undefined {
+    if (this.#pubmedId === undefined) this.#pubmedId = pubmedIdOf(this.#record) ?? null;
+    return this.#pubmedId ?? undefined;
   }
   get authors(): AuthorName[] {
     if (this.#authors === undefined) {
@@ -236,9 +280,41 @@ class RecordKeys implements MatchKeys {
     return this.#firstName ?? undefined;
   }
   get journal(): string[] | undefined {
-    if (this.#journal === undefined) this.#journal = journalWords(this.#record.journal) ?? null;
+    if (this.#journal === undefined) this.#journal = journalWords(present(this.#record.journal)) ?? null;
     return this.#journal ?? undefined;
   }
+}
+
+/**
+ * Characters a database could not encode, written as their Unicode names: "Flexible, Self-Determined
+ * horizontal ellipsis and Unhealthy?" for "Flexible, Self-Determined… and Unhealthy?". Only names of
+ * punctuation, which never occur as title words and which the other copy's folding drops as punctuation.
+ */
+const SPELLED_PUNCTUATION_RE =
+  /\b(?:horizontal ellipsis|(?:en|em|figure) dash|(?:left|right)[- ](?:single|double)(?: quotation mark|-pointing angle quotation mark)|middle dot|double low-9 quotation mark|single low-9 quotation mark)\b/g;
+
+function stripSpelledCharacters(folded: string): string {
+  if (!folded.includes('ellipsis') && !folded.includes(' dash') && !folded.includes('quotation mark') && !folded.includes('middle dot')) return folded;
+  return folded.replace(SPELLED_PUNCTUATION_RE, ' ');
+}
+
+/** Words that head a title as its kind rather than its name: "Commentary: X" is another item than X. */
+const HEADING_WORD_RE =
+  /^(?:re|reply|response|comment|commentary|letter|correspondence|correction|corrigendum|erratum|errata|retraction|retracted|withdrawn|editorial|editor|author|authors|abstract|abstracts|protocol|introduction|foreword|preface|review|interview|obituary|addendum|summary|book|chapter|part|section|appendix|supplement|news|perspective|opinion|viewpoint|debate|update|highlights|guest|invited|keynote|poster|symposium|workshop|panel|tutorial|case)$/;
+
+/**
+ * A title's key after a one-word name in front of it, "Hyred: Hybrid job recommendation system" →
+ * "hybridjobrecommendationsystem": one database keeps a system's, trial's or project's name before
+ * the colon, another drops it. Undefined when the first word is a heading (HEADING_WORD_RE) or what
+ * follows is too short to identify a report.
+ */
+function afterNameKey(folded: string): string | undefined {
+  const colon = folded.indexOf(':');
+  if (colon <= 0 || colon > 30) return undefined;
+  const name = folded.slice(0, colon).trim();
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || HEADING_WORD_RE.test(name)) return undefined;
+  const rest = normalizeFoldedTitle(folded.slice(colon + 1));
+  return isLongEnough(rest) ? rest.replace(/ /g, '') : undefined;
 }
 
 /**
@@ -274,30 +350,24 @@ const isApostrophe = (c: number): boolean => c === 39 || c === 0x2018 || c === 0
 
 const DISSERTATION_ABSTRACTS_RE = /dissertation abstracts|diss abstr/i;
 
-function volumeNumber(v: string | undefined): string | undefined {
-  if (v === undefined) return undefined;
-  // Most volumes are plain numbers.
-  if (isPlainNumber(v)) return v;
-  const m = /\d+/.exec(v);
-  return m ? m[0].replace(/^0+(?=\d)/, '') : undefined;
-}
+/** Raw fields (tags or columns, as exported) that hold a PubMed id: nbib/RIS "PMID", CSV "PubMed ID", BibTeX "pmid". */
+const PUBMED_ID_FIELD_RE = /^(?:pmid|pubmed[ _]?id|pubmed)$/i;
 
-/** The issue's number: its first one or two digits; more digits are a record number some exports put there. */
-function issueNumber(v: string | undefined): string | undefined {
-  if (v === undefined) return undefined;
-  if (isPlainNumber(v)) return v.length <= 2 ? v : undefined;
-  const m = /^\D*(\d{1,2})(?!\d)/.exec(v);
-  return m ? m[1].replace(/^0+(?=\d)/, '') : undefined;
-}
-
-/** Digits only, without a leading zero. */
-function isPlainNumber(s: string): boolean {
-  if (s.length === 0 || s.charCodeAt(0) === 48) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
+/**
+ * The PubMed id a record carries, as digits: from a PMID tag or column ("21314913", CENTRAL's
+ * "PUBMED 21314913"). Undefined when none.
+ */
+function pubmedIdOf(r: ReviewRecord): string | undefined {
+  const raw = r.raw;
+  if (raw === undefined) return undefined;
+  for (const field of Object.keys(raw)) {
+    if (!PUBMED_ID_FIELD_RE.test(field.trim())) continue;
+    for (const value of raw[field] ?? []) {
+      const m = /(?:^|\D)(\d{1,9})(?!\d)/.exec(value);
+      if (m) return m[1].replace(/^0+(?=\d)/, '');
+    }
   }
-  return true;
+  return undefined;
 }
 
 function histogram(key: string): [number, number, number, number, number] {
@@ -417,9 +487,12 @@ function titleAgreement(
   // Not destructured from an array literal: this runs for every candidate pair.
   const short = ka.length <= kb.length ? ka : kb;
   const long = ka.length <= kb.length ? kb : ka;
-  if (short.length >= TRUNCATED_TITLE_CHARS && long.startsWith(short)) return { sim: 0.97, how: 'title truncated in one copy' };
+  if (short.length >= TRUNCATED_TITLE_CHARS && long.startsWith(short)) return { sim: TITLE_AGREEMENT.truncated, how: 'title truncated in one copy' };
   if (settings.matchMainTitle && ((a.mainKey !== undefined && a.mainKey === kb) || (b.mainKey !== undefined && b.mainKey === ka))) {
-    return { sim: 0.96, how: 'subtitle missing in one copy' };
+    return { sim: TITLE_AGREEMENT.subtitleMissing, how: 'subtitle missing in one copy' };
+  }
+  if (settings.matchMainTitle && ((a.afterNameKey !== undefined && a.afterNameKey === kb) || (b.afterNameKey !== undefined && b.afterNameKey === ka))) {
+    return { sim: TITLE_AGREEMENT.subtitleMissing, how: 'a name before the title missing in one copy' };
   }
   if (headedTitle(short, long)) return { sim: SAME_TITLE_SIMILARITY, how: 'a column heading in front of the title in one copy' };
   // Most candidate pairs share a block but not a title: their letter counts already say so.
@@ -432,7 +505,7 @@ function titleAgreement(
   // A truncated copy with a typo: compare with the other cut to the same length.
   if (short.length >= TRUNCATED_TITLE_CHARS && long.length > short.length && prefixMayAgree(short, long, (1 - minSimilarity) * short.length)) {
     const cut = levenshteinSimilarity(short, long.slice(0, short.length), minSimilarity);
-    if (cut > sim) sim = Math.min(cut, 0.97);
+    if (cut > sim) sim = Math.min(cut, TITLE_AGREEMENT.truncated);
   }
   if (sim === 0) return NO_TITLE;
   return { sim, how: `titles ${(sim * 100).toFixed(0)}% alike` };
@@ -448,7 +521,7 @@ const NOTICE_HEADING_RE = /^(?:re|reply|response|comment|letter|correction|corri
  */
 function headedTitle(short: string, long: string): boolean {
   const heading = long.length - short.length;
-  return short.length >= 40 && heading > 0 && heading * 2 <= short.length && long.endsWith(short) && !NOTICE_HEADING_RE.test(long);
+  return short.length >= HEADED_TITLE_MIN_CHARS && heading > 0 && heading * 2 <= short.length && long.endsWith(short) && !NOTICE_HEADING_RE.test(long);
 }
 
 const letterCounts = new Int32Array(128);
@@ -511,12 +584,12 @@ function samePrintedRange(a: MatchKeys, b: MatchKeys): boolean {
   if (a.journal === undefined || b.journal === undefined || !journalsMatch(a.journal, b.journal)) return false;
   if ((a.genericTitle && a.titleKey !== '') || (b.genericTitle && b.titleKey !== '')) return false;
   if (!sameFirst(a, b)) return false;
-  return Math.min(a.authors.length, b.authors.length) < 2 || authorOverlap(a.authors, b.authors) >= 0.5;
+  return Math.min(a.authors.length, b.authors.length) < 2 || authorOverlap(a.authors, b.authors) >= AUTHOR_OVERLAP;
 }
 
 function firstAuthorOrMost(a: MatchKeys, b: MatchKeys): boolean {
   if (sameFirst(a, b)) return true;
-  return Math.min(a.authors.length, b.authors.length) >= 2 && authorOverlap(a.authors, b.authors) >= 0.5;
+  return Math.min(a.authors.length, b.authors.length) >= 2 && authorOverlap(a.authors, b.authors) >= AUTHOR_OVERLAP;
 }
 
 /** How many of the shorter author list appear in the other (surname, or a near spelling with the same initial). */
@@ -526,13 +599,18 @@ function authorOverlap(a: AuthorName[], b: AuthorName[]): number {
   let matched = 0;
   for (const x of short) {
     for (const y of long) {
-      if (x.family === y.family || (x.initial === y.initial && x.initial !== '' && jaroWinkler(x.family, y.family) >= 0.92)) {
+      if (x.family === y.family || (x.initial === y.initial && x.initial !== '' && jaroWinkler(x.family, y.family) >= AUTHOR_NAME_SIMILARITY)) {
         matched++;
         break;
       }
     }
   }
   return short.length === 0 ? 0 : matched / short.length;
+}
+
+/** Titles at least alike enough for the grey band (or agreeing structurally): not clearly different titles. */
+export function titlesAlike(a: MatchKeys, b: MatchKeys, settings: DedupeSettings): boolean {
+  return titleAgreement(a, b, settings).sim > 0;
 }
 
 /**
@@ -561,10 +639,10 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
     (sameVolume || (a.volume === undefined && b.volume === undefined && a.journal !== undefined && b.journal !== undefined)) &&
     !(a.journal !== undefined && b.journal !== undefined && !journalsMatch(a.journal, b.journal));
   // Without a volume, page numbers restart in every proceedings paper ("1-12"): only a near-identical title will do.
-  const sameItemTitleBar = sameVolume ? SAME_ITEM_TITLE_SIMILARITY : 0.9;
+  const sameItemTitleBar = sameVolume ? SAME_ITEM_TITLE_SIMILARITY : SAME_ITEM_NO_VOLUME_TITLE_SIMILARITY;
   if (title.sim === 0 && sameItem && sameVolume && !a.genericTitle && !b.genericTitle) {
     const [short, long] = a.titleKey.length <= b.titleKey.length ? [a.titleKey, b.titleKey] : [b.titleKey, a.titleKey];
-    if (short.length >= MIN_TITLE_CHARS && long.includes(short)) title = { sim: 0.9, how: 'one title contains the other' };
+    if (short.length >= MIN_TITLE_CHARS && long.includes(short)) title = { sim: TITLE_AGREEMENT.contained, how: 'one title contains the other' };
     else title = titleAgreement(a, b, settings, SAME_ITEM_TITLE_SIMILARITY);
     if (title.sim > 0 && title.sim < SAME_TITLE_SIMILARITY) title = { sim: title.sim, how: `${title.how} (same journal item)` };
     else if (title.sim === 0 && samePrintedRange(a, b)) {
@@ -578,21 +656,28 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
     if (sameDoi || title.sim >= SAME_TITLE_SIMILARITY) return { kind: 'blocked', score: 0, reasons: [], guard };
     return NONE;
   }
-  if (sameDoi) return { kind: 'merge', rule: 'doi', score: 1, reasons: ['same DOI'] };
-  const reasons: string[] = [title.how];
+  // A DOI is strong evidence, not proof (an abstract supplement's DOI on each of its abstracts, a
+  // database's wrong DOI): it merges only with agreeing titles and nothing else disagreeing.
+  let doiDisagrees: string | undefined;
+  if (sameDoi) {
+    doiDisagrees = doiDisagreement(a, b, title, settings);
+    if (doiDisagrees === undefined) return { kind: 'merge', rule: 'doi', score: 1, reasons: ['same DOI', title.how] };
+  }
+  const reasons: string[] = sameDoi ? ['same DOI', `but ${doiDisagrees}`] : [];
+  if (title.sim > 0) reasons.push(title.how);
   const vetoes: string[] = [];
 
   // Year.
   const bothYears = a.year !== undefined && b.year !== undefined;
   const dy = bothYears ? Math.abs(a.year! - b.year!) : 0;
-  let yearScore = 0.5;
+  let yearScore: number = YEAR_SCORE.unknown;
   if (bothYears) {
-    if (dy === 0) yearScore = 1;
+    if (dy === 0) yearScore = YEAR_SCORE.same;
     else if (dy <= settings.yearTolerance) {
-      yearScore = 0.75;
+      yearScore = YEAR_SCORE.withinTolerance;
       reasons.push(`years ${a.year} and ${b.year}`);
     } else {
-      yearScore = 0;
+      yearScore = YEAR_SCORE.beyond;
       vetoes.push(`years ${a.year} and ${b.year}`);
     }
   }
@@ -653,7 +738,7 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
     locatorKnown++;
     locatorSum += pageEq ? 1 : 0;
   }
-  const locatorScore = locatorKnown === 0 ? 0.5 : locatorSum / locatorKnown;
+  const locatorScore = locatorKnown === 0 ? UNKNOWN_EVIDENCE_SCORE : locatorSum / locatorKnown;
   if (pageEq) reasons.push('same first page');
   if (volumeEq) reasons.push('same volume');
   if (journalEq) reasons.push('same journal');
@@ -662,7 +747,7 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   const authorsKnown = a.authors.length > 0 && b.authors.length > 0;
   const firstAuthorEq = sameFirst(a, b);
   const overlap = authorsKnown ? (firstAuthorEq ? 1 : authorOverlap(a.authors, b.authors)) : 0;
-  const authorsAgree = firstAuthorEq || (overlap >= 0.5 && Math.min(a.authors.length, b.authors.length) >= 2);
+  const authorsAgree = firstAuthorEq || (overlap >= AUTHOR_OVERLAP && Math.min(a.authors.length, b.authors.length) >= 2);
   const strongLocators = pageEq && volumeEq && !vetoes.includes('different journals');
   if (authorsKnown && !authorsAgree) {
     // The same title on the same page of the same volume and journal is one item, however its authors were written.
@@ -671,12 +756,13 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   }
   if (firstAuthorEq) reasons.push('same first author');
   else if (authorsAgree) reasons.push('most authors shared');
-  const authorScore = authorsKnown && (authorsAgree || !strongLocators) ? overlap : 0.5;
+  const authorScore = authorsKnown && (authorsAgree || !strongLocators) ? overlap : UNKNOWN_EVIDENCE_SCORE;
   if (a.genericTitle || b.genericTitle) {
     // "Editorial" by the same editor in the same year is many reports; only the same first page makes it one.
     if (!pageEq) vetoes.push('short generic title without the same first page');
   }
-  const score = 0.5 * title.sim + 0.2 * authorScore + 0.1 * yearScore + 0.2 * locatorScore;
+  const score =
+    SCORE_WEIGHTS.title * title.sim + SCORE_WEIGHTS.authors * authorScore + SCORE_WEIGHTS.year * yearScore + SCORE_WEIGHTS.locators * locatorScore;
 
   // Corroboration independent of the title.
   const yearNear = bothYears && dy <= settings.yearTolerance;
@@ -684,7 +770,7 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   const titleBar = sameItem ? sameItemTitleBar : SAME_TITLE_SIMILARITY;
   if (vetoes.length === 0 && title.sim >= titleBar && score >= (sameItem ? SAME_ITEM_TITLE_SIMILARITY : AUTO_MERGE_SCORE)) {
     const exactTitle = title.sim === 1;
-    const byAuthor = authorsAgree && (firstAuthorEq || overlap >= 0.5);
+    const byAuthor = authorsAgree && (firstAuthorEq || overlap >= AUTHOR_OVERLAP);
     const corroborated =
       (pageEq && (byAuthor || volumeEq || journalEq)) ||
       (volumeEq && yearNear && (byAuthor || journalEq)) ||
@@ -708,10 +794,64 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   // The grey band: alike enough that a person should look, not contradicted outright.
   // Two independent contradictions (years beyond the tolerance and another place of publication) settle it.
   const placedElsewhere = vetoes.includes('different journals') || conflicts(a.volume, b.volume) || pageConflict;
-  const contradicted = (vetoes.includes('different authors') && !pageEq) || (yearScore === 0 && placedElsewhere);
+  const contradicted = (vetoes.includes('different authors') && !pageEq) || (yearScore === YEAR_SCORE.beyond && placedElsewhere);
   if (contradicted || ((a.genericTitle || b.genericTitle) && !pageEq)) return NONE;
-  if (title.sim < UNCERTAIN_TITLE_SIMILARITY) return NONE;
+  // The same DOI on titles that do not agree (a translated title, a title-less copy) is for a person to see.
+  if (title.sim < UNCERTAIN_TITLE_SIMILARITY && !sameDoi) return NONE;
   return { kind: 'uncertain', score, reasons: [...reasons, ...vetoes.map((v) => `but ${v}`)] };
+}
+
+/**
+ * What keeps two records that share a DOI from being merged on it, or undefined: titles that do not
+ * agree (the same title, one missing its subtitle or cut by a field limit, database annotations and
+ * translation brackets aside), another first author, first pages or volumes that contradict each
+ * other, or years further apart than the tolerance. The general pattern: one field never decides
+ * alone; the DOI only adds certainty to a pair that nothing else tells apart.
+ */
+function doiDisagreement(
+  a: MatchKeys,
+  b: MatchKeys,
+  title: { readonly sim: number; readonly how: string },
+  settings: DedupeSettings,
+): string | undefined {
+  if (title.sim < SAME_TITLE_SIMILARITY) return a.titleKey === '' || b.titleKey === '' ? 'a title is missing' : 'titles differ';
+  if (a.year !== undefined && b.year !== undefined && Math.abs(a.year - b.year) > settings.yearTolerance) return `years ${a.year} and ${b.year}`;
+  if (conflicts(a.volume, b.volume)) return `volumes ${a.volume} and ${b.volume}`;
+  if (!pagesAgree(a, b) && separatePrintedRanges(a, b)) return `pages ${a.startPage}-${a.endPage} and ${b.startPage}-${b.endPage}`;
+  if (a.authors.length > 0 && b.authors.length > 0 && !firstAuthorOrMost(a, b)) return 'different authors';
+  return undefined;
+}
+
+/**
+ * Two printed page ranges that do not overlap ("12-18" and "140-146"): two items. A lone number says
+ * less: it may be a page count ("11"), an article number ("106482") or an online-first page ("1").
+ */
+function separatePrintedRanges(a: MatchKeys, b: MatchKeys): boolean {
+  const range = (k: MatchKeys): [number, number] | undefined => {
+    if (k.startPage === undefined || k.endPage === undefined || !PLAIN_PAGE_RE.test(k.startPage) || !PLAIN_PAGE_RE.test(k.endPage)) return undefined;
+    const from = Number(k.startPage);
+    const to = Number(k.endPage);
+    return to > from ? [from, to] : undefined;
+  };
+  const ra = range(a);
+  const rb = range(b);
+  return ra !== undefined && rb !== undefined && (ra[1] < rb[0] || rb[1] < ra[0]);
+}
+
+/**
+ * The two records carry the same identifier of a work and their titles agree: the same DOI (one that
+ * identifies a work) with PubMed ids that do not differ, or the same PubMed id with DOIs that do not
+ * differ. `both` asks for the same DOI and the same PubMed id.
+ */
+function identifiedAsOne(a: MatchKeys, b: MatchKeys, settings: Partial<DedupeSettings> | undefined, both: boolean): boolean {
+  const doiEq = a.doi !== undefined && a.doi === b.doi;
+  if (!doiEq && (both || conflicts(a.doi, b.doi))) return false;
+  const pa = a.pubmedId;
+  const pb = b.pubmedId;
+  const pmidEq = pa !== undefined && pa === pb;
+  if (!pmidEq && (both || conflicts(pa, pb))) return false;
+  if (!doiEq && !pmidEq) return false;
+  return titleAgreement(a, b, { yearTolerance: 0, matchMainTitle: settings?.matchMainTitle ?? true }, SAME_TITLE_SIMILARITY).sim >= SAME_TITLE_SIMILARITY;
 }
 
 /**
@@ -723,11 +863,19 @@ export function matchRule(a: MatchKeys, b: MatchKeys, settings: DedupeSettings):
   return r.kind === 'merge' ? r.rule : undefined;
 }
 
-/** Why two records must never share a cluster, or undefined when nothing forbids it. */
-export function guardViolation(a: MatchKeys, b: MatchKeys, settings?: Pick<DedupeSettings, 'mergeConferenceAbstracts'>): string | undefined {
+/**
+ * Why two records must never share a cluster, or undefined when nothing forbids it. Guards are keyed
+ * on evidence: a word in a title ("Erratum", "Reply") is the notice's own and always holds; a record
+ * type or a venue word that one database gave is weaker, and yields to identifiers of one work.
+ */
+export function guardViolation(a: MatchKeys, b: MatchKeys, settings?: Partial<DedupeSettings>): string | undefined {
   if (conflicts(a.doi, b.doi)) return `different DOIs (${a.doi} vs ${b.doi})`;
   if (a.notice !== b.notice) {
-    return `${a.notice ?? 'ordinary record'} vs ${b.notice ?? 'ordinary record'}`;
+    // A kind only a type label gives (PubMed's Letter, Comment, Editorial; an erratum type): one
+    // database's label, which another gives the same work differently. The same DOI, the same PubMed
+    // id and the same title make them one work; a notice with its own title words stays apart.
+    const labelOnly = (a.notice === undefined || a.noticeByType === true) && (b.notice === undefined || b.noticeByType === true);
+    if (!(labelOnly && identifiedAsOne(a, b, settings, true))) return `${a.notice ?? 'ordinary record'} vs ${b.notice ?? 'ordinary record'}`;
   }
   if (a.part !== b.part) return `different parts (${a.part ?? 'none'} vs ${b.part ?? 'none'})`;
   // Like a meeting abstract and its full paper, a thesis and its abstract in Dissertation Abstracts are two reports.
@@ -737,7 +885,12 @@ export function guardViolation(a: MatchKeys, b: MatchKeys, settings?: Pick<Dedup
     // the same volume and first page make it the same printed item.
     const samePrinted =
       a.volume !== undefined && a.volume === b.volume && a.startPage !== undefined && b.startPage !== undefined && samePage(a.startPage, b.startPage);
-    if (!samePrinted && !(a.conference ? printedAbstract(a, b) : printedAbstract(b, a))) return 'conference abstract vs full paper';
+    // A DOI names one published item: a meeting abstract and the full paper it became carry different
+    // DOIs (or the abstract none), so the same DOI with the same title is one item, whatever one
+    // database's venue says ("Diabetologie und Stoffwechsel. Conference" / "Diabetologie und Stoffwechsel").
+    if (!samePrinted && !(a.conference ? printedAbstract(a, b) : printedAbstract(b, a)) && !identifiedAsOne(a, b, settings, false)) {
+      return 'conference abstract vs full paper';
+    }
   }
   return undefined;
 }

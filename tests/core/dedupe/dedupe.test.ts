@@ -25,10 +25,16 @@ interface Case {
 
 const cases: Case[] = [
   {
-    name: 'same DOI, titles differ in form',
+    name: 'same DOI written differently, titles agree but for case, punctuation and the subtitle',
+    a: { id: 'sco:1', title: WEBBER_TITLE, doi: 'https://doi.org/10.1093/bjsw/bcr141', authors: 'Webber, M.', year: 2012 },
+    b: { id: 'psy:1', title: WEBBER_MAIN.toUpperCase() + '.', doi: '10.1093/BJSW/bcr141', authors: 'Webber, Martin', year: 2012 },
+    merged: 'doi',
+  },
+  {
+    name: 'same DOI, titles that do not agree: the DOI alone merges nothing',
     a: { id: 'sco:1', title: WEBBER_TITLE, doi: 'https://doi.org/10.1093/bjsw/bcr141', authors: 'Webber, M.', year: 2012 },
     b: { id: 'psy:1', title: 'Meaningful involvement of service users', doi: '10.1093/BJSW/bcr141', authors: 'Webber, Martin', year: 2012 },
-    merged: 'doi',
+    merged: false,
   },
   {
     name: 'DOI in one copy only: merged by title + author + year',
@@ -309,7 +315,7 @@ describe('findDuplicates: clusters', () => {
     const records = [
       rec({ id: 'psy:1', title: WEBBER_MAIN, authors: 'Webber, M.', year: 2012 }),
       rec({ id: 'sco:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2012, doi: '10.1093/bjsw/bcr141' }),
-      rec({ id: 'wos:1', title: 'Meaningful involvement (wrong title)', authors: 'Webber, M.', year: 2012, doi: 'doi:10.1093/bjsw/bcr141' }),
+      rec({ id: 'wos:1', title: `${WEBBER_TITLE} [Review]`, authors: 'Webber, M.', year: 2013, doi: 'doi:10.1093/bjsw/bcr141' }),
       rec({ id: 'eric:1', title: 'Something else entirely in social work', authors: 'Webber, M.', year: 2012 }),
     ];
     const result = findDuplicates(records, settings);
@@ -429,12 +435,22 @@ describe('findDuplicates: year chains', () => {
     expect(result.blockedMerges[0].guard).toContain('volumes 42 and 140');
   });
 
-  it('lets a shared DOI join copies whose years disagree by more', () => {
+  it('a shared DOI does not join copies whose years disagree by more: a person decides', () => {
     const records = [
       rec({ id: 'a:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2011, doi: '10.1093/bjsw/bcr141' }),
       rec({ id: 'b:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2013, doi: '10.1093/bjsw/bcr141' }),
     ];
-    expect(findDuplicates(records, settings).clusters).toHaveLength(1);
+    const result = findDuplicates(records, settings);
+    expect(result.clusters).toEqual([]);
+    expect(result.uncertain).toMatchObject([{ a: 'a:1', b: 'b:1', reasons: expect.arrayContaining(['same DOI', 'but years 2011 and 2013']) }]);
+  });
+
+  it('a shared DOI joins a copy a year off the others', () => {
+    const records = [
+      rec({ id: 'a:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2011, doi: '10.1093/bjsw/bcr141' }),
+      rec({ id: 'b:1', title: WEBBER_TITLE, authors: 'Webber, M.', year: 2012, doi: '10.1093/bjsw/bcr141' }),
+    ];
+    expect(findDuplicates(records, settings).clusters).toMatchObject([{ rule: 'doi' }]);
   });
 });
 

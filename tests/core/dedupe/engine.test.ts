@@ -268,8 +268,8 @@ describe('duplicates the engine finds (pairs from the labelled sets)', () => {
 
   it('a cluster linked by a DOI scores 1', () => {
     const r = pair(
-      { id: 'a', title: 'One title', authors: 'Webber, M.', year: 2012, doi: '10.1093/bjsw/bcr141' },
-      { id: 'b', title: 'Another way of writing it', authors: 'Webber, Martin', year: 2012, doi: 'https://doi.org/10.1093/BJSW/bcr141' },
+      { id: 'a', title: 'One title of a report, written one way', authors: 'Webber, M.', year: 2012, doi: '10.1093/bjsw/bcr141' },
+      { id: 'b', title: 'ONE TITLE OF A REPORT - WRITTEN ONE WAY.', authors: 'Webber, Martin', year: 2012, doi: 'https://doi.org/10.1093/BJSW/bcr141' },
     );
     expect(r.clusters[0]).toMatchObject({ rule: 'doi', score: 1 });
   });
