@@ -9,6 +9,8 @@ import {
   DUPLICATES_DIR,
   RESOLUTION_LOG_DECISIONS,
   RESOLUTION_LOG_COLUMNS,
+  ADJUDICATION_DIR,
+  type DecisionRole,
   type DecisionRow,
   type Stage,
   type DecisionValue,
@@ -141,12 +143,17 @@ export async function readDecisionLogs(reviewDir: string): Promise<DecisionRow[]
   for (const stage of STAGES) {
     const dir = path.join(reviewDir, DECISIONS_DIR, stage);
     if (!(await pathExists(dir))) continue;
-    const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.csv')).sort();
-    for (const name of files) {
-      const file = path.join(dir, name);
-      const reviewer = name.slice(0, -'.csv'.length);
-      const table = await readLogTable(file, DECISION_LOG_COLUMNS);
-      for (const { line, cells } of table.rows) rows.push(toDecisionRow(cells, { file, line, reviewer, stage }));
+    // Reviewers' votes in decisions/<stage>/<name>.csv; adjudicators' final words in
+    // decisions/<stage>/adjudication/<name>.csv (written by `litscreen resolve`).
+    for (const [folder, role] of [[dir, 'reviewer'], [path.join(dir, ADJUDICATION_DIR), 'adjudicator']] as const) {
+      if (!(await pathExists(folder))) continue;
+      const files = (await fs.readdir(folder)).filter((f) => f.endsWith('.csv')).sort();
+      for (const name of files) {
+        const file = path.join(folder, name);
+        const reviewer = name.slice(0, -'.csv'.length);
+        const table = await readLogTable(file, DECISION_LOG_COLUMNS);
+        for (const { line, cells } of table.rows) rows.push(toDecisionRow(cells, { file, line, reviewer, stage, role }));
+      }
     }
   }
   return rows;
@@ -154,7 +161,7 @@ export async function readDecisionLogs(reviewDir: string): Promise<DecisionRow[]
 
 function toDecisionRow(
   cells: Record<string, string>,
-  where: { file: string; line: number; reviewer: string; stage: Stage },
+  where: { file: string; line: number; reviewer: string; stage: Stage; role: DecisionRole },
 ): DecisionRow {
   const decision = cells.decision as DecisionValue;
   if (!DECISIONS.includes(decision)) {
@@ -169,6 +176,7 @@ function toDecisionRow(
     note: cells.note ?? '',
     reviewer: where.reviewer,
     stage: where.stage,
+    role: where.role,
     file: where.file,
     line: where.line,
   };

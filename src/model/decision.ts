@@ -2,8 +2,30 @@
 export const STAGES = ['title-abstract', 'full-text'] as const;
 export type Stage = (typeof STAGES)[number];
 
-export const DECISIONS = ['include', 'exclude', 'not-retrieved'] as const;
+/**
+ * What a row of a decision log may say.
+ * - include, exclude, not-retrieved (full text only): a reviewer's vote;
+ * - maybe: seen, not yet decided; the record stays pending until the reviewer decides;
+ * - override (title/abstract only): include a record that a criterion excluded, with a reason;
+ *   a human decision that `show`, the flow and `verify` name;
+ * - retract: take back this reviewer's latest decision on the record; nothing is rewritten.
+ */
+export const DECISIONS = ['include', 'exclude', 'not-retrieved', 'maybe', 'override', 'retract'] as const;
 export type DecisionValue = (typeof DECISIONS)[number];
+
+/** What `litscreen decide` takes on the command line (override and retract have their own options and command). */
+export const VOTES = ['include', 'exclude', 'not-retrieved', 'maybe'] as const;
+
+/** Decisions that settle a record at a stage when the reviewers agree. */
+export const FINAL_DECISIONS = ['include', 'exclude', 'not-retrieved'] as const;
+export type FinalDecision = (typeof FINAL_DECISIONS)[number];
+
+/**
+ * Who wrote a row: a reviewer's vote, or an adjudicator's final word on a conflict
+ * (`decisions/<stage>/adjudication/<name>.csv`, written by `litscreen resolve`).
+ */
+export type DecisionRole = 'reviewer' | 'adjudicator';
+export const ADJUDICATION_DIR = 'adjudication';
 
 /** Columns of a decision log, in order. `reason` holds a full-text exclusion reason id. */
 export const DECISION_LOG_COLUMNS = ['time', 'record_id', 'decision', 'reason', 'note'] as const;
@@ -16,6 +38,7 @@ export interface DecisionRow {
   note: string;
   reviewer: string;
   stage: Stage;
+  role: DecisionRole;
   /** Where the row is, for error messages. */
   file: string;
   line: number;

@@ -51,16 +51,6 @@ export const CriterionSchema = z
   })
   .strict();
 
-export const TitleAbstractSchema = z
-  .object({
-    criteria: z.array(CriterionSchema).default([]),
-    reportCriteriaAsAutomation: z
-      .boolean()
-      .default(false)
-      .describe('Report criteria exclusions in PRISMA as "excluded by automation tools" instead of screening exclusions.'),
-  })
-  .strict();
-
 export const ExclusionReasonSchema = z
   .object({
     id: key.describe('What reviewers type after --reason, e.g. "not-empirical".'),
@@ -68,9 +58,52 @@ export const ExclusionReasonSchema = z
   })
   .strict();
 
+/** How many reviewers must decide each record at a stage before their agreement counts. */
+const reviewersPerRecord = () =>
+  z
+    .union([z.literal(1), z.literal(2)])
+    .default(1)
+    .describe('Reviewers who must each decide every record at this stage (1 or 2). With 2, a record is pending until both have decided, and a disagreement is a conflict for an adjudicator.');
+
+export const TitleAbstractSchema = z
+  .object({
+    criteria: z.array(CriterionSchema).default([]),
+    reportCriteriaAsAutomation: z
+      .boolean()
+      .default(false)
+      .describe('Report criteria exclusions in PRISMA as "excluded by automation tools" instead of screening exclusions.'),
+    reviewers: reviewersPerRecord(),
+    exclusionReasons: z
+      .array(ExclusionReasonSchema)
+      .optional()
+      .describe('Reasons a reviewer may pick when excluding at title/abstract (optional there; free text is allowed too).'),
+  })
+  .strict();
+
 export const FullTextSchema = z
   .object({
     exclusionReasons: z.array(ExclusionReasonSchema).min(1),
+    reviewers: reviewersPerRecord(),
+  })
+  .strict();
+
+/** The keys of the interactive screen, remappable in the protocol (`screening.keys`). */
+export const SCREEN_ACTIONS = ['include', 'exclude', 'maybe', 'skip', 'undo', 'note', 'search', 'help', 'quit', 'override'] as const;
+
+export const ScreeningSchema = z
+  .object({
+    adjudicators: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Reviewers who may settle a conflict with `litscreen resolve`; their decision is final, and every reviewer\'s vote is kept for the agreement figures.'),
+    blind: z
+      .boolean()
+      .default(false)
+      .describe('Hide other reviewers\' decisions from screen, show, list, conflicts and status until every record at the stage has its required votes.'),
+    keys: z
+      .partialRecord(z.enum(SCREEN_ACTIONS), z.string().length(1))
+      .default({})
+      .describe('Remap the screen\'s one-key actions, e.g. {"include": "y", "exclude": "n"}.'),
   })
   .strict();
 
@@ -161,8 +194,9 @@ export const ProtocolSchema = z
       ),
     sources: z.array(SourceSchema).min(1),
     deduplication: DeduplicationSchema.default({ enabled: true, yearTolerance: 1, matchMainTitle: true, mergeConferenceAbstracts: false }),
-    titleAbstract: TitleAbstractSchema.default({ criteria: [], reportCriteriaAsAutomation: false }),
+    titleAbstract: TitleAbstractSchema.default({ criteria: [], reportCriteriaAsAutomation: false, reviewers: 1 }),
     fullText: FullTextSchema,
+    screening: ScreeningSchema.default({ adjudicators: [], blind: false, keys: {} }),
     extraction: z.object({ fields: z.array(ExtractionFieldSchema) }).strict(),
     expected: ExpectedSchema.optional().describe('Flow counts the review must reproduce; verify fails when one differs.'),
   })

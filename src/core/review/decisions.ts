@@ -1,4 +1,4 @@
-import type { DecisionRow, DecisionValue, Stage } from '../../model/decision.js';
+import { FINAL_DECISIONS, type DecisionRow, type FinalDecision, type Stage } from '../../model/decision.js';
 
 /**
  * Folding the append-only decision logs into one outcome per study and stage.
@@ -7,29 +7,48 @@ import type { DecisionRow, DecisionValue, Stage } from '../../model/decision.js'
  * Rules:
  * - Rows name any record id; `resolveStudy` maps it to the study (dedupe cluster) it belongs to,
  *   so a decision on any member of a cluster applies to the whole cluster.
- * - For each reviewer, study and stage the latest row counts (the reviewer's own log is in append
- *   order, so "latest" is the last row in that file); earlier rows stay as history.
- * - Reviewers who agree give the outcome; reviewers who disagree (decision, or exclusion reason)
- *   leave the study in conflict until one of them changes their decision.
+ * - For each reviewer, study and stage the latest row counts (a reviewer's own log is in append
+ *   order, so "latest" is the last row in that file); earlier rows stay as history. A `retract`
+ *   row takes the reviewer's decision back: from then on they have none on that study.
+ * - `maybe` is a reviewer's "not yet": the study stays pending until they decide.
+ * - `override` (title/abstract) is an include that lifts a criterion's exclusion.
+ * - A stage needs `required` reviewers (1 or 2) who agree; reviewers who disagree (decision, or
+ *   full-text exclusion reason) leave the study in conflict until one of them changes their
+ *   decision or an adjudicator settles it. An adjudicator's row is final, and every reviewer's
+ *   vote is kept for the agreement figures.
  */
 
-export type StageStatus = 'pending' | 'conflict' | DecisionValue;
+export type StageStatus = 'pending' | 'conflict' | FinalDecision;
 
 export interface StageOutcome {
   status: StageStatus;
   /** Exclusion reason when status is 'exclude' (full text: a protocol reason id). */
   reason: string;
-  /** Latest decision of each reviewer who decided on this study at this stage. */
+  /** Latest counted row (a vote or a maybe) of each reviewer on this study at this stage. */
   latestByReviewer: Map<string, DecisionRow>;
+  /** The adjudicator's final row, when a conflict was settled by `litscreen resolve`. */
+  adjudication?: DecisionRow;
+  /** The reviewers' own votes disagree (kept after adjudication, for reports and agreement). */
+  reviewersDisagree: boolean;
+  /** A reviewer's (or the adjudicator's) `override` lifted a criterion's exclusion. */
+  override?: DecisionRow;
 }
 
 export interface FoldedDecisions {
-  /** stage -> study id -> latest row per reviewer. */
+  /** stage -> study id -> latest counted row per reviewer (retracted decisions removed). */
   latest: Map<Stage, Map<string, Map<string, DecisionRow>>>;
+  /** stage -> study id -> the adjudicator's latest counted row. */
+  adjudications: Map<Stage, Map<string, DecisionRow>>;
   /** stage -> study id -> every row in log order (history, never rewritten). */
   history: Map<Stage, Map<string, DecisionRow[]>>;
   /** Rows whose record id is not a record of this review. */
   unknownIds: DecisionRow[];
+}
+
+function getOrSet<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
 }
 
 export function foldDecisions(
@@ -37,6 +56,7 @@ export function foldDecisions(
   resolveStudy: (recordId: string) => string | undefined,
 ): FoldedDecisions {
   const latest = new Map<Stage, Map<string, Map<string, DecisionRow>>>();
+  const adjudications = new Map<Stage, Map<string, DecisionRow>>();
   const history = new Map<Stage, Map<string, DecisionRow[]>>();
   const unknownIds: DecisionRow[] = [];
   for (const row of rows) {
@@ -45,40 +65,65 @@ export function foldDecisions(
       unknownIds.push(row);
       continue;
     }
-    let stageLatest = latest.get(row.stage);
-    if (!stageLatest) latest.set(row.stage, (stageLatest = new Map()));
-    let byReviewer = stageLatest.get(study);
-    if (!byReviewer) stageLatest.set(study, (byReviewer = new Map()));
+    getOrSet(getOrSet(history, row.stage, () => new Map()), study, () => []).push(row);
+    if (row.role === 'adjudicator') {
+      const stageAdjudications = getOrSet(adjudications, row.stage, () => new Map());
+      if (row.decision === 'retract') stageAdjudications.delete(study);
+      else stageAdjudications.set(study, row);
+      continue;
+    }
+    const byReviewer = getOrSet(getOrSet(latest, row.stage, () => new Map()), study, () => new Map<string, DecisionRow>());
     // Rows arrive in log order per reviewer file, so a later row replaces an earlier one.
-    byReviewer.set(row.reviewer, row);
-
-    let stageHistory = history.get(row.stage);
-    if (!stageHistory) history.set(row.stage, (stageHistory = new Map()));
-    let rowsForStudy = stageHistory.get(study);
-    if (!rowsForStudy) stageHistory.set(study, (rowsForStudy = []));
-    rowsForStudy.push(row);
+    if (row.decision === 'retract') byReviewer.delete(row.reviewer);
+    else byReviewer.set(row.reviewer, row);
   }
-  return { latest, history, unknownIds };
+  return { latest, adjudications, history, unknownIds };
 }
 
 const NO_DECISIONS: Map<string, DecisionRow> = new Map();
 
+/** The decision a row stands for when votes are compared: an override is an include. */
+export function finalDecisionOf(row: DecisionRow): FinalDecision | undefined {
+  if (row.decision === 'override') return 'include';
+  return (FINAL_DECISIONS as readonly string[]).includes(row.decision) ? (row.decision as FinalDecision) : undefined;
+}
+
+/** Two votes disagree when their decisions differ, or (full text) their exclusion reasons do. */
+function disagree(stage: Stage, a: DecisionRow, b: DecisionRow): boolean {
+  const da = finalDecisionOf(a);
+  const db = finalDecisionOf(b);
+  if (da !== db) return true;
+  return stage === 'full-text' && da === 'exclude' && a.reason !== b.reason;
+}
+
 /** The outcome of one study at one stage from its reviewers' latest decisions. */
-export function stageOutcome(folded: FoldedDecisions, stage: Stage, study: string): StageOutcome {
+export function stageOutcome(folded: FoldedDecisions, stage: Stage, study: string, required: number = 1): StageOutcome {
   const latestByReviewer = folded.latest.get(stage)?.get(study) ?? NO_DECISIONS;
-  if (latestByReviewer.size === 0) return { status: 'pending', reason: '', latestByReviewer };
-  let first: DecisionRow | undefined;
-  for (const row of latestByReviewer.values()) {
-    if (!first) {
-      first = row;
-      continue;
-    }
-    const reasonMatters = stage === 'full-text' && row.decision === 'exclude';
-    if (row.decision !== first.decision || (reasonMatters && row.reason !== first.reason)) {
-      return { status: 'conflict', reason: '', latestByReviewer };
-    }
+  const adjudication = folded.adjudications.get(stage)?.get(study);
+  const votes = [...latestByReviewer.values()].filter((r) => finalDecisionOf(r) !== undefined);
+  const reviewersDisagree = votes.some((v) => disagree(stage, v, votes[0]));
+  const override = (adjudication?.decision === 'override' ? adjudication : undefined) ?? votes.find((v) => v.decision === 'override');
+  const base = { latestByReviewer, adjudication, reviewersDisagree, override };
+  if (adjudication && finalDecisionOf(adjudication)) {
+    return { ...base, status: finalDecisionOf(adjudication)!, reason: adjudication.reason };
   }
-  return { status: first!.decision, reason: first!.reason, latestByReviewer };
+  if (reviewersDisagree) return { ...base, status: 'conflict', reason: '' };
+  const maybe = latestByReviewer.size > votes.length;
+  if (maybe || votes.length < required) return { ...base, status: 'pending', reason: '' };
+  return { ...base, status: finalDecisionOf(votes[0])!, reason: votes[0].reason };
+}
+
+/**
+ * Whether a study at a stage waits for this reviewer: it is still pending there, the reviewer has
+ * neither decided nor said maybe, and fewer reviewers than required have voted. This is the
+ * reviewer's own queue, the same in `screen` and in `list --pending --reviewer`.
+ */
+export function awaitsReviewer(outcome: StageOutcome, reviewer: string, required: number): boolean {
+  if (outcome.status !== 'pending') return false;
+  if (outcome.latestByReviewer.has(reviewer)) return false;
+  let votes = 0;
+  for (const row of outcome.latestByReviewer.values()) if (finalDecisionOf(row)) votes++;
+  return votes < required;
 }
 
 /** A human summary of a conflict, e.g. "alice: include; bob: exclude (not-empirical)". */

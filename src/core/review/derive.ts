@@ -38,8 +38,10 @@ export interface Study {
   record: ReviewRecord;
   /** Ids of every record in the cluster, kept one first. */
   memberIds: string[];
-  /** First criterion (protocol order) the study fails, if any. */
+  /** First criterion (protocol order) the study fails, if any, unless a person overrode it. */
   failedCriterion?: Criterion;
+  /** The criterion a person's `override` lifted: the study is screened as if it had passed. */
+  overriddenCriterion?: Criterion;
   titleAbstract: StageOutcome;
   fullText: StageOutcome;
   status: StudyStatus;
@@ -138,11 +140,14 @@ export function assessReview(
       const prepared = prepareRecord(record);
       failedCriterion = criteria.find((c) => !matchQuery(c.query, prepared))?.criterion;
     }
-    const titleAbstract = stageOutcome(decisions, 'title-abstract', id);
-    const fullText = stageOutcome(decisions, 'full-text', id);
+    const titleAbstract = stageOutcome(decisions, 'title-abstract', id, protocol.titleAbstract.reviewers);
+    const fullText = stageOutcome(decisions, 'full-text', id, protocol.fullText.reviewers);
+    // A person's override is a human decision that the criterion was wrong for this record.
+    const overriddenCriterion = failedCriterion && titleAbstract.override ? failedCriterion : undefined;
+    if (overriddenCriterion) failedCriterion = undefined;
     const status = studyStatus(failedCriterion, titleAbstract, fullText);
-    studies.push({ id, record, memberIds, failedCriterion, titleAbstract, fullText, status });
-    problems.push(...studyProblems(id, failedCriterion, titleAbstract, fullText, status, reasonLabels));
+    studies.push({ id, record, memberIds, failedCriterion, overriddenCriterion, titleAbstract, fullText, status });
+    problems.push(...studyProblems(id, failedCriterion, titleAbstract, fullText, status, reasonLabels, protocol));
   }
 
   const flow = computeFlow(protocol, records, dedupe, studies, reasonLabels);
@@ -191,6 +196,13 @@ function studyStatus(failed: Criterion | undefined, ta: StageOutcome, ft: StageO
   }
 }
 
+/** Why a stage is still pending for a study, e.g. "1 of 2 reviewers decided; bob: maybe". */
+function waitingFor(outcome: StageOutcome, required: number, context: string): string {
+  if (outcome.latestByReviewer.size === 0) return `${context}, no decision yet`;
+  const votes = [...outcome.latestByReviewer.values()].filter((r) => r.decision !== 'maybe').length;
+  return `${votes} of ${required} reviewer${required > 1 ? 's' : ''} decided; ${describeReviewers(outcome.latestByReviewer)}`;
+}
+
 function firstRow(outcome: StageOutcome) {
   return [...outcome.latestByReviewer.values()][0];
 }
@@ -202,6 +214,7 @@ function studyProblems(
   ft: StageOutcome,
   status: StudyStatus,
   reasonLabels: Map<string, string>,
+  protocol: Protocol,
 ): ReviewProblem[] {
   const problems: ReviewProblem[] = [];
   const at = (o: StageOutcome) => {
@@ -209,11 +222,11 @@ function studyProblems(
     return row ? { file: row.file, line: row.line } : {};
   };
   if (status === 'title-abstract-pending') {
-    problems.push({ kind: 'pending', message: `${id}: pending at title/abstract (passed every criterion, no decision yet)` });
+    problems.push({ kind: 'pending', message: `${id}: pending at title/abstract (${waitingFor(ta, protocol.titleAbstract.reviewers, 'passed every criterion')})` });
   } else if (status === 'title-abstract-conflict') {
     problems.push({ kind: 'conflict', message: `${id}: reviewers disagree at title/abstract: ${describeReviewers(ta.latestByReviewer)}` });
   } else if (status === 'full-text-pending') {
-    problems.push({ kind: 'pending', message: `${id}: pending at full text (included at title/abstract, no full-text decision yet)` });
+    problems.push({ kind: 'pending', message: `${id}: pending at full text (${waitingFor(ft, protocol.fullText.reviewers, 'included at title/abstract')})` });
   } else if (status === 'full-text-conflict') {
     problems.push({ kind: 'conflict', message: `${id}: reviewers disagree at full text: ${describeReviewers(ft.latestByReviewer)}` });
   }
@@ -223,6 +236,11 @@ function studyProblems(
       message: `${id}: title/abstract decision on a record already excluded by criterion "${failed.id}"; the criterion counts`,
       ...at(ta),
     });
+  }
+  for (const row of ft.latestByReviewer.values()) {
+    if (row.decision === 'override') {
+      problems.push({ kind: 'decision-out-of-stage', message: `${id}: "override" lifts a title/abstract criterion; it is not a full-text decision`, file: row.file, line: row.line });
+    }
   }
   if (ta.status === 'not-retrieved') {
     problems.push({ kind: 'decision-out-of-stage', message: `${id}: "not-retrieved" is a full-text decision, not a title/abstract one`, ...at(ta) });
