@@ -51,6 +51,15 @@ describe('scoreDeduplication', () => {
     expect(s.precision).toBeCloseTo(2 / 3);
   });
 
+  it('strict: a record merged into a study it does not belong to is a false merge even when its own group keeps a survivor', () => {
+    // d survives as its group's kept record; e was merged into a's cluster instead of into d.
+    const s = scoreDeduplication(truth, ids, merges([['e', 'a']]));
+    expect(s.falseMerges).toEqual([{ id: 'e', keptId: 'a' }]);
+    expect(s).toMatchObject({ fp: 1, tp: 0 });
+    // Right group, wrong kept record: b and c merged into the unique f are both false merges.
+    expect(scoreDeduplication(truth, ids, merges([['b', 'f'], ['c', 'f']])).fp).toBe(2);
+  });
+
   it('a whole group merged into another leaves it no kept record', () => {
     const s = scoreDeduplication(truth, ids, merges([['d', 'a'], ['e', 'a'], ['b', 'a'], ['c', 'a']]));
     expect(s).toMatchObject({ tp: 2, fp: 2, fn: 0, tn: 3 });
