@@ -111,7 +111,8 @@ async function main() {
 
   const listed = await run(['list', dir, '--stage', 'title-abstract', '--json']);
   if (listed.code !== 0) throw new Error(`litscreen list failed: ${listed.stderr}`);
-  const ids = JSON.parse(listed.stdout).map((r) => r.id);
+  // Records a criterion excluded take no reviewer decision without --override: leave them out.
+  const ids = JSON.parse(listed.stdout).filter((r) => r.status !== 'excluded-by-criterion').map((r) => r.id);
   if (ids.length === 0) throw new Error('no records to decide on');
 
   const attempts = new Map(); // tag -> {args, reviewer, id, decision, note, result}
