@@ -1,9 +1,11 @@
 import { loadReview, decisionLogPath, listReviewers } from '../io/review.js';
 import { checkReviewerName } from '../model/reviewer-name.js';
 import { appendLogRows } from '../io/append-log.js';
-import { usageError } from '../errors.js';
-import { reachedFullText } from '../core/review/derive.js';
-import { STAGES, DECISIONS, DECISION_LOG_COLUMNS, type Stage, type DecisionValue } from '../model/decision.js';
+import { usageError, LitscreenError, ExitCode, formatLocated } from '../errors.js';
+import { checkDecision } from '../core/review/check-decision.js';
+import { DECISION_LOG_COLUMNS, type Stage, type DecisionValue } from '../model/decision.js';
+import { parseCsvTable } from '../io/csv-table.js';
+import { readInputText } from '../io/files.js';
 import type { Command } from 'commander';
 import { examples } from '../io/command.js';
 import { out, err, json, style } from '../io/output.js';
@@ -16,6 +18,8 @@ export interface DecideOptions {
   reviewer?: string;
   reason?: string;
   note?: string;
+  /** Include a record that a criterion excluded (title/abstract, with a reason). */
+  override?: boolean;
   /** Injected clock for tests; defaults to now. */
   now?: Date;
 }
@@ -33,54 +37,85 @@ export interface DecideResult {
   notices: string[];
 }
 
+/** Who decides: --reviewer or $LITSCREEN_REVIEWER, checked against the review's existing reviewers. */
+export async function reviewerFor(review: string, named: string | undefined): Promise<string> {
+  const name = named ?? process.env.LITSCREEN_REVIEWER;
+  if (!name) throw usageError('say who decides: --reviewer NAME, or set LITSCREEN_REVIEWER');
+  // The spelling of an existing reviewer's log when the name is theirs up to Unicode form.
+  return checkReviewerName(name, await listReviewers(review));
+}
+
 /**
  * `litscreen decide`: append one decision to the reviewer's own log for the stage. Refuses (exit 2)
- * what would make the log wrong: an unknown id, `not-retrieved` at title/abstract, a full-text
- * exclusion without one of the protocol's reasons.
+ * a decision that could never count (core/review/check-decision.ts says which and what to do).
  */
 export async function runDecide(options: DecideOptions): Promise<DecideResult> {
-  const stage = options.stage as Stage;
-  if (!STAGES.includes(stage)) throw usageError(`--stage must be one of ${STAGES.join(', ')} (got "${options.stage}")`);
-  const decision = options.decision as DecisionValue;
-  if (!DECISIONS.includes(decision)) throw usageError(`decision must be one of ${DECISIONS.join(', ')} (got "${options.decision}")`);
-  const named = options.reviewer ?? process.env.LITSCREEN_REVIEWER;
-  if (!named) throw usageError('say who decides: --reviewer NAME, or set LITSCREEN_REVIEWER');
-  // The spelling of an existing reviewer's log when the name is theirs up to Unicode form.
-  const reviewer = checkReviewerName(named, await listReviewers(options.review));
-  if (decision === 'not-retrieved' && stage === 'title-abstract') {
-    throw usageError('"not-retrieved" is a full-text decision; at title/abstract decide include or exclude');
-  }
-
+  const reviewer = await reviewerFor(options.review, options.reviewer);
   const review = await loadReview(options.review);
-  let reason = (options.reason ?? '').trim();
-  if (stage === 'full-text' && decision === 'exclude') {
-    const reasons = review.protocol.fullText.exclusionReasons;
-    const allowed = reasons.map((r) => `${r.id} (${r.label})`).join('; ');
-    if (!reason) throw usageError(`a full-text exclusion needs --reason, one of: ${allowed}`);
-    const match = reasons.find((r) => r.id === reason || r.label.toLowerCase() === reason.toLowerCase());
-    if (!match) throw usageError(`--reason "${reason}" is not in the protocol's full-text exclusion reasons: ${allowed}`);
-    reason = match.id;
-  }
-  const studyId = review.state.studyIdOf.get(options.id);
-  if (studyId === undefined) {
-    throw usageError(`no record "${options.id}" in this review (ids look like ${review.state.records[0]?.id ?? 'psycinfo:2016-12345-001'}; see: litscreen list ${options.review} --stage title-abstract)`);
-  }
-
-  const notices: string[] = [];
-  if (studyId !== options.id) notices.push(`${options.id} is a duplicate of ${studyId}; the decision applies to that study`);
-  const study = review.state.studyById.get(studyId)!;
-  if (study.failedCriterion && stage === 'title-abstract') {
-    notices.push(`${studyId} is already excluded by criterion "${study.failedCriterion.id}"; the criterion counts, not this decision`);
-  }
-  if (stage === 'full-text' && !reachedFullText(study.status)) {
-    notices.push(`${studyId} has not been included at title/abstract (${study.status}); this full-text decision counts only once it is`);
-  }
-
+  const checked = checkDecision(review.state, review.protocol, options, options.review);
   const time = (options.now ?? new Date()).toISOString();
-  const logFile = decisionLogPath(options.review, stage, reviewer);
+  const logFile = decisionLogPath(options.review, checked.stage, reviewer);
   // Written in the log's own delimiter and line ends, read back, and flushed before success is reported.
-  await appendLogRows(logFile, DECISION_LOG_COLUMNS, [[time, options.id, decision, reason, options.note ?? '']]);
-  return { logFile, recordId: options.id, studyId, stage, decision, reason, reviewer, time, notices };
+  await appendLogRows(logFile, DECISION_LOG_COLUMNS, [[time, checked.recordId, checked.decision, checked.reason, checked.note]]);
+  return { logFile, recordId: checked.recordId, studyId: checked.studyId, stage: checked.stage, decision: checked.decision, reason: checked.reason, reviewer, time, notices: checked.notices };
+}
+
+export interface DecideFromOptions {
+  review: string;
+  from: string;
+  stage: string;
+  reviewer?: string;
+  now?: Date;
+}
+
+export interface DecideFromResult {
+  logFile: string;
+  reviewer: string;
+  stage: Stage;
+  written: number;
+  notices: string[];
+}
+
+/** The columns of a spreadsheet of decisions for `decide --from`. */
+export const DECISIONS_SHEET_COLUMNS = ['record_id', 'decision'] as const;
+
+/**
+ * `litscreen decide REVIEW --from decisions.csv`: many decisions from a spreadsheet
+ * (record_id,decision,reason,note). Every row is checked as `decide` checks one; nothing is
+ * written unless every row is valid, and then all rows go into the log in one append.
+ */
+export async function runDecideFrom(options: DecideFromOptions): Promise<DecideFromResult> {
+  const reviewer = await reviewerFor(options.review, options.reviewer);
+  const review = await loadReview(options.review);
+  const sheet = parseCsvTable(await readInputText(options.from), options.from, DECISIONS_SHEET_COLUMNS);
+  const rows: string[][] = [];
+  const problems: string[] = [];
+  const notices: string[] = [];
+  const time = (options.now ?? new Date()).toISOString();
+  let stage: Stage | undefined;
+  for (const { line, cells } of sheet.rows) {
+    try {
+      const checked = checkDecision(
+        review.state,
+        review.protocol,
+        { id: cells.record_id, decision: cells.decision.toLowerCase(), stage: options.stage, reason: cells.reason, note: cells.note, override: /^(yes|true|1|override)$/i.test(cells.override ?? '') },
+        options.review,
+      );
+      stage = checked.stage;
+      rows.push([time, checked.recordId, checked.decision, checked.reason, checked.note]);
+      notices.push(...checked.notices.map((n) => formatLocated(n, options.from, line)));
+    } catch (e) {
+      if (!(e instanceof LitscreenError)) throw e;
+      problems.push(formatLocated(e.message, options.from, line));
+    }
+  }
+  if (problems.length > 0) {
+    throw new LitscreenError(ExitCode.usage, `${problems.length} of ${sheet.rows.length} row(s) cannot be recorded; nothing was written`, { file: options.from }, problems);
+  }
+  if (rows.length === 0 || !stage) throw usageError('no decisions in this file (expected columns record_id,decision,reason,note)', { file: options.from });
+  const logFile = decisionLogPath(options.review, stage, reviewer);
+  await appendLogRows(logFile, DECISION_LOG_COLUMNS, rows);
+  return { logFile, reviewer, stage, written: rows.length, notices };
 }
 
 export function register(program: Command): void {
@@ -88,21 +123,33 @@ export function register(program: Command): void {
     .command('decide')
     .description('record a decision in your own append-only log (decisions/<stage>/<reviewer>.csv)')
     .argument('<review>', 'review folder')
-    .argument('<id>', 'record id (any copy of a duplicate cluster)')
-    .argument('<decision>', 'include, exclude or not-retrieved')
+    .argument('[id]', 'record id (any copy of a duplicate cluster)')
+    .argument('[decision]', 'include, exclude, maybe or (full text) not-retrieved')
     .requiredOption('--stage <stage>', 'title-abstract or full-text')
     .option('--reviewer <name>', 'who decides (default: $LITSCREEN_REVIEWER)')
-    .option('--reason <reason>', 'exclusion reason; at full text one of the protocol\'s reason ids')
+    .option('--reason <reason>', 'exclusion reason; at full text one of the protocol\'s reason ids; with --override, why')
     .option('--note <text>', 'free note kept with the decision')
+    .option('--override', 'include at title/abstract a record that a criterion excluded (needs --reason)')
+    .option('--from <file>', 'many decisions from a spreadsheet (columns record_id,decision,reason,note); all rows or none')
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
       examples(
         'litscreen decide . psycinfo:2016-12345-001 include --stage title-abstract --reviewer alice',
         'litscreen decide . psycinfo:2016-12345-001 exclude --stage full-text --reason not-empirical --reviewer alice',
+        'litscreen decide . psycinfo:2016-12345-001 include --stage title-abstract --override --reason "criterion missed a synonym"',
+        'litscreen decide . --from my-decisions.csv --stage title-abstract --reviewer alice',
       ),
     )
-    .action(async (review: string, id: string, decision: string, opts: { stage: string; reviewer?: string; reason?: string; note?: string; json?: boolean }) => {
+    .action(async (review: string, id: string | undefined, decision: string | undefined, opts: { stage: string; reviewer?: string; reason?: string; note?: string; override?: boolean; from?: string; json?: boolean }) => {
+      if (opts.from) {
+        if (id || decision) throw usageError('give either ID DECISION or --from FILE, not both');
+        const result = await runDecideFrom({ review, from: opts.from, stage: opts.stage, reviewer: opts.reviewer });
+        for (const n of result.notices) err(style.warn('note: ') + n);
+        if (opts.json) return json(result);
+        return out(`${result.reviewer}: ${result.written} decision(s) at ${result.stage} from ${opts.from} -> ${result.logFile}`);
+      }
+      if (!id || !decision) throw usageError('say which record and what: litscreen decide REVIEW ID include|exclude|maybe --stage S (or --from FILE)');
       const result = await runDecide({ review, id, decision, ...opts });
       for (const n of result.notices) err(style.warn('note: ') + n);
       if (opts.json) return json(result);

@@ -1,6 +1,7 @@
 import { loadReview } from '../io/review.js';
 import { usageError } from '../errors.js';
 import { reachedFullText, type StudyStatus, type Study } from '../core/review/derive.js';
+import { reviewerQueue, screenedAt, isBlind } from '../core/screening/queue.js';
 import { Option, type Command } from 'commander';
 import { examples } from '../io/command.js';
 import { out, json, table, truncate } from '../io/output.js';
@@ -12,11 +13,13 @@ export interface ListOptions {
   review: string;
   stage: string;
   pending: boolean;
+  /** With pending: this reviewer's own queue (what `screen` would show them), not every pending study. */
+  reviewer?: string;
 }
 
 export interface ListedStudy {
   id: string;
-  status: StudyStatus | 'duplicate' | 'uncertain-pair';
+  status: StudyStatus | 'duplicate' | 'uncertain-pair' | 'hidden (blind)';
   detail: string;
   year: string;
   firstAuthor: string;
@@ -59,29 +62,44 @@ export async function runList(options: ListOptions): Promise<ListedStudy[]> {
       return { id, status: 'duplicate', detail: `duplicate of ${kept}`, year: String(r.year ?? ''), firstAuthor: r.authors[0]?.family ?? '', title: r.title, database: r.database };
     });
   }
+  // Blind mode: while a stage still lacks votes, what reviewers decided there stays hidden.
+  const blindStages = new Set((['title-abstract', 'full-text'] as const).filter((st) => isBlind(review.protocol, state, st)));
+  const listed = (s: Study, awaiting = false): ListedStudy => {
+    // A status that reviewers' votes at a blind stage decided would tell one reviewer another's vote.
+    const decidedAtTitleAbstract = s.status !== 'excluded-by-criterion';
+    const hidden = (blindStages.has('title-abstract') && decidedAtTitleAbstract) || (blindStages.has('full-text') && reachedFullText(s.status));
+    return {
+      id: s.id,
+      status: hidden ? 'hidden (blind)' : awaiting ? (stage === 'full-text' ? 'full-text-pending' : 'title-abstract-pending') : s.status,
+      detail: hidden
+        ? ''
+        : s.overriddenCriterion
+          ? `criterion ${s.overriddenCriterion.id} overridden by ${s.titleAbstract.override?.reviewer ?? '?'}`
+          : s.failedCriterion
+            ? `criterion ${s.failedCriterion.id}`
+            : s.status === 'excluded-at-full-text'
+              ? s.fullText.reason
+              : s.status === 'excluded-at-title-abstract'
+                ? s.titleAbstract.reason
+                : '',
+      year: String(s.record.year ?? ''),
+      firstAuthor: s.record.authors[0]?.family ?? '',
+      title: s.record.title,
+      database: s.record.database,
+    };
+  };
+  if (options.reviewer && (stage === 'title-abstract' || stage === 'full-text')) {
+    const queue = reviewerQueue(state, review.protocol, stage, options.reviewer);
+    const queued = new Set(queue.map((s) => s.id));
+    return state.studies.filter((s) => (options.pending ? queued.has(s.id) : screenedAt(s, stage))).map((s) => listed(s, queued.has(s.id)));
+  }
   const inStage = (s: Study) =>
     stage === 'title-abstract' ? true : stage === 'full-text' ? reachedFullText(s.status) : s.status === 'included';
   const pendingHere = (s: Study) =>
     stage === 'title-abstract'
       ? s.status === 'title-abstract-pending' || s.status === 'title-abstract-conflict'
       : s.status === 'full-text-pending' || s.status === 'full-text-conflict';
-  return state.studies
-    .filter((s) => inStage(s) && (!options.pending || pendingHere(s)))
-    .map((s) => ({
-      id: s.id,
-      status: s.status,
-      detail: s.failedCriterion
-        ? `criterion ${s.failedCriterion.id}`
-        : s.status === 'excluded-at-full-text'
-          ? s.fullText.reason
-          : s.status === 'excluded-at-title-abstract'
-            ? s.titleAbstract.reason
-            : '',
-      year: String(s.record.year ?? ''),
-      firstAuthor: s.record.authors[0]?.family ?? '',
-      title: s.record.title,
-      database: s.record.database,
-    }));
+  return state.studies.filter((s) => inStage(s) && (!options.pending || pendingHere(s))).map((s) => listed(s));
 }
 
 export function register(program: Command): void {
@@ -91,13 +109,14 @@ export function register(program: Command): void {
     .argument('<review>', 'review folder')
     .addOption(new Option('--stage <stage>', 'which stage').choices([...LIST_STAGES]).default('title-abstract'))
     .option('--pending', 'only studies still waiting for a decision (or in conflict) at that stage')
+    .option('--reviewer <name>', 'with --pending: only the studies waiting for this reviewer (their own queue, as screen shows it)')
     .option('--json', 'machine-readable output')
-    .addHelpText('after', examples('litscreen list fixtures/seed-review --stage full-text', 'litscreen list . --stage title-abstract --pending'))
-    .action(async (review: string, opts: { stage: string; pending?: boolean; json?: boolean }) => {
-      const rows = await runList({ review, stage: opts.stage, pending: !!opts.pending });
+    .addHelpText('after', examples('litscreen list fixtures/seed-review --stage full-text', 'litscreen list . --stage title-abstract --pending', 'litscreen list . --stage title-abstract --pending --reviewer bob'))
+    .action(async (review: string, opts: { stage: string; pending?: boolean; reviewer?: string; json?: boolean }) => {
+      const rows = await runList({ review, stage: opts.stage, pending: !!opts.pending, reviewer: opts.reviewer });
       if (opts.json) return json(rows);
       out(table([['id', 'status', 'detail', 'year', 'first author', 'title'], ...rows.map((r) => [r.id, r.status, r.detail, r.year, r.firstAuthor, truncate(r.title, 60)])]));
       if (opts.stage === 'duplicates' && opts.pending) out(`\n${rows.length} uncertain pair(s) awaiting a decision (litscreen dedupe ${review} --review).`);
-      else out(`\n${rows.length} ${opts.pending ? 'pending ' : ''}record(s) at ${opts.stage}.`);
+      else out(`\n${rows.length} ${opts.pending ? 'pending ' : ''}record(s) at ${opts.stage}${opts.reviewer && opts.pending ? ` for ${opts.reviewer}` : ''}.`);
     });
 }

@@ -1,7 +1,8 @@
 import { loadReview } from '../io/review.js';
 import { usageError } from '../errors.js';
 import type { ReviewRecord } from '../model/record.js';
-import type { DecisionRow, Stage } from '../model/decision.js';
+import { STAGES, type DecisionRow, type Stage } from '../model/decision.js';
+import { isBlind } from '../core/screening/queue.js';
 import type { StudyStatus } from '../core/review/derive.js';
 import { compileCriteria } from '../core/review/derive.js';
 import { prepareRecord, matchQuery } from '../core/criteria/query.js';
@@ -12,6 +13,8 @@ import { out, json, style } from '../io/output.js';
 export interface ShowOptions {
   review: string;
   id: string;
+  /** Who is looking: in blind mode only their own decisions are shown at a stage still being screened. */
+  reviewer?: string;
 }
 
 export interface ShowResult {
@@ -21,6 +24,10 @@ export interface ShowResult {
   /** Every record of the duplicate cluster with the rule that linked it (kept record first). */
   cluster: { id: string; database: string; file: string; line: number; kept: boolean; rule?: string; linkedTo?: string; score?: number }[];
   criteria: { id: string; passed: boolean; reason: string }[];
+  /** A criterion a person overrode, who did, and why: a human decision, never silent. */
+  override?: { criterion: string; reviewer: string; reason: string; time: string };
+  /** Stages whose other reviewers' decisions are hidden (blind mode). */
+  hiddenStages: Stage[];
   /** Full decision history of the study, per stage, in time order. */
   decisions: Record<Stage, DecisionRow[]>;
 }
@@ -44,6 +51,8 @@ export async function runShow(options: ShowOptions): Promise<ShowResult> {
   const cluster = state.dedupe.clusters.find((c) => c.kept === studyId);
   const links = new Map((cluster?.links ?? []).map((l) => [l.id, l]));
   const prepared = prepareRecord(study.record);
+  const hiddenStages = STAGES.filter((stage) => isBlind(review.protocol, state, stage));
+  const visible = (stage: Stage, rows: DecisionRow[]) => (hiddenStages.includes(stage) ? rows.filter((r) => r.reviewer === options.reviewer && r.role === 'reviewer') : rows);
   return {
     record,
     studyId,
@@ -58,9 +67,13 @@ export async function runShow(options: ShowOptions): Promise<ShowResult> {
       passed: matchQuery(query, prepared),
       reason: criterion.reason,
     })),
+    override: study.overriddenCriterion && study.titleAbstract.override
+      ? { criterion: study.overriddenCriterion.id, reviewer: study.titleAbstract.override.reviewer, reason: study.titleAbstract.override.reason, time: study.titleAbstract.override.time }
+      : undefined,
+    hiddenStages,
     decisions: {
-      'title-abstract': inTimeOrder(state.decisions.history.get('title-abstract')?.get(studyId) ?? []),
-      'full-text': inTimeOrder(state.decisions.history.get('full-text')?.get(studyId) ?? []),
+      'title-abstract': visible('title-abstract', inTimeOrder(state.decisions.history.get('title-abstract')?.get(studyId) ?? [])),
+      'full-text': visible('full-text', inTimeOrder(state.decisions.history.get('full-text')?.get(studyId) ?? [])),
     },
   };
 }
@@ -71,10 +84,11 @@ export function register(program: Command): void {
     .description('show one record: its fields, where it came from, its duplicates, criteria results and decisions')
     .argument('<review>', 'review folder')
     .argument('<id>', 'record id, e.g. psycinfo:2016-12345-001')
+    .option('--reviewer <name>', 'who is looking (blind mode shows only your own decisions; default: $LITSCREEN_REVIEWER)')
     .option('--json', 'machine-readable output')
     .addHelpText('after', examples('litscreen show fixtures/seed-review social-services-abstracts:1859305012'))
-    .action(async (review: string, id: string, opts: { json?: boolean }) => {
-      const shown = await runShow({ review, id });
+    .action(async (review: string, id: string, opts: { reviewer?: string; json?: boolean }) => {
+      const shown = await runShow({ review, id, reviewer: opts.reviewer ?? process.env.LITSCREEN_REVIEWER });
       if (opts.json) return json(shown);
       out(renderShow(shown));
     });
@@ -90,6 +104,7 @@ function renderShow(s: ShowResult): string {
   lines.push(`id: ${r.id}   type: ${r.type}${r.rawType ? ` (${r.rawType})` : ''}   language: ${r.language ?? '-'}`);
   lines.push(`from: ${r.database}, ${r.source.file}:${r.source.line}`);
   lines.push(`status: ${style.heading(s.status)}${s.studyId !== r.id ? ` (as part of study ${s.studyId})` : ''}`);
+  if (s.override) lines.push(style.warn(`criterion ${s.override.criterion} overridden by ${s.override.reviewer} (${s.override.time}): ${s.override.reason}`));
   if (r.abstract) lines.push('\n' + r.abstract);
   if (s.cluster.length > 1) {
     lines.push('\nDuplicate cluster:');
@@ -101,9 +116,9 @@ function renderShow(s: ShowResult): string {
   }
   for (const [stage, rows] of Object.entries(s.decisions)) {
     if (!rows.length) continue;
-    lines.push(`\nDecisions at ${stage} (history, latest per reviewer counts):`);
+    lines.push(`\nDecisions at ${stage} (history, latest per reviewer counts${s.hiddenStages.includes(stage as Stage) ? '; blind mode: only your own are shown' : ''}):`);
     for (const d of rows) {
-      lines.push(`  ${d.time}  ${d.reviewer}: ${d.decision}${d.reason ? ` (${d.reason})` : ''}${d.recordId !== s.studyId ? ` [on ${d.recordId}]` : ''}`);
+      lines.push(`  ${d.time}  ${d.reviewer}${d.role === 'adjudicator' ? ' (adjudicator)' : ''}: ${d.decision}${d.reason ? ` (${d.reason})` : ''}${d.recordId !== s.studyId ? ` [on ${d.recordId}]` : ''}`);
       // A note is shown whole, every line of it, indented under its decision.
       if (d.note) for (const noteLine of d.note.split(/\r\n|\r|\n/)) lines.push(`      ${noteLine}`);
     }

@@ -30,6 +30,8 @@ export interface VerifyResult {
   problems: string[];
   /** The same problems for a person to read: long runs of pending records shortened. */
   summary: string[];
+  /** Studies a criterion excluded that a reviewer included anyway: human decisions, named so nobody misses them. */
+  overrides: string[];
   flow: Flow;
 }
 
@@ -51,7 +53,10 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   }
   problems.push(...compareWithExpected(review.state.flow, review.protocol.expected, review.state.studies));
   for (const p of review.state.problems) problems.push(formatLocated(p.message, p.file, p.line));
-  return { ok: problems.length === 0, problems, summary: summarize(problems, options.review), flow: review.state.flow };
+  const overrides = review.state.studies
+    .filter((s) => s.overriddenCriterion)
+    .map((s) => `${s.id}: criterion ${s.overriddenCriterion!.id} overridden by ${s.titleAbstract.override?.reviewer ?? '?'}: ${s.titleAbstract.override?.reason ?? ''}`);
+  return { ok: problems.length === 0, problems, summary: summarize(problems, options.review), overrides, flow: review.state.flow };
 }
 
 /**
@@ -142,6 +147,7 @@ export function register(program: Command, context: CommandContext): void {
       const result = await runVerify({ review });
       if (!result.ok) context.setExitCode(ExitCode.checkFailed);
       if (opts.json) return json(result);
+      for (const o of result.overrides) err(style.warn('override: ') + o);
       if (result.ok) {
         const f = result.flow;
         out(style.good('ok: ') + `${f.database_results} identified, ${f.duplicates} duplicates, ${f.records_screened} screened, ${f.dbr_assessed} full texts assessed, ${f.new_studies} included; nothing pending.`);

@@ -54,6 +54,11 @@ export function decisionLogPath(reviewDir: string, stage: Stage, reviewer: strin
   return path.join(reviewDir, DECISIONS_DIR, stage, reviewerLogFileName(reviewer));
 }
 
+/** An adjudicator's final decisions on conflicts: decisions/<stage>/adjudication/<name>.csv. */
+export function adjudicationLogPath(reviewDir: string, stage: Stage, adjudicator: string): string {
+  return path.join(reviewDir, DECISIONS_DIR, stage, ADJUDICATION_DIR, reviewerLogFileName(adjudicator));
+}
+
 /**
  * Every reviewer with a log in the review, from the file names in decisions/<any folder>/, sorted;
  * checkReviewerName compares a new name against these.

@@ -18,6 +18,8 @@ export interface Flow {
   records_excluded_by_reviewer: number;
   /** Reviewer exclusions per reason the reviewer gave (blank reasons counted together). */
   records_excluded_reviewer_reasons: Record<string, number>;
+  /** Studies a criterion excluded that a reviewer's `override` brought back: human decisions, named. */
+  records_criteria_overridden: number;
   title_abstract_pending: number;
   title_abstract_conflicts: number;
   dbr_sought_reports: number;

@@ -28,6 +28,7 @@ export function flowText(flow: Flow, title: string): string {
   }
   add(2, 'by reviewers', flow.records_excluded_by_reviewer);
   for (const [reason, n] of sortedByCount(flow.records_excluded_reviewer_reasons)) add(3, reason, n);
+  if (flow.records_criteria_overridden) add(1, 'Records a criterion excluded, included by a reviewer (override)', flow.records_criteria_overridden);
   if (flow.title_abstract_pending) add(1, 'Records awaiting a title/abstract decision', flow.title_abstract_pending);
   if (flow.title_abstract_conflicts) add(1, 'Records with conflicting title/abstract decisions', flow.title_abstract_conflicts);
   add(1, 'Reports sought for retrieval', flow.dbr_sought_reports);

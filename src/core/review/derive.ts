@@ -285,6 +285,7 @@ function computeFlow(
   const asAutomation = protocol.titleAbstract.reportCriteriaAsAutomation;
   let byCriteria = 0;
   let byReviewer = 0;
+  let overridden = 0;
   let taPending = 0;
   let taConflicts = 0;
   let sought = 0;
@@ -299,6 +300,7 @@ function computeFlow(
   for (const label of reasonLabels.values()) fullTextReasons[label] = 0;
 
   for (const study of studies) {
+    if (study.overriddenCriterion) overridden++;
     switch (study.status) {
       case 'excluded-by-criterion':
         byCriteria++;
@@ -343,6 +345,7 @@ function computeFlow(
     records_excluded_criteria_reasons: criteriaReasons,
     records_excluded_by_reviewer: byReviewer,
     records_excluded_reviewer_reasons: reviewerReasons,
+    records_criteria_overridden: overridden,
     title_abstract_pending: taPending,
     title_abstract_conflicts: taConflicts,
     dbr_sought_reports: sought,

@@ -17,6 +17,7 @@ function seedFlow(): Flow {
     records_excluded_criteria_reasons: { 'Not about involvement': 300 },
     records_excluded_by_reviewer: 214,
     records_excluded_reviewer_reasons: { 'Excluded by reviewer at title/abstract': 214 },
+    records_criteria_overridden: 0,
     title_abstract_pending: 0,
     title_abstract_conflicts: 0,
     dbr_sought_reports: 67,
