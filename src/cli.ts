@@ -19,6 +19,7 @@ const COMMANDS: [name: string, load: () => Promise<CommandModule>][] = [
   ['list', () => import('./commands/list.js')],
   ['show', () => import('./commands/show.js')],
   ['decide', () => import('./commands/decide.js')],
+  ['screen', () => import('./commands/screen.js')],
   ['flow', () => import('./commands/flow.js')],
   ['verify', () => import('./commands/verify.js')],
   ['extract', () => import('./commands/extract.js')],

@@ -1,0 +1,110 @@
+import type { Command } from 'commander';
+import { loadReview, decisionLogPath, listReviewers } from '../io/review.js';
+import { appendLogRows } from '../io/append-log.js';
+import { screenInTerminal, type ScreenIo } from '../io/screen-terminal.js';
+import { examples } from '../io/command.js';
+import { out } from '../io/output.js';
+import { checkReviewerName } from '../model/reviewer-name.js';
+import { STAGES, DECISION_LOG_COLUMNS, type Stage } from '../model/decision.js';
+import { usageError, protocolError, LitscreenError, ExitCode } from '../errors.js';
+import { FILE_ORDER, randomOrder, rowCells, screenKeys, startScreen, type QueueOrder, type ScreenCounts } from '../core/screening/screen-session.js';
+
+export interface ScreenOptions {
+  review: string;
+  stage: string;
+  reviewer?: string;
+  /** `file` (the review's order) or `random` (seeded, stable between sessions). */
+  order?: string;
+  seed?: string;
+  /** The terminal; defaults to the process's stdin and stdout. */
+  io?: ScreenIo;
+  /** Injected clock for tests; defaults to now. */
+  now?: () => Date;
+}
+
+export interface ScreenResult {
+  reviewer: string;
+  stage: Stage;
+  logFile: string;
+  /** Rows appended this session (undo rows included). */
+  rowsWritten: number;
+  /** Decisions made this session, undone ones not counted. */
+  decisions: number;
+  counts: ScreenCounts;
+}
+
+const ORDERS = ['file', 'random'] as const;
+
+/**
+ * `litscreen screen`: screen this reviewer's queue at a stage, one key per record. Refuses (exit
+ * 2) to start without a terminal, where `decide` and `decide --from` do the same work.
+ */
+export async function runScreen(options: ScreenOptions): Promise<ScreenResult> {
+  const stage = options.stage as Stage;
+  if (!STAGES.includes(stage)) throw usageError(`--stage must be one of ${STAGES.join(', ')} (got "${options.stage}")`);
+  const order = queueOrder(options.order, options.seed);
+  const io: ScreenIo = options.io ?? { input: process.stdin, output: process.stdout };
+  if (io.input.isTTY !== true || io.output.isTTY !== true || typeof io.input.setRawMode !== 'function') {
+    throw new LitscreenError(ExitCode.usage, 'litscreen screen needs a terminal, and its input or output is a pipe, a script or CI here; without one:', {}, [
+      `  one decision:  litscreen decide ${options.review} ID include|exclude|maybe --stage ${stage} --reviewer NAME`,
+      `  many at once:  litscreen decide ${options.review} --from decisions.csv --stage ${stage} --reviewer NAME   (columns record_id,decision,reason,note)`,
+    ]);
+  }
+  const named = options.reviewer ?? process.env.LITSCREEN_REVIEWER;
+  if (!named) throw usageError('say who screens: --reviewer NAME, or set LITSCREEN_REVIEWER');
+  const reviewer = checkReviewerName(named, await listReviewers(options.review));
+
+  const review = await loadReview(options.review);
+  const { keys, problem } = screenKeys(review.protocol);
+  if (problem) throw protocolError(problem, { file: review.protocolFile });
+  const start = startScreen({ state: review.state, protocol: review.protocol, stage, reviewer, now: options.now ?? (() => new Date()), order, keys });
+  const logFile = decisionLogPath(options.review, stage, reviewer);
+  const { state, rowsWritten } = await screenInTerminal(start, io, async (rows) => {
+    // Appended in the log's own conventions, read back and synced before the next record is drawn.
+    await appendLogRows(logFile, DECISION_LOG_COLUMNS, rows.map(rowCells));
+  });
+  return { reviewer, stage, logFile, rowsWritten, decisions: state.history.length, counts: state.counts };
+}
+
+function queueOrder(name: string | undefined, seed: string | undefined): QueueOrder {
+  const order = name ?? 'file';
+  if (!(ORDERS as readonly string[]).includes(order)) throw usageError(`--order must be one of ${ORDERS.join(', ')} (got "${order}")`);
+  if (seed !== undefined && order !== 'random') throw usageError('--seed goes with --order random');
+  if (order === 'file') return FILE_ORDER;
+  const n = seed === undefined ? 1 : Number(seed);
+  if (!Number.isSafeInteger(n) || n < 0) throw usageError(`--seed must be a whole number (got "${seed}")`);
+  return randomOrder(n);
+}
+
+export function renderScreenResult(result: ScreenResult): string {
+  const c = result.counts;
+  const left = c.waiting === 0 ? 'nothing left in your queue' : `${c.waiting} record(s) left in your queue`;
+  return (
+    `${result.reviewer}: ${result.decisions} decision(s) this session at ${result.stage}, ` +
+    `${result.rowsWritten} row(s) appended to ${result.logFile}; ${left}.\n` +
+    `You have screened ${c.screened}: ${c.included} included, ${c.excluded} excluded, ${c.maybe} maybe.`
+  );
+}
+
+export function register(program: Command): void {
+  program
+    .command('screen')
+    .description('screen your queue at a stage in the terminal, one key per record (i include, e exclude, m maybe, u undo, q quit)')
+    .argument('<review>', 'review folder')
+    .requiredOption('--stage <stage>', 'title-abstract or full-text')
+    .option('--reviewer <name>', 'who screens (default: $LITSCREEN_REVIEWER)')
+    .option('--order <order>', 'file (the review\'s order) or random (seeded, the same in every session)', 'file')
+    .option('--seed <n>', 'seed of --order random')
+    .addHelpText(
+      'after',
+      '\nKeys (remap them in the protocol\'s screening.keys): i include, e exclude (then a reason number), m maybe,\n' +
+        's skip, u undo (a retract row), n note, / search, o override (title/abstract), ? help, q quit.\n' +
+        'Each decision is synced to your log before the next record appears; the next session resumes at your\n' +
+        'first undecided record. Without a terminal, use litscreen decide (or decide --from FILE).\n' +
+        examples('litscreen screen . --stage title-abstract --reviewer alice', 'litscreen screen . --stage full-text --reviewer bob'),
+    )
+    .action(async (review: string, opts: { stage: string; reviewer?: string; order?: string; seed?: string }) => {
+      const result = await runScreen({ review, ...opts });
+      out(renderScreenResult(result));
+    });
+}
