@@ -67,9 +67,9 @@ export function keyFromFileName(file: string): string {
 export function register(program: Command): void {
   program
     .command('import')
-    .description('read database exports (RIS, CSV/TSV, MEDLINE/nbib, Ovid, Web of Science, EndNote, RefWorks, PubMed XML) without a review folder and count what they hold')
+    .description('read database exports (RIS, CSV/TSV, MEDLINE/nbib, Ovid, Web of Science, EndNote, RefWorks, PubMed XML, BibTeX) without a review folder and count what they hold')
     .argument('<files...>', 'export files (- reads standard input)')
-    .option('--format <name>', 'skip detection and read as this format (ris, csv, tsv, nbib, ovid, wos, refer, refworks, endnote-xml, pubmed-xml)')
+    .option('--format <name>', 'skip detection and read as this format (ris, csv, tsv, nbib, ovid, wos, refer, refworks, endnote-xml, pubmed-xml, bibtex)')
     .option('--json', 'machine-readable output, including every normalised record')
     .addHelpText('after', examples('litscreen import exports/psycinfo.ris exports/sco.csv', 'litscreen import --json exports/*.ris > records.json'))
     .action(async (files: string[], opts: { format?: string; json?: boolean }) => {
