@@ -8,6 +8,10 @@ import { z } from 'zod';
 /** Format names a source may name; the registry's readers carry the same names (tested). */
 export const EXPORT_FORMAT_NAMES = ['auto', 'ris', 'csv', 'tsv', 'nbib', 'ovid', 'wos', 'refer', 'refworks', 'endnote-xml', 'pubmed-xml', 'bibtex'] as const;
 
+/** PRISMA 2020's kinds of source: databases and registers, then the "other methods". */
+export const SOURCE_KINDS = ['database', 'register', 'website', 'organisation', 'citation-searching', 'hand-searching'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
 const key = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and hyphens, e.g. "psycinfo"');
@@ -28,6 +32,13 @@ export const SourceSchema = z
     searchDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').describe('Date the search was run.'),
     searchString: z.string().min(1).describe('The search exactly as run in the database.'),
     expectedRecords: z.number().int().nonnegative().optional().describe('Hit count the database showed; checked by verify.'),
+    kind: z
+      .enum(SOURCE_KINDS)
+      .default('database')
+      .describe(
+        'Where the records came from, as the PRISMA 2020 diagram groups them: "database" or "register" (identification via databases and registers), ' +
+          'or one of the other methods ("website", "organisation", "citation-searching", "hand-searching"), drawn in their own column.',
+      ),
   })
   .strict();
 
