@@ -1,6 +1,8 @@
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { litscreen, removeDir, SEED_REVIEW } from '../helpers/cli.js';
-import { twoReviewerReview, adjudicate, secondReviewerCatchesUp, DISAGREE_ON_DECISION } from './two-reviewer-review.js';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { twoReviewerReview, adjudicate, secondReviewerCatchesUp, logRow, DISAGREE_ON_DECISION, MAYBE } from './two-reviewer-review.js';
 
 const cleanup: string[] = [];
 afterAll(() => cleanup.forEach(removeDir));
@@ -63,6 +65,23 @@ describe('litscreen agreement', () => {
       expect(after.pairs).toEqual(before.pairs);
       expect(after.reviewers).toEqual(['first-author', 'second-reviewer']);
     });
+  });
+
+  it('three reviewers: one row per pair; a pair with no record in common says "undefined", never NaN', () => {
+    const dir = twoReviewerReview();
+    cleanup.push(dir);
+    // A third reviewer votes once, on the record second-reviewer only said maybe to.
+    writeFileSync(path.join(dir, 'decisions/full-text/third.csv'), 'time,record_id,decision,reason,note\n' + logRow('2018-03-03T09:00:00Z', MAYBE, 'include'));
+    const run = litscreen(['agreement', dir, '--stage', 'full-text']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/first-author \/ second-reviewer\s+18 /);
+    expect(run.stdout).toMatch(/first-author \/ third\s+1\s+0\.000\s+0\.000\s+slight\s+-1\.000/);
+    expect(run.stdout).toMatch(/second-reviewer \/ third\s+0\s+undefined\s+undefined\s+-\s+undefined\s+undefined/);
+    expect(run.stdout).toContain('undefined: no record was voted on by both reviewers.');
+    expect(run.stdout).not.toMatch(/NaN|Infinity/);
+    const json = JSON.parse(litscreen(['agreement', dir, '--stage', 'full-text', '--json']).stdout);
+    expect(json.pairs.map((p: { reviewers: string[] }) => p.reviewers.join('+'))).toEqual(['first-author+second-reviewer', 'first-author+third', 'second-reviewer+third']);
+    expect(json.pairs[2].figures).toMatchObject({ ratedByBoth: 0, kappa: null, band: null, pabak: null, ac1: null });
   });
 
   it('blind mode withholds the figures until every record has its votes, then shows them', () => {

@@ -68,6 +68,13 @@ describe('litscreen conflicts', () => {
     expect(shown.conflicts.map((c: { id: string }) => c.id)).toEqual([DISAGREE_ON_DECISION, DISAGREE_ON_REASON]);
   });
 
+  it('--help shows examples in the litscreen form', () => {
+    const run = litscreen(['conflicts', '--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Examples:');
+    expect(run.stdout).toContain('litscreen conflicts fixtures/seed-review --stage full-text');
+  });
+
   it('--stage is required (exit 2)', () => {
     expect(litscreen(['conflicts', SEED_REVIEW]).status).toBe(2);
   });
