@@ -54,6 +54,10 @@ const STAGE_WORDS: Record<Stage, string> = { 'title-abstract': 'title/abstract',
 /** A figure to three decimals; "undefined" where it cannot be computed (never NaN). */
 const figure = (n: number | null) => (n === null ? 'undefined' : n.toFixed(3));
 
+// A reviewer's name comes from a log's file name, which anyone may create: no control characters to the terminal.
+// eslint-disable-next-line no-control-regex
+const shownName = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+
 export function renderAgreement(result: AgreementResult, review: string): string {
   const at = STAGE_WORDS[result.stage];
   if (result.withheld) {
@@ -63,7 +67,7 @@ export function renderAgreement(result: AgreementResult, review: string): string
     );
   }
   if (result.pairs.length === 0) {
-    const who = result.reviewers.length === 0 ? 'no reviewer has voted there yet' : `only ${result.reviewers[0]} has votes there`;
+    const who = result.reviewers.length === 0 ? 'no reviewer has voted there yet' : `only ${shownName(result.reviewers[0])} has votes there`;
     return `Agreement at ${at} needs two reviewers who voted on the same records; ${who}.`;
   }
   const lines = [`Agreement at ${at}: ${COMPARES}.`, ''];
@@ -72,7 +76,7 @@ export function renderAgreement(result: AgreementResult, review: string): string
       [
         ['reviewers', 'screened by both', 'observed', 'kappa', 'band', 'PABAK', 'AC1'],
         ...result.pairs.map((p) => [
-          `${p.reviewers[0]} / ${p.reviewers[1]}`,
+          `${shownName(p.reviewers[0])} / ${shownName(p.reviewers[1])}`,
           String(p.figures.ratedByBoth),
           figure(p.figures.observed),
           figure(p.figures.kappa),
@@ -86,7 +90,7 @@ export function renderAgreement(result: AgreementResult, review: string): string
   );
   lines.push('');
   for (const p of result.pairs) {
-    const [a, b] = p.reviewers;
+    const [a, b] = p.reviewers.map(shownName);
     const t = p.table;
     lines.push(
       `${a} / ${b}: both include ${t.bothInclude}, only ${a} includes ${t.onlyFirstIncludes}, only ${b} includes ${t.onlySecondIncludes}, ` +

@@ -107,7 +107,7 @@ export function renderConflicts(result: ConflictsResult, review: string): string
   for (const c of result.conflicts) {
     lines.push(`${style.id(oneLine(c.id))}  ${c.year}  ${oneLine(c.firstAuthor)}  ${truncate(oneLine(c.title), 70)}`);
     const rows = c.votes.map((v) => [
-      `  ${v.reviewer}`,
+      `  ${oneLine(v.reviewer)}`,
       v.decision,
       v.reason ? oneLine(v.reason) + (v.reasonLabel ? ` (${v.reasonLabel})` : '') : '',
     ]);
@@ -117,7 +117,7 @@ export function renderConflicts(result: ConflictsResult, review: string): string
       const note = printable(v.note).trim();
       if (note) for (const [k, text] of note.split('\n').entries()) lines.push(`${k === 0 ? '    note: ' : '          '}${text.trimEnd()}`);
     });
-    lines.push(`  ${style.dim('settle:')} ${c.resolve}`);
+    lines.push(`  ${style.dim('settle:')} ${oneLine(c.resolve)}`);
     lines.push('');
   }
   lines.push(`${result.conflicts.length} conflict(s) at ${at}.`);

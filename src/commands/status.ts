@@ -162,6 +162,10 @@ const STAGE_HEADINGS: Record<Stage, string> = { 'title-abstract': 'Title/abstrac
 const figure = (n: number | null) => (n === null ? 'undefined' : n.toFixed(3));
 const shown = (n: number | null) => (n === null ? 'hidden' : String(n));
 
+// A reviewer's name comes from a log's file name, which anyone may create: no control characters to the terminal.
+// eslint-disable-next-line no-control-regex
+const shownName = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+
 export function renderStatus(result: StatusResult, review: string): string {
   const lines: string[] = [];
   for (const s of result.stages) {
@@ -180,7 +184,7 @@ export function renderStatus(result: StatusResult, review: string): string {
       const fullText = s.stage === 'full-text';
       const head = ['reviewer', 'decided', 'included', 'excluded', ...(fullText ? ['not retrieved'] : []), 'maybe', 'remaining', 'in conflict'];
       const rows = s.reviewers.map((r) => [
-        r.reviewer,
+        shownName(r.reviewer),
         String(r.decided),
         shown(r.included),
         shown(r.excluded),
@@ -201,14 +205,14 @@ export function renderStatus(result: StatusResult, review: string): string {
     if (s.agreement === null) {
       // said above
     } else if (s.agreement.length === 0) {
-      const voters = s.reviewers.filter((r) => r.decided > 0).map((r) => r.reviewer);
+      const voters = s.reviewers.filter((r) => r.decided > 0).map((r) => shownName(r.reviewer));
       lines.push(`  agreement: needs two reviewers who voted on the same records${voters.length === 1 ? ` (only ${voters[0]} has votes here)` : ''}`);
     } else {
       for (const p of s.agreement) {
         const f = p.figures;
         const kappa = f.kappa === null ? 'kappa undefined' : `kappa ${figure(f.kappa)} (${f.band})`;
         lines.push(
-          `  agreement ${p.reviewers[0]} / ${p.reviewers[1]}: ${f.ratedByBoth} screened by both, observed ${figure(f.observed)}, ${kappa}, PABAK ${figure(f.pabak)}, AC1 ${figure(f.ac1)}`,
+          `  agreement ${shownName(p.reviewers[0])} / ${shownName(p.reviewers[1])}: ${f.ratedByBoth} screened by both, observed ${figure(f.observed)}, ${kappa}, PABAK ${figure(f.pabak)}, AC1 ${figure(f.ac1)}`,
         );
       }
     }

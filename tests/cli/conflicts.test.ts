@@ -1,6 +1,8 @@
 import { describe, it, expect, afterAll } from 'vitest';
+import { appendFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { litscreen, removeDir, SEED_REVIEW } from '../helpers/cli.js';
-import { twoReviewerReview, adjudicate, secondReviewerCatchesUp, DISAGREE_ON_DECISION, DISAGREE_ON_REASON, AGREE, MAYBE, NOTE } from './two-reviewer-review.js';
+import { twoReviewerReview, adjudicate, secondReviewerCatchesUp, logRow, DISAGREE_ON_DECISION, DISAGREE_ON_REASON, AGREE, MAYBE, NOTE } from './two-reviewer-review.js';
 
 const cleanup: string[] = [];
 afterAll(() => cleanup.forEach(removeDir));
@@ -42,6 +44,18 @@ describe('litscreen conflicts', () => {
     adjudicate(dir, DISAGREE_ON_DECISION, 'include');
     const after = JSON.parse(litscreen(['conflicts', dir, '--stage', 'full-text', '--json']).stdout);
     expect(after.conflicts.map((c: { id: string }) => c.id)).toEqual([DISAGREE_ON_REASON]);
+  });
+
+  it('a note with control characters reaches the terminal without them; --json keeps it as written', () => {
+    const dir = twoReviewerReview();
+    cleanup.push(dir);
+    const note = 'red \u001b[31mtext\u001b[0m\r\nsecond line\u0007';
+    appendFileSync(path.join(dir, 'decisions/full-text/first-author.csv'), logRow('2018-03-04T09:00:00Z', DISAGREE_ON_REASON, 'exclude', 'not-empirical', note));
+    const run = litscreen(['conflicts', dir, '--stage', 'full-text']);
+    expect(run.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(run.stdout).toMatch(/note: red  ?\[31mtext ?\[0m\n\s+second line/);
+    const json = JSON.parse(litscreen(['conflicts', dir, '--stage', 'full-text', '--json']).stdout);
+    expect(json.conflicts[1].votes[0].note).toBe(note);
   });
 
   it('without adjudicators it says how to name one', () => {
