@@ -644,7 +644,7 @@ function searchMatcher(ctx: SessionContext, query: string): (study: Study) => bo
     return (study) => ctx.shortNumber.get(study.id) === n;
   }
   // A literal (escaped) pattern: a linear scan, and no lower-cased copy of every abstract.
-  const re = new RegExp(query.replace(/[\\^$.*+?()[\]{}|\/-]/g, '\\$&'), 'iu');
+  const re = new RegExp(query.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), 'iu');
   return (study) => re.test(study.record.title) || re.test(study.record.abstract ?? '') || study.memberIds.some((id) => re.test(id));
 }
 

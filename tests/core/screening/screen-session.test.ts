@@ -215,6 +215,9 @@ describe('search and override', () => {
     expect(onScreen(found.state)).toBe('psycinfo:5');
     const byNumber = pressAll(session(), keys('/#3⏎'));
     expect(onScreen(byNumber.state)).toBe('psycinfo:3'); // the third study of the review (sco:1 is a copy of the first)
+    // Signs in the text are literal (an id has ":" and "-"; "(" or "*" are not patterns).
+    expect(onScreen(pressAll(session(), keys('/psycinfo:3⏎')).state)).toBe('psycinfo:3');
+    expect(pressAll(session(), keys('/(a-b)*[⏎')).state.message).toBe('no record matches "(a-b)*["');
     const none = pressAll(session(), keys('/zebra⏎'));
     expect(none.state.message).toBe('no record matches "zebra"');
     expect(onScreen(none.state)).toBe('psycinfo:1');
