@@ -8,8 +8,11 @@ import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../io/files.js';
 import { flowText, flowCsv } from '../report/flow.js';
 import { flowSvg } from '../report/flow-svg.js';
+import { otherMethodStudies, type PrismaInput } from '../report/prisma.js';
+import { prisma2020Csv } from '../report/prisma2020-csv.js';
+import type { LoadedReview } from '../io/review.js';
 
-export const FLOW_FORMATS = ['text', 'json', 'csv', 'svg'] as const;
+export const FLOW_FORMATS = ['text', 'json', 'csv', 'svg', 'prisma2020-csv'] as const;
 export type FlowFormat = (typeof FLOW_FORMATS)[number];
 
 export interface FlowOptions {
@@ -19,13 +22,33 @@ export interface FlowOptions {
 export interface FlowResult {
   title: string;
   flow: Flow;
+  /** What the diagram and the PRISMA2020 template need beyond the counts: source kinds, the other-methods column. */
+  prisma: PrismaInput;
   warnings: Warning[];
 }
 
 /** `litscreen flow REVIEW`: derive the PRISMA 2020 counts from the review folder's inputs. */
 export async function runFlow(options: FlowOptions): Promise<FlowResult> {
   const review = await loadReview(options.review);
-  return { title: review.protocol.title, flow: review.state.flow, warnings: review.warnings };
+  return { title: review.protocol.title, flow: review.state.flow, prisma: prismaInputOf(review), warnings: review.warnings };
+}
+
+/** The diagram's input from a loaded review (also used by `litscreen report`). */
+export function prismaInputOf(review: LoadedReview): PrismaInput {
+  const { protocol, state } = review;
+  const kindByKey = new Map(protocol.sources.map((s) => [s.key, s.kind]));
+  const labels = new Map(protocol.fullText.exclusionReasons.map((r) => [r.id, r.label]));
+  return {
+    title: protocol.title,
+    flow: state.flow,
+    sources: protocol.sources.map((s) => ({ database: s.database, kind: s.kind })),
+    otherStudies: otherMethodStudies(
+      state.studies,
+      (id) => kindByKey.get(state.recordById.get(id)?.databaseKey ?? '') ?? 'database',
+      (reason) => labels.get(reason) ?? reason,
+    ),
+    uncertainDuplicates: state.dedupe.uncertain.length,
+  };
 }
 
 export function register(program: Command): void {
@@ -36,7 +59,7 @@ export function register(program: Command): void {
     .option('--json', 'same as --format json: counts keyed by the PRISMA2020 template ids')
     .addOption(new Option('--format <format>', 'output format').choices([...FLOW_FORMATS]).default('text'))
     .option('-o, --output <file>', 'write to a file instead of the terminal')
-    .addHelpText('after', examples('litscreen flow fixtures/seed-review', 'litscreen flow fixtures/seed-review --json', 'litscreen flow . --format svg -o prisma.svg'))
+    .addHelpText('after', examples('litscreen flow fixtures/seed-review', 'litscreen flow fixtures/seed-review --json', 'litscreen flow . --format svg -o prisma.svg', 'litscreen flow . --format prisma2020-csv -o PRISMA.csv'))
     .action(async (review: string, opts: { json?: boolean; format: FlowFormat; output?: string }) => {
       if (opts.json && opts.format !== 'text' && opts.format !== 'json') {
         throw usageError(`--json and --format ${opts.format} ask for two different outputs; give one of them`);
@@ -59,7 +82,9 @@ export function renderFlow(result: FlowResult, format: FlowFormat): string {
     case 'csv':
       return flowCsv(result.flow);
     case 'svg':
-      return flowSvg(result.flow, result.title);
+      return flowSvg(result.prisma);
+    case 'prisma2020-csv':
+      return prisma2020Csv(result.prisma);
     case 'text':
       return flowText(result.flow, result.title) + '\n';
   }

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { writeTable } from './spreadsheet.js';
 import type { Flow } from '../model/flow.js';
 
 /** Largest first, then by name: free-text reviewer reasons have no natural order. */
@@ -79,5 +79,5 @@ export function flowCsv(flow: Flow): string {
   scalar('dbr_excluded_total', 'Reports excluded');
   for (const [reason, n] of Object.entries(flow.dbr_excluded)) rows.push(['dbr_excluded', reason, n]);
   scalar('new_studies', 'Studies included in review');
-  return stringify(rows);
+  return writeTable(rows, { lineEnding: 'lf' });
 }
