@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import { PROTOCOL_FILE, SCHEMA_FILE, protocolJsonSchema, parseProtocol } from '../io/protocol.js';
 import { writeFileAtomic, pathExists } from '../io/files.js';
 import { DECISIONS_DIR, EXTRACTION_FILE } from '../io/review.js';
+import { CACHE_DIR } from '../io/review-cache.js';
 import { STAGES } from '../model/decision.js';
 import { usageError } from '../errors.js';
 import type { Command } from 'commander';
@@ -86,6 +87,12 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   written.push(protocolFile);
   await fs.mkdir(path.join(options.dir, 'exports'), { recursive: true });
   for (const stage of STAGES) await fs.mkdir(path.join(options.dir, DECISIONS_DIR, stage), { recursive: true });
+  // The derived-state cache never travels by git: every machine derives its own.
+  const gitignore = path.join(options.dir, '.gitignore');
+  if (!(await pathExists(gitignore))) {
+    await writeFileAtomic(gitignore, `# Derived state litscreen keeps to answer quickly; deleting it loses nothing.\n${CACHE_DIR}/\n`);
+    written.push(gitignore);
+  }
   const extractionFile = path.join(options.dir, EXTRACTION_FILE);
   if (!(await pathExists(extractionFile))) {
     const fields = (template.extraction as { fields: { name: string }[] }).fields.map((f) => f.name);
@@ -107,7 +114,7 @@ async function copyExample(dir: string): Promise<InitResult> {
   if (!(await pathExists(path.join(source, PROTOCOL_FILE)))) throw usageError(`the bundled example review is missing (looked in ${source})`);
   const entries = await fs.readdir(dir).catch(() => [] as string[]);
   if (entries.length > 0) throw usageError('is not empty; give a new folder for the example review', { file: dir });
-  await fs.cp(source, dir, { recursive: true, filter: (src) => path.basename(src) !== 'generate.mjs' });
+  await fs.cp(source, dir, { recursive: true, filter: (src) => path.basename(src) !== 'generate.mjs' && path.basename(src) !== CACHE_DIR });
   return { written: [dir] };
 }
 

@@ -44,13 +44,13 @@ export async function runList(options: ListOptions): Promise<ListedStudy[]> {
   if (stage === 'duplicates' && options.pending) {
     // What is pending at deduplication is a question about a pair, not a record: one row per pair.
     return state.dedupe.uncertain.map((p) => {
-      const r = state.recordById.get(p.a)!;
+      const r = state.recordSummary(p.a)!;
       return {
         id: `${p.a} ~ ${p.b}`,
         status: 'uncertain-pair',
         detail: `score ${p.score.toFixed(2)}: ${p.reasons.join(', ')}`,
         year: String(r.year ?? ''),
-        firstAuthor: r.authors[0]?.family ?? '',
+        firstAuthor: r.firstAuthor,
         title: r.title,
         database: r.database,
       };
@@ -58,8 +58,8 @@ export async function runList(options: ListOptions): Promise<ListedStudy[]> {
   }
   if (stage === 'duplicates') {
     return [...state.dedupe.removedToKept].map(([id, kept]) => {
-      const r = state.recordById.get(id)!;
-      return { id, status: 'duplicate', detail: `duplicate of ${kept}`, year: String(r.year ?? ''), firstAuthor: r.authors[0]?.family ?? '', title: r.title, database: r.database };
+      const r = state.recordSummary(id)!;
+      return { id, status: 'duplicate', detail: `duplicate of ${kept}`, year: String(r.year ?? ''), firstAuthor: r.firstAuthor, title: r.title, database: r.database };
     });
   }
   // Blind mode: while a stage still lacks votes, what reviewers decided there stays hidden.
@@ -82,10 +82,11 @@ export async function runList(options: ListOptions): Promise<ListedStudy[]> {
               : s.status === 'excluded-at-title-abstract'
                 ? s.titleAbstract.reason
                 : '',
-      year: String(s.record.year ?? ''),
-      firstAuthor: s.record.authors[0]?.family ?? '',
-      title: s.record.title,
-      database: s.record.database,
+      // The summary, not the whole record: a listing of 70,000 studies reads no record whole.
+      year: String(s.summary.year ?? ''),
+      firstAuthor: s.summary.firstAuthor,
+      title: s.summary.title,
+      database: s.summary.database,
     };
   };
   if (options.reviewer && (stage === 'title-abstract' || stage === 'full-text')) {

@@ -14,6 +14,8 @@ import { ExitCode, LitscreenError, inputError } from '../errors.js';
 
 export interface VerifyOptions {
   review: string;
+  /** False: derive everything from the raw inputs, neither reading nor writing the cache (as CI does). */
+  cache?: boolean;
 }
 
 export interface PinResult {
@@ -41,13 +43,13 @@ export interface VerifyResult {
  * count, a record is pending at a stage it reached, or reviewers disagree.
  */
 export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
-  const review = await loadReview(options.review);
+  const review = await loadReview(options.review, { cache: options.cache });
   const problems: string[] = [];
   for (const loaded of review.sources) {
     const want = loaded.source.expectedRecords;
-    if (want !== undefined && want !== loaded.records.length) {
+    if (want !== undefined && want !== loaded.recordCount) {
       problems.push(
-        formatLocated(`${loaded.source.database}: expected ${want} records (the database's hit count), read ${loaded.records.length}`, loaded.file),
+        formatLocated(`${loaded.source.database}: expected ${want} records (the database's hit count), read ${loaded.recordCount}`, loaded.file),
       );
     }
   }
@@ -66,7 +68,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
  * pinning a review that is not finished would pin an accident.
  */
 export async function runPin(options: VerifyOptions): Promise<PinResult> {
-  const review = await loadReview(options.review);
+  const review = await loadReview(options.review, { cache: options.cache });
   if (review.state.problems.length > 0) {
     throw new LitscreenError(
       ExitCode.checkFailed,
@@ -133,10 +135,11 @@ export function register(program: Command, context: CommandContext): void {
     .argument('<review>', 'review folder')
     .option('--json', 'machine-readable output')
     .option('--pin', 'write the current counts and the included and excluded studies into litscreen.json\'s "expected" block (refused while anything is pending)')
+    .option('--no-cache', 'derive everything from the exports and logs, neither reading nor writing .litscreen-cache/ (as CI should; LITSCREEN_NO_CACHE=1 does this for every command)')
     .addHelpText('after', examples('litscreen verify fixtures/seed-review && echo counts pinned', 'litscreen verify my-review --pin'))
-    .action(async (review: string, opts: { json?: boolean; pin?: boolean }) => {
+    .action(async (review: string, opts: { json?: boolean; pin?: boolean; cache?: boolean }) => {
       if (opts.pin) {
-        const pinned = await runPin({ review });
+        const pinned = await runPin({ review, cache: opts.cache });
         if (opts.json) return json(pinned);
         return out(
           pinned.changed
@@ -144,7 +147,7 @@ export function register(program: Command, context: CommandContext): void {
             : `${pinned.file} already pins exactly this; nothing changed`,
         );
       }
-      const result = await runVerify({ review });
+      const result = await runVerify({ review, cache: opts.cache });
       if (!result.ok) context.setExitCode(ExitCode.checkFailed);
       if (opts.json) return json(result);
       for (const o of result.overrides) err(style.warn('override: ') + o);

@@ -18,13 +18,40 @@ import {
   type ResolutionLogValue,
 } from '../model/decision.js';
 import { inputError, LitscreenError } from '../errors.js';
-import { parseText } from '../formats/registry.js';
-import { readExportText, readInputText, pathExists } from './files.js';
+import { decodeExport } from '../formats/encoding.js';
+import { readExportText, readInputText, readInputBytes, pathExists } from './files.js';
 import { parseCsvTable, type TableRow } from './csv-table.js';
 import { readLogTable } from './append-log.js';
 import { loadProtocol, PROTOCOL_FILE } from './protocol.js';
 import { reviewerLogFileName, reviewerOfLogFile } from '../model/reviewer-name.js';
-import { assessReview, type ReviewState } from '../core/review/derive.js';
+import {
+  assessReview,
+  applyDecisions,
+  findStudies,
+  studyRecordsOf,
+  membersOfStudies,
+  criteriaResults,
+  foldReviewResolutions,
+  summarizeRecord,
+  type ReviewState,
+  type ReviewRecords,
+  type RecordSummary,
+  type ReviewBase,
+} from '../core/review/derive.js';
+import type { DedupeResult } from '../core/dedupe/engine.js';
+import {
+  ReviewCache,
+  StoredRecords,
+  cacheDisabledByEnv,
+  hashOf,
+  litscreenCodeHash,
+  serializeRecords,
+  summaryAt,
+  summaryColumns,
+  type ExportMeta,
+  type SummaryColumns,
+} from './review-cache.js';
+import { serialize } from 'node:v8';
 
 /** What the review folder holds, read; plus everything derived from it. */
 export interface LoadedReview {
@@ -43,7 +70,10 @@ export interface LoadedSource {
   file: string;
   format: string;
   dialect: string;
-  records: ReviewRecord[];
+  /** The export's records, whole (from the cache they are read when first asked for). */
+  readonly records: ReviewRecord[];
+  /** How many records the export holds, without reading them. */
+  recordCount: number;
   warnings: Warning[];
 }
 
@@ -102,22 +132,36 @@ export function assignIds(parsed: ParsedRecord[], source: Pick<Source, 'key' | '
 }
 
 export async function loadSource(reviewDir: string, source: Source): Promise<LoadedSource> {
-  // Absolute only when the protocol allows paths outside the review folder (checked there).
-  const file = path.isAbsolute(source.file) ? source.file : path.join(reviewDir, source.file);
+  const file = exportPath(reviewDir, source);
   let text: string;
   try {
     text = await readExportText(file);
   } catch (err) {
-    // Say where the name came from: the reviewer fixes the protocol or puts the export there.
-    if (err instanceof LitscreenError && err.line === undefined) {
-      throw inputError(`${err.message} (the export of ${source.database}, named in ${PROTOCOL_FILE} sources[].file)`, { file });
-    }
-    throw err;
+    throw namedExportError(err, file, source);
   }
+  return parseSource(text, file, source);
+}
+
+// Absolute only when the protocol allows paths outside the review folder (checked there).
+function exportPath(reviewDir: string, source: Source): string {
+  return path.isAbsolute(source.file) ? source.file : path.join(reviewDir, source.file);
+}
+
+/** Say where the name came from: the reviewer fixes the protocol or puts the export there. */
+function namedExportError(err: unknown, file: string, source: Source): unknown {
+  if (err instanceof LitscreenError && err.line === undefined) {
+    return inputError(`${err.message} (the export of ${source.database}, named in ${PROTOCOL_FILE} sources[].file)`, { file });
+  }
+  return err;
+}
+
+/** The readers are loaded only when an export is parsed, never on a warm cache. */
+async function parseSource(text: string, file: string, source: Source): Promise<LoadedSource> {
+  const { parseText } = await import('../formats/registry.js');
   const result = parseText(text, file, source.format);
   const warnings = [...result.warnings];
   const records = assignIds(result.records, source, warnings);
-  return { source, file, format: result.format, dialect: result.dialect, records, warnings };
+  return { source, file, format: result.format, dialect: result.dialect, records, recordCount: records.length, warnings };
 }
 
 export function resolutionLogPath(reviewDir: string, reviewer: string): string {
@@ -194,23 +238,278 @@ export async function readExtractionRows(reviewDir: string): Promise<{ file: str
   return { file, exists: true, ...table };
 }
 
+export interface LoadReviewOptions {
+  /**
+   * Read and write the derived-state cache (REVIEW/.litscreen-cache/). Off: every export is read
+   * and everything derived from scratch, as CI does (`verify --no-cache`, LITSCREEN_NO_CACHE=1).
+   */
+  cache?: boolean;
+}
+
 /** Read every input of a review folder and derive the whole review from it. */
-export async function loadReview(reviewDir: string): Promise<LoadedReview> {
+export async function loadReview(reviewDir: string, options: LoadReviewOptions = {}): Promise<LoadedReview> {
   const { protocol, file: protocolFile } = await loadProtocol(reviewDir);
-  const sources: LoadedSource[] = [];
-  for (const source of protocol.sources) sources.push(await loadSource(reviewDir, source));
-  const records = sources.flatMap((s) => s.records);
+  if (options.cache === false || cacheDisabledByEnv()) {
+    const sources: LoadedSource[] = [];
+    for (const source of protocol.sources) sources.push(await loadSource(reviewDir, source));
+    const records = sources.flatMap((s) => s.records);
+    const decisionRows = await readDecisionLogs(reviewDir);
+    const resolutionRows = await readResolutionLogs(reviewDir);
+    const state = assessReview(protocol, records, decisionRows, resolutionRows);
+    return { dir: reviewDir, protocolFile, protocol, sources, warnings: sources.flatMap((s) => s.warnings), decisionRows, resolutionRows, state };
+  }
+
+  const cache = await ReviewCache.open(reviewDir);
+  const code = litscreenCodeHash();
+  const parts: SourcePart[] = [];
+  for (const source of protocol.sources) parts.push(await loadSourceCached(reviewDir, source, cache, code));
+  const records = new CombinedRecords(parts);
   const decisionRows = await readDecisionLogs(reviewDir);
   const resolutionRows = await readResolutionLogs(reviewDir);
-  const state = assessReview(protocol, records, decisionRows, resolutionRows);
+  const resolutions = foldReviewResolutions(records, resolutionRows);
+
+  // Duplicate clusters and study records: from the records, the deduplication settings and the
+  // resolutions the engine honours (folded from the logs, so a note or a retracted-then-repeated
+  // verdict that changes nothing keeps the entry).
+  const studiesKey = hashOf('studies', code, ...parts.map((p) => p.key), JSON.stringify(protocol.deduplication), JSON.stringify(resolutions.resolutions));
+  const studies = readStudies(cache, `studies-${studiesKey}`, records) ?? deriveStudies(cache, `studies-${studiesKey}`, protocol, records, resolutions.resolutions);
+
+  const criteriaKey = hashOf('criteria', code, studiesKey, JSON.stringify(protocol.titleAbstract.criteria));
+  let failedCriteria: Int32Array | undefined;
+  if (protocol.titleAbstract.criteria.length === 0) failedCriteria = new Int32Array(studies.dedupe.keptIds.length).fill(-1);
+  else {
+    const entry = cache.read(`criteria-${criteriaKey}`);
+    try {
+      if (entry) failedCriteria = int32s(entry.bytes('failed'));
+      if (failedCriteria && failedCriteria.length !== studies.dedupe.keptIds.length) failedCriteria = undefined;
+    } catch {
+      failedCriteria = undefined;
+    }
+    if (!failedCriteria) {
+      records.all(); // one read of every record beats one read per study
+      failedCriteria = criteriaResults(protocol, studies.dedupe.keptIds.map((_, i) => studies.studyRecord(i)));
+      cache.write(`criteria-${criteriaKey}`, { failed: new Uint8Array(failedCriteria.buffer) });
+    }
+  }
+  await cache.finish();
+
+  const base: ReviewBase = { records, dedupe: studies.dedupe, studyRecord: studies.studyRecord, studySummary: studies.studySummary, failedCriteria };
+  const state = applyDecisions(protocol, base, decisionRows, resolutions);
+  const sources: LoadedSource[] = parts.map((p) => ({
+    source: p.source,
+    file: p.file,
+    format: p.meta.format,
+    dialect: p.meta.dialect,
+    get records() {
+      return p.all();
+    },
+    recordCount: p.meta.count,
+    warnings: p.meta.warnings,
+  }));
+  return { dir: reviewDir, protocolFile, protocol, sources, warnings: sources.flatMap((s) => s.warnings), decisionRows, resolutionRows, state };
+}
+
+function int32s(bytes: Buffer): Int32Array {
+  if (bytes.length % 4 !== 0) throw new Error('not an Int32Array');
+  return new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
+/** One export's records, in memory (just parsed) or in a cache entry (read when asked for). */
+interface SourcePart {
+  source: Source;
+  file: string;
+  /** The cache key of its records: the export's bytes and path, the source's key, database and format, the code. */
+  key: string;
+  meta: ExportMeta;
+  ids: string[];
+  record(i: number): ReviewRecord;
+  summary(i: number): RecordSummary;
+  all(): ReviewRecord[];
+}
+
+async function loadSourceCached(reviewDir: string, source: Source, cache: ReviewCache, code: string): Promise<SourcePart> {
+  const file = exportPath(reviewDir, source);
+  let content: { hash: string; bytes?: Uint8Array };
+  try {
+    content = await cache.exportHash(file, () => readInputBytes(file));
+  } catch (err) {
+    throw namedExportError(err, file, source);
+  }
+  // The path is part of the key: records remember the file they came from, as the command named it.
+  const key = hashOf('records', code, content.hash, file, source.key, source.database, source.format ?? 'auto');
+  const name = `records-${key}`;
+  const entry = cache.read(name);
+  if (entry) {
+    try {
+      const meta = entry.value<ExportMeta>('meta');
+      const ids = entry.value<string[]>('ids');
+      if (ids.length !== meta.count) throw new Error('count');
+      const stored = new StoredRecords(entry, meta.count);
+      let summaries: SummaryColumns | undefined;
+      return {
+        source,
+        file,
+        key,
+        meta,
+        ids,
+        record: (i) => stored.record(i),
+        summary: (i) => summaryAt((summaries ??= entry.value<SummaryColumns>('summaries')), i),
+        all: () => stored.all(),
+      };
+    } catch {
+      // Unreadable: parsed again below.
+    }
+  }
+  let bytes = content.bytes;
+  if (!bytes) {
+    try {
+      bytes = await readInputBytes(file);
+    } catch (err) {
+      throw namedExportError(err, file, source);
+    }
+  }
+  let text: string;
+  try {
+    text = decodeExport(bytes, file).text;
+  } catch (err) {
+    throw namedExportError(err, file, source);
+  }
+  bytes = undefined;
+  const loaded = await parseSource(text, file, source);
+  const records = loaded.records;
+  const meta: ExportMeta = { format: loaded.format, dialect: loaded.dialect, warnings: loaded.warnings, count: records.length };
+  const ids = records.map((r) => r.id);
+  const { offsets, blobs } = serializeRecords(records);
+  cache.write(name, {
+    meta: serialize(meta),
+    ids: serialize(ids),
+    summaries: serialize(summaryColumns(records.map(summarizeRecord))),
+    offsets,
+    records: blobs,
+  });
+  return { source, file, key, meta, ids, record: (i) => records[i], summary: (i) => summarizeRecord(records[i]), all: () => records };
+}
+
+/** Every export's records in protocol order, as the core sees them. */
+class CombinedRecords implements ReviewRecords {
+  readonly count: number;
+  readonly ids: string[];
+  readonly countByDatabase = new Map<string, number>();
+  private readonly starts: number[] = [];
+  private positions: Map<string, number> | undefined;
+  private everything: ReviewRecord[] | undefined;
+
+  constructor(private readonly parts: SourcePart[]) {
+    let at = 0;
+    for (const p of parts) {
+      this.starts.push(at);
+      at += p.meta.count;
+      this.countByDatabase.set(p.source.database, (this.countByDatabase.get(p.source.database) ?? 0) + p.meta.count);
+    }
+    this.count = at;
+    this.ids = parts.length === 1 ? parts[0].ids : parts.flatMap((p) => p.ids);
+  }
+
+  indexOf(id: string): number | undefined {
+    // The last of two equal ids wins, as in a Map built from the records.
+    if (!this.positions) {
+      this.positions = new Map();
+      this.ids.forEach((recordId, i) => this.positions!.set(recordId, i));
+    }
+    return this.positions.get(id);
+  }
+
+  private partOf(index: number): [SourcePart, number] {
+    let lo = 0;
+    let hi = this.parts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return [this.parts[lo], index - this.starts[lo]];
+  }
+
+  record(index: number): ReviewRecord {
+    if (this.everything) return this.everything[index];
+    const [part, i] = this.partOf(index);
+    return part.record(i);
+  }
+
+  summary(index: number): RecordSummary {
+    const [part, i] = this.partOf(index);
+    return part.summary(i);
+  }
+
+  all(): ReviewRecord[] {
+    this.everything ??= this.parts.flatMap((p) => p.all());
+    return this.everything;
+  }
+}
+
+interface Studies {
+  dedupe: DedupeResult;
+  studyRecord(index: number): ReviewRecord;
+  studySummary(index: number): RecordSummary;
+}
+
+/** A cached studies entry: the clusters, and the records of the studies of more than one record. */
+function readStudies(cache: ReviewCache, name: string, records: CombinedRecords): Studies | undefined {
+  const entry = cache.read(name);
+  if (!entry) return undefined;
+  try {
+    const dedupe = entry.value<DedupeResult>('dedupe');
+    const merged = int32s(entry.bytes('merged'));
+    if (!Array.isArray(dedupe.keptIds) || !(dedupe.removedToKept instanceof Map)) throw new Error('shape');
+    const slotOf = new Map<number, number>();
+    merged.forEach((studyIndex, slot) => slotOf.set(studyIndex, slot));
+    const stored = new StoredRecords(entry, merged.length);
+    let summaries: SummaryColumns | undefined;
+    return studiesFrom(dedupe, records, (i) => {
+      const slot = slotOf.get(i);
+      return slot === undefined ? undefined : stored.record(slot);
+    }, (i) => {
+      const slot = slotOf.get(i);
+      return slot === undefined ? undefined : summaryAt((summaries ??= entry.value<SummaryColumns>('summaries')), slot);
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+function studiesFrom(
+  dedupe: DedupeResult,
+  records: CombinedRecords,
+  mergedRecord: (studyIndex: number) => ReviewRecord | undefined,
+  mergedSummary: (studyIndex: number) => RecordSummary | undefined,
+): Studies {
+  const keptIndex = (i: number) => records.indexOf(dedupe.keptIds[i])!;
   return {
-    dir: reviewDir,
-    protocolFile,
-    protocol,
-    sources,
-    warnings: sources.flatMap((s) => s.warnings),
-    decisionRows,
-    resolutionRows,
-    state,
+    dedupe,
+    studyRecord: (i) => mergedRecord(i) ?? records.record(keptIndex(i)),
+    studySummary: (i) => mergedSummary(i) ?? records.summary(keptIndex(i)),
   };
+}
+
+/** Deduplicate (the engine is loaded with derive.ts) and store the clusters with the merged study records. */
+function deriveStudies(cache: ReviewCache, name: string, protocol: Protocol, records: CombinedRecords, resolutions: Parameters<typeof findStudies>[2]): Studies {
+  const all = records.all();
+  const dedupe = findStudies(protocol, all, resolutions);
+  const byId = new Map(all.map((r) => [r.id, r]));
+  const studyRecords = studyRecordsOf(dedupe, (id) => byId.get(id)!);
+  const membersOf = membersOfStudies(dedupe);
+  const merged: number[] = [];
+  dedupe.keptIds.forEach((id, i) => {
+    if (membersOf.get(id)!.length > 1) merged.push(i);
+  });
+  const mergedRecords = merged.map((i) => studyRecords[i]);
+  const { offsets, blobs } = serializeRecords(mergedRecords);
+  cache.write(name, {
+    dedupe: serialize(dedupe),
+    merged: new Uint8Array(Int32Array.from(merged).buffer),
+    summaries: serialize(summaryColumns(mergedRecords.map(summarizeRecord))),
+    offsets,
+    records: blobs,
+  });
+  return { dedupe, studyRecord: (i) => studyRecords[i], studySummary: (i) => summarizeRecord(studyRecords[i]) };
 }

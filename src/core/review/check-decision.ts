@@ -42,7 +42,7 @@ export function checkDecision(state: ReviewState, protocol: Protocol, input: Dec
   }
   const studyId = state.studyIdOf.get(input.id);
   if (studyId === undefined) {
-    throw usageError(`no record "${input.id}" in this review (ids look like ${state.records[0]?.id ?? 'psycinfo:2016-12345-001'}; see: litscreen list ${reviewHint} --stage title-abstract)`);
+    throw usageError(`no record "${input.id}" in this review (ids look like ${state.recordById.keys().next().value ?? 'psycinfo:2016-12345-001'}; see: litscreen list ${reviewHint} --stage title-abstract)`);
   }
   const study = state.studyById.get(studyId)!;
   const notices: string[] = [];

@@ -3,15 +3,22 @@ import type { Protocol, Criterion } from '../../model/protocol.js';
 import type { DecisionRow, ResolutionRow } from '../../model/decision.js';
 import { foldResolutions, type FoldedResolutions } from './resolutions.js';
 import type { Flow } from '../../model/flow.js';
-import { findDuplicates, mergeCluster, type DedupeResult } from '../dedupe/engine.js';
+import { findDuplicates, mergeCluster, type DedupeResult, type DedupeResolution } from '../dedupe/engine.js';
 import { parseQuery, prepareRecord, matchQuery, type QueryNode } from '../criteria/query.js';
 import { foldDecisions, stageOutcome, describeReviewers, type FoldedDecisions, type StageOutcome } from './decisions.js';
 import { flowImbalances } from './flow.js';
 
 /**
  * The whole review derived from its inputs: records -> duplicates -> criteria -> decisions -> flow.
- * Pure: the IO shell (src/io/review.ts) reads the files and hands them in. Nothing is cached, so
- * nothing can drift from the raw exports and the decision logs.
+ * Pure: the IO shell (src/io/review.ts) reads the files and hands them in.
+ *
+ * In two parts, so that the shell may keep the first on disk (src/io/review-cache.ts):
+ * - the expensive part, which no decision log can change: the duplicate clusters (`findStudies`),
+ *   each study's record with gaps filled from its copies (`studyRecordsOf`) and the criteria
+ *   results (`criteriaResults`); together a `ReviewBase`;
+ * - the decisions on top (`applyDecisions`): folding the logs, each study's status, the flow.
+ * `assessReview` runs both. A cached base holds exactly what these functions return, keyed by
+ * everything they read, so the two ways give the same ReviewState.
  */
 
 /** Where a study ended up. */
@@ -31,11 +38,139 @@ export const FULL_TEXT_STATUSES: readonly StudyStatus[] = ['full-text-pending', 
 
 export const reachedFullText = (status: StudyStatus): boolean => FULL_TEXT_STATUSES.includes(status);
 
+/** What a listing shows of a record, without the whole record (title, first author, year, database). */
+export interface RecordSummary {
+  id: string;
+  database: string;
+  title: string;
+  year?: number;
+  /** Family name of the first author, '' when none. */
+  firstAuthor: string;
+}
+
+export function summarizeRecord(record: ReviewRecord): RecordSummary {
+  return { id: record.id, database: record.database, title: record.title, year: record.year, firstAuthor: record.authors[0]?.family ?? '' };
+}
+
+/**
+ * The review's records, in export order. Whole records may be read only when asked for (a cache
+ * keeps them on disk), so what is needed for every record (ids, counts, summaries) is separate.
+ */
+export interface ReviewRecords {
+  /** How many records the exports hold. */
+  readonly count: number;
+  /** Each record's id, in export order. */
+  readonly ids: readonly string[];
+  /** Records per database (display name), in the order the exports come. */
+  readonly countByDatabase: ReadonlyMap<string, number>;
+  /** Position of a record by id, or undefined when it is not a record of this review. */
+  indexOf(id: string): number | undefined;
+  /** The whole record at a position. */
+  record(index: number): ReviewRecord;
+  summary(index: number): RecordSummary;
+  /** Every whole record, in export order. */
+  all(): ReviewRecord[];
+}
+
+/** Records held in memory (the uncached path, and tests). */
+export function recordsInMemory(records: ReviewRecord[]): ReviewRecords {
+  let positions: Map<string, number> | undefined;
+  const countByDatabase = new Map<string, number>();
+  for (const r of records) countByDatabase.set(r.database, (countByDatabase.get(r.database) ?? 0) + 1);
+  return {
+    count: records.length,
+    ids: records.map((r) => r.id),
+    countByDatabase,
+    indexOf(id) {
+      // Built on first use; the last of two equal ids wins, as in a Map built from the array.
+      positions ??= new Map(records.map((r, i) => [r.id, i]));
+      return positions.get(id);
+    },
+    record: (index) => records[index],
+    summary: (index) => summarizeRecord(records[index]),
+    all: () => records,
+  };
+}
+
+/**
+ * The log-independent part of a review: its records, duplicate clusters, study records and
+ * criteria results. Everything here follows from the exports, the protocol's deduplication and
+ * criteria sections and the duplicate resolutions; no screening decision changes any of it.
+ */
+export interface ReviewBase {
+  records: ReviewRecords;
+  dedupe: DedupeResult;
+  /** Per study (dedupe.keptIds order): the record of the study (kept record, gaps filled from its copies). */
+  studyRecord(index: number): ReviewRecord;
+  /** Per study: what a listing shows of its record. */
+  studySummary(index: number): RecordSummary;
+  /** Per study: index in protocol.titleAbstract.criteria of the first criterion it fails, or -1. */
+  failedCriteria: ArrayLike<number>;
+}
+
+/** The duplicate clusters of the records (none when the protocol turns deduplication off). */
+export function findStudies(protocol: Protocol, records: ReviewRecord[], resolutions: readonly DedupeResolution[]): DedupeResult {
+  return protocol.deduplication.enabled
+    ? findDuplicates(records, protocol.deduplication, resolutions)
+    : { clusters: [], keptIds: records.map((r) => r.id), removedToKept: new Map<string, string>(), blockedMerges: [], uncertain: [] };
+}
+
+/** Ids of each study's records, kept record first then the removed ones in the engine's order. */
+export function membersOfStudies(dedupe: DedupeResult): Map<string, string[]> {
+  const membersOf = new Map<string, string[]>();
+  for (const id of dedupe.keptIds) membersOf.set(id, [id]);
+  for (const [removed, kept] of dedupe.removedToKept) membersOf.get(kept)!.push(removed);
+  return membersOf;
+}
+
+/**
+ * Per study (dedupe.keptIds order): its kept record with gaps filled from its copies (a DOI or
+ * abstract only one database had), so criteria, exports and citations see everything the
+ * databases knew. A study of one record is that record itself.
+ */
+export function studyRecordsOf(dedupe: DedupeResult, recordOf: (id: string) => ReviewRecord): ReviewRecord[] {
+  const membersOf = membersOfStudies(dedupe);
+  return dedupe.keptIds.map((id) => {
+    const memberIds = membersOf.get(id)!;
+    const kept = recordOf(id);
+    return memberIds.length === 1 ? kept : { ...mergeCluster(memberIds.map(recordOf)), id, source: kept.source, databaseKey: kept.databaseKey, database: kept.database };
+  });
+}
+
+/** Per study record: index of the first criterion (protocol order) it fails, or -1 when it passes all. */
+export function criteriaResults(protocol: Protocol, studyRecords: readonly ReviewRecord[]): Int32Array {
+  const criteria = compileCriteria(protocol);
+  const failed = new Int32Array(studyRecords.length).fill(-1);
+  if (criteria.length === 0) return failed;
+  studyRecords.forEach((record, i) => {
+    const prepared = prepareRecord(record);
+    failed[i] = criteria.findIndex((c) => !matchQuery(c.query, prepared));
+  });
+  return failed;
+}
+
+/** The expensive part of a review, derived in memory. */
+export function deriveReviewBase(protocol: Protocol, records: ReviewRecord[], resolutions: readonly DedupeResolution[]): ReviewBase {
+  const inMemory = recordsInMemory(records);
+  const recordById = new Map(records.map((r) => [r.id, r]));
+  const dedupe = findStudies(protocol, records, resolutions);
+  const studyRecords = studyRecordsOf(dedupe, (id) => recordById.get(id)!);
+  return {
+    records: inMemory,
+    dedupe,
+    studyRecord: (index) => studyRecords[index],
+    studySummary: (index) => summarizeRecord(studyRecords[index]),
+    failedCriteria: criteriaResults(protocol, studyRecords),
+  };
+}
+
 export interface Study {
   /** Id of the kept record of the duplicate cluster (or of the record itself). */
   id: string;
-  /** The kept record, with missing fields filled from the cluster's other copies. */
-  record: ReviewRecord;
+  /** The kept record, with missing fields filled from the cluster's other copies (read when first asked for). */
+  readonly record: ReviewRecord;
+  /** What a listing shows of `record`, without reading it whole. */
+  readonly summary: RecordSummary;
   /** Ids of every record in the cluster, kept one first. */
   memberIds: string[];
   /** First criterion (protocol order) the study fails, if any, unless a person overrode it. */
@@ -47,6 +182,65 @@ export interface Study {
   status: StudyStatus;
 }
 
+/**
+ * A study whose record and summary come from the base when first asked for: a listing of 70,000
+ * studies reads summaries only, `show` reads one record. Own enumerable fields as a plain Study.
+ */
+class DerivedStudy implements Study {
+  #base: ReviewBase;
+  #index: number;
+  constructor(
+    base: ReviewBase,
+    index: number,
+    public id: string,
+    public memberIds: string[],
+    public failedCriterion: Criterion | undefined,
+    public overriddenCriterion: Criterion | undefined,
+    public titleAbstract: StageOutcome,
+    public fullText: StageOutcome,
+    public status: StudyStatus,
+  ) {
+    this.#base = base;
+    this.#index = index;
+  }
+  get record(): ReviewRecord {
+    return this.#base.studyRecord(this.#index);
+  }
+  get summary(): RecordSummary {
+    return this.#base.studySummary(this.#index);
+  }
+}
+
+/** The records of a review by id, read from the base when asked for (a Map's reading side). */
+class RecordsById implements ReadonlyMap<string, ReviewRecord> {
+  constructor(private readonly records: ReviewRecords) {}
+  get size(): number {
+    return this.records.count;
+  }
+  get(id: string): ReviewRecord | undefined {
+    const index = this.records.indexOf(id);
+    return index === undefined ? undefined : this.records.record(index);
+  }
+  has(id: string): boolean {
+    return this.records.indexOf(id) !== undefined;
+  }
+  *entries(): MapIterator<[string, ReviewRecord]> {
+    for (const record of this.records.all()) yield [record.id, record];
+  }
+  keys(): MapIterator<string> {
+    return this.records.ids[Symbol.iterator]() as MapIterator<string>;
+  }
+  *values(): MapIterator<ReviewRecord> {
+    yield* this.records.all();
+  }
+  forEach(callback: (value: ReviewRecord, key: string, map: ReadonlyMap<string, ReviewRecord>) => void): void {
+    for (const record of this.records.all()) callback(record, record.id, this);
+  }
+  [Symbol.iterator](): MapIterator<[string, ReviewRecord]> {
+    return this.entries();
+  }
+}
+
 export interface ReviewProblem {
   kind: 'pending' | 'conflict' | 'unknown-id' | 'decision-out-of-stage' | 'unknown-reason' | 'uncertain-duplicate';
   message: string;
@@ -55,8 +249,11 @@ export interface ReviewProblem {
 }
 
 export interface ReviewState {
-  records: ReviewRecord[];
-  recordById: Map<string, ReviewRecord>;
+  /** Every whole record, export order (read when first asked for). */
+  readonly records: ReviewRecord[];
+  recordById: ReadonlyMap<string, ReviewRecord>;
+  /** What a listing shows of every record, without reading the records whole. */
+  recordSummary(id: string): RecordSummary | undefined;
   /** record id -> study id (the kept record of its cluster). */
   studyIdOf: Map<string, string>;
   dedupe: DedupeResult;
@@ -78,30 +275,40 @@ export function compileCriteria(protocol: Protocol): CompiledCriterion[] {
   return protocol.titleAbstract.criteria.map((criterion) => ({ criterion, query: parseQuery(criterion.query) }));
 }
 
+/** Fold the duplicate-resolution logs against the records they may name. */
+export function foldReviewResolutions(records: ReviewRecords, resolutionRows: readonly ResolutionRow[]): FoldedResolutions {
+  return foldResolutions(resolutionRows, (id) => records.indexOf(id) !== undefined);
+}
+
 export function assessReview(
   protocol: Protocol,
   records: ReviewRecord[],
   decisionRows: readonly DecisionRow[],
   resolutionRows: readonly ResolutionRow[] = [],
 ): ReviewState {
-  const recordById = new Map(records.map((r) => [r.id, r]));
-  const resolutions = foldResolutions(resolutionRows, (id) => recordById.has(id));
-  const dedupe: DedupeResult = protocol.deduplication.enabled
-    ? findDuplicates(records, protocol.deduplication, resolutions.resolutions)
-    : { clusters: [], keptIds: records.map((r) => r.id), removedToKept: new Map<string, string>(), blockedMerges: [], uncertain: [] };
+  const inMemory = recordsInMemory(records);
+  const resolutions = foldReviewResolutions(inMemory, resolutionRows);
+  return applyDecisions(protocol, deriveReviewBase(protocol, records, resolutions.resolutions), decisionRows, resolutions);
+}
 
+/**
+ * The decisions on top of the base: fold the logs, give every study its status, and count the
+ * flow. Cheap (no record is read whole), so it runs on every command; `resolutions` are the
+ * folded resolution logs the base was derived with.
+ */
+export function applyDecisions(
+  protocol: Protocol,
+  base: ReviewBase,
+  decisionRows: readonly DecisionRow[],
+  resolutions: FoldedResolutions,
+): ReviewState {
+  const { records, dedupe } = base;
   const studyIdOf = new Map<string, string>();
-  const membersOf = new Map<string, string[]>();
-  for (const id of dedupe.keptIds) {
-    studyIdOf.set(id, id);
-    membersOf.set(id, [id]);
-  }
-  for (const [removed, kept] of dedupe.removedToKept) {
-    studyIdOf.set(removed, kept);
-    membersOf.get(kept)!.push(removed);
-  }
+  for (const id of dedupe.keptIds) studyIdOf.set(id, id);
+  for (const [removed, kept] of dedupe.removedToKept) studyIdOf.set(removed, kept);
+  const membersOf = membersOfStudies(dedupe);
 
-  const criteria = compileCriteria(protocol);
+  const criteria = protocol.titleAbstract.criteria;
   const decisions = foldDecisions(decisionRows, (id) => studyIdOf.get(id));
   const reasonLabels = new Map(protocol.fullText.exclusionReasons.map((r) => [r.id, r.label]));
   const problems: ReviewProblem[] = [];
@@ -129,26 +336,19 @@ export function assessReview(
   }
 
   const studies: Study[] = [];
-  for (const id of dedupe.keptIds) {
+  dedupe.keptIds.forEach((id, index) => {
     const memberIds = membersOf.get(id)!;
-    // A study is its kept record with gaps filled from its copies (a DOI or abstract only one
-    // database had), so criteria, exports and citations see everything the databases knew.
-    const kept = recordById.get(id)!;
-    const record = memberIds.length === 1 ? kept : { ...mergeCluster(memberIds.map((m) => recordById.get(m)!)), id, source: kept.source, databaseKey: kept.databaseKey, database: kept.database };
-    let failedCriterion: Criterion | undefined;
-    if (criteria.length > 0) {
-      const prepared = prepareRecord(record);
-      failedCriterion = criteria.find((c) => !matchQuery(c.query, prepared))?.criterion;
-    }
+    const failedIndex = base.failedCriteria[index];
+    let failedCriterion: Criterion | undefined = failedIndex >= 0 ? criteria[failedIndex] : undefined;
     const titleAbstract = stageOutcome(decisions, 'title-abstract', id, protocol.titleAbstract.reviewers);
     const fullText = stageOutcome(decisions, 'full-text', id, protocol.fullText.reviewers);
     // A person's override is a human decision that the criterion was wrong for this record.
     const overriddenCriterion = failedCriterion && titleAbstract.override ? failedCriterion : undefined;
     if (overriddenCriterion) failedCriterion = undefined;
     const status = studyStatus(failedCriterion, titleAbstract, fullText);
-    studies.push({ id, record, memberIds, failedCriterion, overriddenCriterion, titleAbstract, fullText, status });
+    studies.push(new DerivedStudy(base, index, id, memberIds, failedCriterion, overriddenCriterion, titleAbstract, fullText, status));
     problems.push(...studyProblems(id, failedCriterion, titleAbstract, fullText, status, reasonLabels, protocol));
-  }
+  });
 
   const flow = computeFlow(protocol, records, dedupe, studies, reasonLabels);
   const imbalances = flowImbalances(flow);
@@ -156,8 +356,14 @@ export function assessReview(
     throw new Error(`internal: the flow does not balance: ${imbalances.join('; ')}`);
   }
   return {
-    records,
-    recordById,
+    get records() {
+      return records.all();
+    },
+    recordById: new RecordsById(records),
+    recordSummary(id) {
+      const index = records.indexOf(id);
+      return index === undefined ? undefined : records.summary(index);
+    },
     studyIdOf,
     dedupe,
     studies,
@@ -271,16 +477,34 @@ function increment(counts: Record<string, number>, key: string) {
   counts[key] = (counts[key] ?? 0) + 1;
 }
 
+/** A free-text reason as compared: case, spacing and a closing full stop do not make another reason. */
+const foldReason = (reason: string) => reason.normalize('NFC').replace(/\s+/g, ' ').trim().replace(/[.;:,]+$/, '').toLowerCase();
+
+/**
+ * Title/abstract reasons typed as free text count as one however they were typed, so "not relevant"
+ * and "Not relevant." do not split the PRISMA breakdown. A reason naming one of the protocol's
+ * title/abstract reasons (its id or its label) reads as that label; otherwise the first spelling met
+ * (in study order, so the same every run) stands for all of them.
+ */
+function reviewerReasonLabel(reason: string, spellings: Map<string, string>): string {
+  const folded = foldReason(reason);
+  if (!folded) return REVIEWER_EXCLUSION_WITHOUT_REASON;
+  let label = spellings.get(folded);
+  if (label === undefined) spellings.set(folded, (label = reason.replace(/\s+/g, ' ').trim()));
+  return label;
+}
+
 function computeFlow(
   protocol: Protocol,
-  records: ReviewRecord[],
+  records: ReviewRecords,
   dedupe: DedupeResult,
   studies: Study[],
   reasonLabels: Map<string, string>,
 ): Flow {
   const database_specific_results: Record<string, number> = {};
   for (const source of protocol.sources) database_specific_results[source.database] = 0;
-  for (const r of records) increment(database_specific_results, r.database);
+  // Every record counts for the database it was exported from (counted once per export, not per record).
+  for (const [database, n] of records.countByDatabase) database_specific_results[database] = (database_specific_results[database] ?? 0) + n;
 
   const asAutomation = protocol.titleAbstract.reportCriteriaAsAutomation;
   let byCriteria = 0;
@@ -295,6 +519,8 @@ function computeFlow(
   let included = 0;
   const criteriaReasons: Record<string, number> = {};
   const reviewerReasons: Record<string, number> = {};
+  const reviewerReasonSpellings = new Map<string, string>();
+  for (const r of protocol.titleAbstract.exclusionReasons ?? []) for (const name of [r.id, r.label]) reviewerReasonSpellings.set(foldReason(name), r.label);
   const fullTextReasons: Record<string, number> = {};
   // Every protocol reason appears, with 0 when unused, so a CSV of the flow has stable columns.
   for (const label of reasonLabels.values()) fullTextReasons[label] = 0;
@@ -314,7 +540,7 @@ function computeFlow(
         break;
       case 'excluded-at-title-abstract':
         byReviewer++;
-        increment(reviewerReasons, study.titleAbstract.reason || REVIEWER_EXCLUSION_WITHOUT_REASON);
+        increment(reviewerReasons, reviewerReasonLabel(study.titleAbstract.reason, reviewerReasonSpellings));
         break;
       default:
         sought++;
@@ -325,7 +551,7 @@ function computeFlow(
         else increment(fullTextReasons, reasonLabels.get(study.fullText.reason) ?? study.fullText.reason);
     }
   }
-  const duplicates = records.length - dedupe.keptIds.length;
+  const duplicates = records.count - dedupe.keptIds.length;
   const excludedAutomatic = asAutomation ? byCriteria : 0;
   // PRISMA's one list of screening exclusion reasons: criteria first (protocol order), then reviewers'.
   const screeningReasons: Record<string, number> = {};
@@ -333,7 +559,7 @@ function computeFlow(
   for (const [reason, n] of Object.entries(reviewerReasons)) screeningReasons[reason] = (screeningReasons[reason] ?? 0) + n;
   const dbrExcludedTotal = Object.values(fullTextReasons).reduce((a, b) => a + b, 0);
   return {
-    database_results: records.length,
+    database_results: records.count,
     database_specific_results,
     duplicates,
     excluded_automatic: excludedAutomatic,

@@ -1,0 +1,379 @@
+import * as path from 'node:path';
+import * as fsSync from 'node:fs';
+import { promises as fs } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { serialize, deserialize } from 'node:v8';
+import type { ReviewRecord, Warning } from '../model/record.js';
+import type { RecordSummary } from '../core/review/derive.js';
+
+/**
+ * The derived-state cache of a review folder, `REVIEW/.litscreen-cache/`: what is expensive to
+ * derive (the records parsed from each export, the duplicate clusters with the study records, the
+ * criteria results) kept on disk, so that a command on an unchanged review reads it instead of
+ * deriving it again.
+ *
+ * It cannot drift: every entry's file name is a hash of everything it was derived from (the
+ * export's bytes and path, the protocol sections used, the folded duplicate resolutions, the
+ * keys of the entries it was built from, litscreen's version and a hash of its built code), so a
+ * changed input names a different file and a stale entry is never read. An export's content hash
+ * is recomputed whenever its size, mtime or inode changed since it was hashed (and while its mtime
+ * is too recent to be trusted). Entries are written to a temp file and renamed into place; an entry
+ * that cannot be read whole (truncated, corrupt, another version) is ignored and derived again.
+ * A folder that cannot be written runs uncached. Deleting the folder loses nothing.
+ *
+ * Entry file layout: sections of bytes, then a JSON footer naming each section's offset and
+ * length and the entry's key, then the footer's length (u32 LE) and the magic "LSC1". The footer
+ * comes last so an entry is written in one pass; a truncated file has no valid footer.
+ */
+
+export const CACHE_DIR = '.litscreen-cache';
+const MAGIC = 'LSC1';
+const STAT_INDEX = 'exports.json';
+/** An mtime this close to the moment a file was hashed may hide a later change of the same size (the "racy" case). */
+const RACY_MS = 2000;
+
+/** What one run did with the cache: for tests and LITSCREEN_CACHE_DEBUG=1. */
+export interface CacheStats {
+  read: string[];
+  written: string[];
+  /** Exports whose bytes were hashed (their stat did not match the index). */
+  hashed: string[];
+  removed: string[];
+}
+
+export let lastCacheStats: CacheStats = { read: [], written: [], hashed: [], removed: [] };
+
+/** LITSCREEN_NO_CACHE=1 (any non-empty value but 0) turns the cache off for every command. */
+export function cacheDisabledByEnv(): boolean {
+  const v = process.env.LITSCREEN_NO_CACHE;
+  return v !== undefined && v !== '' && v !== '0';
+}
+
+function debug(message: string): void {
+  if (process.env.LITSCREEN_CACHE_DEBUG) process.stderr.write(`litscreen cache: ${message}\n`);
+}
+
+export function hashOf(...parts: (string | Uint8Array)[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) {
+    // Length-prefixed, so ["ab","c"] and ["a","bc"] never collide.
+    const bytes = typeof p === 'string' ? Buffer.from(p, 'utf8') : p;
+    h.update(`${bytes.length}:`);
+    h.update(bytes);
+  }
+  return h.digest('hex').slice(0, 40);
+}
+
+let codeHash: string | undefined;
+
+/**
+ * litscreen's version plus a hash of its code (every .js file of dist/, or .ts of src/ when run
+ * from source), once per process: a rebuilt litscreen never reads what an older build derived.
+ */
+export function litscreenCodeHash(): string {
+  if (codeHash) return codeHash;
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const h = createHash('sha256');
+  try {
+    h.update(fsSync.readFileSync(path.resolve(root, '../package.json')));
+  } catch {
+    h.update('no package.json');
+  }
+  const ext = path.extname(fileURLToPath(import.meta.url));
+  const walk = (dir: string): void => {
+    for (const entry of fsSync.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(ext)) {
+        h.update(`${path.relative(root, full)}\0`);
+        h.update(fsSync.readFileSync(full));
+      }
+    }
+  };
+  walk(root);
+  codeHash = h.digest('hex').slice(0, 40);
+  return codeHash;
+}
+
+interface StatEntry {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  hash: string;
+  hashedAt: number;
+}
+
+/** A review's cache folder; every method fails soft (a read miss, a write skipped). */
+export class ReviewCache {
+  readonly dir: string;
+  private statIndex: Record<string, StatEntry> = Object.create(null);
+  private statIndexDirty = false;
+  private writable = true;
+  private used = new Set<string>();
+  readonly stats: CacheStats = { read: [], written: [], hashed: [], removed: [] };
+
+  private constructor(reviewDir: string) {
+    this.dir = path.join(reviewDir, CACHE_DIR);
+  }
+
+  static async open(reviewDir: string): Promise<ReviewCache> {
+    const cache = new ReviewCache(reviewDir);
+    lastCacheStats = cache.stats;
+    try {
+      const parsed = JSON.parse(await fs.readFile(path.join(cache.dir, STAT_INDEX), 'utf8'));
+      if (parsed && typeof parsed === 'object' && parsed.code === litscreenCodeHash() && parsed.files && typeof parsed.files === 'object') {
+        for (const [file, e] of Object.entries(parsed.files as Record<string, StatEntry>)) {
+          if (e && typeof e.hash === 'string' && typeof e.size === 'number' && typeof e.mtimeMs === 'number' && typeof e.ino === 'number' && typeof e.hashedAt === 'number') cache.statIndex[file] = e;
+        }
+      }
+    } catch {
+      // No index yet, or an unreadable one: every export is hashed again.
+    }
+    return cache;
+  }
+
+  /**
+   * The content hash of an export, from the stat index when its size, mtime and inode are those it
+   * had when hashed (and that mtime was old enough then), else by reading it: `read` returns its
+   * bytes (and refuses what cannot be an export). Returns the bytes when it read them.
+   */
+  async exportHash(file: string, read: () => Promise<Uint8Array>): Promise<{ hash: string; bytes?: Uint8Array }> {
+    const abs = path.resolve(file);
+    const stat = await fs.stat(abs, { bigint: false }).catch(() => undefined);
+    const known = this.statIndex[abs];
+    if (stat?.isFile() && known && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ino === stat.ino && stat.mtimeMs < known.hashedAt - RACY_MS) {
+      return { hash: known.hash };
+    }
+    const hashedAt = Date.now();
+    const bytes = await read();
+    const hash = hashOf(bytes);
+    this.stats.hashed.push(file);
+    debug(`hashed ${file}`);
+    if (stat?.isFile()) {
+      this.statIndex[abs] = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, hash, hashedAt };
+      this.statIndexDirty = true;
+    }
+    return { hash, bytes };
+  }
+
+  /** An entry by its key, or undefined when it is absent or cannot be read whole. */
+  read(name: string): CacheEntry | undefined {
+    this.used.add(name);
+    const file = path.join(this.dir, name);
+    let fd: number | undefined;
+    try {
+      fd = fsSync.openSync(file, 'r');
+      const size = fsSync.fstatSync(fd).size;
+      if (size < 8) throw new Error('too short');
+      const tail = Buffer.alloc(8);
+      fsSync.readSync(fd, tail, 0, 8, size - 8);
+      if (tail.toString('latin1', 4, 8) !== MAGIC) throw new Error('no magic');
+      const footerLength = tail.readUInt32LE(0);
+      if (footerLength > size - 8) throw new Error('bad footer length');
+      const footerBytes = Buffer.alloc(footerLength);
+      fsSync.readSync(fd, footerBytes, 0, footerLength, size - 8 - footerLength);
+      const footer = JSON.parse(footerBytes.toString('utf8')) as { name: string; sections: Record<string, [number, number]> };
+      if (footer.name !== name) throw new Error('another entry');
+      for (const [offset, length] of Object.values(footer.sections)) {
+        if (!(offset >= 0 && length >= 0 && offset + length <= size - 8 - footerLength)) throw new Error('section out of bounds');
+      }
+      this.stats.read.push(name);
+      debug(`read ${name}`);
+      return new CacheEntry(fd, footer.sections);
+    } catch {
+      if (fd !== undefined) fsSync.closeSync(fd);
+      return undefined;
+    }
+  }
+
+  /** Write an entry atomically (temp file, then rename); a failure only means it is derived again next time. */
+  write(name: string, sections: Record<string, Uint8Array | Uint8Array[]>): void {
+    this.used.add(name);
+    if (!this.writable) return;
+    const tmp = path.join(this.dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    let fd: number | undefined;
+    try {
+      fsSync.mkdirSync(this.dir, { recursive: true });
+      fd = fsSync.openSync(tmp, 'w');
+      const footer: { name: string; sections: Record<string, [number, number]> } = { name, sections: {} };
+      let offset = 0;
+      for (const [section, value] of Object.entries(sections)) {
+        const start = offset;
+        for (const bytes of Array.isArray(value) ? value : [value]) {
+          writeAll(fd, bytes);
+          offset += bytes.length;
+        }
+        footer.sections[section] = [start, offset - start];
+      }
+      const footerBytes = Buffer.from(JSON.stringify(footer), 'utf8');
+      writeAll(fd, footerBytes);
+      const tail = Buffer.alloc(8);
+      tail.writeUInt32LE(footerBytes.length, 0);
+      tail.write(MAGIC, 4, 'latin1');
+      writeAll(fd, tail);
+      fsSync.closeSync(fd);
+      fd = undefined;
+      fsSync.renameSync(tmp, path.join(this.dir, name));
+      this.stats.written.push(name);
+      debug(`wrote ${name}`);
+    } catch {
+      this.writable = false;
+      if (fd !== undefined) fsSync.closeSync(fd);
+      fsSync.rmSync(tmp, { force: true });
+      debug(`cannot write ${this.dir}; running uncached`);
+    }
+  }
+
+  /**
+   * Store the stat index if it changed, and remove the entries this run did not use once it wrote
+   * new ones (they were derived from inputs that are no longer there). Best effort.
+   */
+  async finish(): Promise<void> {
+    if (!this.writable) return;
+    try {
+      if (this.statIndexDirty) {
+        const index = JSON.stringify({ code: litscreenCodeHash(), files: this.statIndex });
+        await fs.mkdir(this.dir, { recursive: true });
+        const tmp = path.join(this.dir, `.${STAT_INDEX}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+        await fs.writeFile(tmp, index);
+        await fs.rename(tmp, path.join(this.dir, STAT_INDEX));
+      }
+      if (this.stats.written.length > 0) {
+        for (const name of await fs.readdir(this.dir)) {
+          if (name === STAT_INDEX || name.startsWith('.') || this.used.has(name)) continue;
+          await fs.rm(path.join(this.dir, name), { force: true });
+          this.stats.removed.push(name);
+          debug(`removed ${name}`);
+        }
+      }
+    } catch {
+      // The cache is an optimisation: a folder that cannot be written runs uncached.
+    }
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += fsSync.writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/**
+ * One entry, open for reading its sections when they are first needed. The file stays open for
+ * the life of the process, so an entry replaced or removed meanwhile is still read whole.
+ */
+export class CacheEntry {
+  constructor(
+    private readonly fd: number,
+    private readonly sections: Record<string, [number, number]>,
+  ) {}
+
+  has(section: string): boolean {
+    return section in this.sections;
+  }
+
+  bytes(section: string, from = 0, to?: number): Buffer {
+    const [offset, length] = this.sections[section];
+    const end = Math.min(to ?? length, length);
+    const buffer = Buffer.allocUnsafe(Math.max(0, end - from));
+    let done = 0;
+    while (done < buffer.length) {
+      const n = fsSync.readSync(this.fd, buffer, done, buffer.length - done, offset + from + done);
+      if (n === 0) throw new Error(`internal: cache entry section ${section} ends early`);
+      done += n;
+    }
+    return buffer;
+  }
+
+  value<T>(section: string): T {
+    return deserialize(this.bytes(section)) as T;
+  }
+}
+
+/** Whole records serialised one by one, with their offsets, so one can be read alone. */
+export function serializeRecords(records: readonly ReviewRecord[]): { offsets: Uint8Array; blobs: Uint8Array[] } {
+  const offsets = new Float64Array(records.length + 1);
+  const blobs: Uint8Array[] = [];
+  let at = 0;
+  records.forEach((r, i) => {
+    const blob = serialize(r);
+    blobs.push(blob);
+    offsets[i] = at;
+    at += blob.length;
+  });
+  offsets[records.length] = at;
+  return { offsets: new Uint8Array(offsets.buffer), blobs };
+}
+
+/** Column-wise summaries: far fewer objects to read back than one per record. */
+export interface SummaryColumns {
+  ids: string[];
+  databases: string[];
+  titles: string[];
+  years: (number | undefined)[];
+  firstAuthors: string[];
+}
+
+export function summaryColumns(summaries: readonly RecordSummary[]): SummaryColumns {
+  return {
+    ids: summaries.map((s) => s.id),
+    databases: summaries.map((s) => s.database),
+    titles: summaries.map((s) => s.title),
+    years: summaries.map((s) => s.year),
+    firstAuthors: summaries.map((s) => s.firstAuthor),
+  };
+}
+
+export function summaryAt(columns: SummaryColumns, i: number): RecordSummary {
+  return { id: columns.ids[i], database: columns.databases[i], title: columns.titles[i], year: columns.years[i], firstAuthor: columns.firstAuthors[i] };
+}
+
+/** Records stored in an entry's `offsets` and `records` sections, each read when first asked for. */
+export class StoredRecords {
+  private offsets: Float64Array | undefined;
+  private loaded = new Map<number, ReviewRecord>();
+  private everything: ReviewRecord[] | undefined;
+
+  constructor(
+    private readonly entry: CacheEntry,
+    readonly count: number,
+  ) {}
+
+  private offsetTable(): Float64Array {
+    if (!this.offsets) {
+      const bytes = this.entry.bytes('offsets');
+      this.offsets = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    }
+    return this.offsets;
+  }
+
+  record(i: number): ReviewRecord {
+    if (this.everything) return this.everything[i];
+    let record = this.loaded.get(i);
+    if (!record) {
+      const offsets = this.offsetTable();
+      record = deserialize(this.entry.bytes('records', offsets[i], offsets[i + 1])) as ReviewRecord;
+      this.loaded.set(i, record);
+    }
+    return record;
+  }
+
+  all(): ReviewRecord[] {
+    if (!this.everything) {
+      const offsets = this.offsetTable();
+      const bytes = this.entry.bytes('records');
+      const all: ReviewRecord[] = new Array(this.count);
+      for (let i = 0; i < this.count; i++) all[i] = this.loaded.get(i) ?? (deserialize(bytes.subarray(offsets[i], offsets[i + 1])) as ReviewRecord);
+      this.everything = all;
+      this.loaded.clear();
+    }
+    return this.everything;
+  }
+}
+
+export interface ExportMeta {
+  format: string;
+  dialect: string;
+  warnings: Warning[];
+  count: number;
+}
