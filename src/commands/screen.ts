@@ -31,6 +31,8 @@ export interface ScreenResult {
   /** Decisions made this session, undone ones not counted. */
   decisions: number;
   counts: ScreenCounts;
+  /** Notes typed on records left undecided: a note is written with a decision, so these were not. */
+  notesNotWritten: number;
 }
 
 const ORDERS = ['file', 'random'] as const;
@@ -63,7 +65,7 @@ export async function runScreen(options: ScreenOptions): Promise<ScreenResult> {
     // Appended in the log's own conventions, read back and synced before the next record is drawn.
     await appendLogRows(logFile, DECISION_LOG_COLUMNS, rows.map(rowCells));
   });
-  return { reviewer, stage, logFile, rowsWritten, decisions: state.history.length, counts: state.counts };
+  return { reviewer, stage, logFile, rowsWritten, decisions: state.history.length, counts: state.counts, notesNotWritten: state.notes.size };
 }
 
 function queueOrder(name: string | undefined, seed: string | undefined): QueueOrder {
@@ -82,7 +84,8 @@ export function renderScreenResult(result: ScreenResult): string {
   return (
     `${result.reviewer}: ${result.decisions} decision(s) this session at ${result.stage}, ` +
     `${result.rowsWritten} row(s) appended to ${result.logFile}; ${left}.\n` +
-    `You have screened ${c.screened}: ${c.included} included, ${c.excluded} excluded, ${c.maybe} maybe.`
+    `You have screened ${c.screened}: ${c.included} included, ${c.excluded} excluded, ${c.maybe} maybe.` +
+    (result.notesNotWritten > 0 ? `\n${result.notesNotWritten} note(s) on records you did not decide were not written (a note goes with a decision).` : '')
   );
 }
 

@@ -189,8 +189,9 @@ function paintedLines(text: string, width: number, indent: string, spans: readon
   return out;
 }
 
+/** Any text onto lines; cleaned first, since protocol and log text may hold control characters too. */
 function wrapPlain(text: string, width: number, indent = ''): string[] {
-  return paintedLines(text, width, indent, [], same);
+  return paintedLines(text.replace(UNPRINTABLE, ' '), width, indent, [], same);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,7 +323,7 @@ function decisionLines(state: ScreenState, study: Study, width: number, paint: P
   if (note) lines.push(...wrapPlain(`Note (written with your decision): ${cleanText(note)}`, width).map(paint.warn));
   const { ctx } = state;
   if (isBlindNow(state)) {
-    if (ctx.required > 1 || ctx.protocol.screening.blind) lines.push(paint.dim("Blind: other reviewers' decisions stay hidden until every record has its votes."));
+    lines.push(paint.dim("Blind: other reviewers' decisions stay hidden until every record has its votes."));
     return lines;
   }
   const outcome = outcomeOf(state, study);
@@ -388,7 +389,7 @@ function helpLines(state: ScreenState, width: number, paint: Paint): string[] {
   if (ctx.stage === 'title-abstract') rows.push([k.override, 'override: include a record a criterion excluded (find it with search; a reason is required)']);
   rows.push([k.help, 'this help'], [k.quit, 'quit (Ctrl-C too): every decision is already saved']);
   const lines = [paint.heading('Keys (one key each, no Enter)')];
-  for (const [key, what] of rows) lines.push(...wrapPlain(`${key}  ${what}`, width, '  ').map((l, i) => (i === 0 ? l : '   ' + l)));
+  for (const [key, what] of rows) lines.push(...wrapPlain(`${key}  ${what}`, width - 3, '  ').map((l, i) => (i === 0 ? l : '   ' + l)));
   lines.push('', ...wrapPlain('Each decision is appended to your own log and synced to disk before the next record appears. The next session starts at your first undecided record.', width));
   lines.push('', paint.dim('Any key goes back.'));
   return lines;
