@@ -105,9 +105,13 @@ describe.skipIf(!hasTmux)('screen in a pseudo-terminal (tmux), killed with SIGKI
       [shown[2], 'maybe'],
     ]);
 
-    // The review reads the log back.
-    const flow = litscreen(['flow', dir, '--json']);
-    expect(flow.status, flow.stderr).toBe(0);
+    // The review reads the log back, and `list --pending --reviewer` is the screen's queue: the
+    // maybe counts as seen, so three records fewer, the next one first.
+    const pending = litscreen(['list', dir, '--stage', 'title-abstract', '--pending', '--reviewer', 'newbie', '--json']);
+    expect(pending.status, pending.stderr).toBe(0);
+    const queue = (JSON.parse(pending.stdout) as { id: string }[]).map((r) => r.id);
+    expect(queue).toHaveLength(total - 3);
+    expect(queue[0]).toBe(next);
 
     // Restarted: the screen is at the first record newbie has not decided, with the counts so far.
     const again = startScreen('second', dir);
