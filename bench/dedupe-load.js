@@ -1,6 +1,10 @@
 // Loading bib-dedupe's labelled sets (MIT, CoLRev-Environment/bib-dedupe) as litscreen ReviewRecords.
 // The CSVs are CoLRev/BibTeX-flavoured: authors "Family, Given and Family, Given", pages "1256-74"
-// or "376 -- 383", "UNKNOWN" for a missing value. Kept raw on purpose: normalising is the engine's job.
+// or "376 -- 383", "UNKNOWN" for a missing value. Kept raw on purpose: normalising is the engine's job,
+// and records reach the engine by paths like this one, without a reader's tidyRecord: placeholders
+// ("NA", "N/A", "null", "-"), "221-8" page ranges and "61 (Supplement 1)" volumes are left as written
+// for the engine to read (src/core/dedupe/normalize.ts `present`, `normalizePages`, `volumeKey`).
+// Only CoLRev's own "UNKNOWN" and pandas' "nan" are dropped here, as before.
 import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';

@@ -125,3 +125,77 @@ export function buildSyntheticSet(pool, size, seed = 1) {
   const present = new Set(records.map((r) => r.id));
   return { records, truth: truth.map((g) => g.filter((id) => present.has(id))).filter((g) => g.length > 1) };
 }
+
+/**
+ * A labelled set of the patterns that broke the engine on a set it had never seen (issue 9), built
+ * from corpus records so that titles, authors and journals are real: abstracts of meeting
+ * supplements that all carry their supplement's DOI (with true copies among them), Cochrane CENTRAL
+ * copies carrying a pseudo-DOI next to the real one, spreadsheet copies with NA in every empty cell,
+ * and pairs of different reports sharing one DOI (a database's wrong DOI). Deterministic (seeded).
+ * Returns the records and the true groups, like buildSyntheticSet.
+ */
+export function buildTrapSet(pool, seed = 9) {
+  const next = rng(seed);
+  const usable = pool.filter((r) => r.title.length > 40 && r.authors.length > 1 && r.year !== undefined);
+  const used = new Set();
+  const take = () => {
+    for (;;) {
+      const r = usable[Math.floor(next() * usable.length)];
+      const key = r.title.toLowerCase();
+      if (!used.has(key)) {
+        used.add(key);
+        return r;
+      }
+    }
+  };
+  const records = [];
+  const truth = [];
+  let n = 0;
+  const make = (base, fields) => {
+    n++;
+    return { ...base, id: `t${n}`, rawHash: `t${n}`, source: { file: 'traps', line: n }, keywords: [], raw: {}, authors: base.authors.map((a) => ({ ...a })), ...fields };
+  };
+  // Three abstract supplements of 20 abstracts each; a quarter of the abstracts also come from a second database.
+  for (let s = 0; s < 3; s++) {
+    const doi = `10.1007/s00125-01${7 + s}-43${50 + s}-z`;
+    const year = 2017 + s;
+    for (let i = 0; i < 20; i++) {
+      const src = take();
+      const embase = make(src, {
+        type: 'conference', year, doi, journal: `Diabetologia.Conference: ${53 + s}th Annual Meeting of the EASD`, volume: `${60 + s} (Supplement 1)`,
+        issue: undefined, startPage: undefined, endPage: undefined,
+      });
+      records.push(embase);
+      if (next() < 0.25) {
+        const wos = make(src, {
+          type: 'conference', year, doi: next() < 0.5 ? doi : undefined, journal: 'DIABETOLOGIA', volume: String(60 + s), issue: 'S1',
+          title: src.title.toUpperCase(), startPage: `S${100 + i}`, endPage: undefined,
+        });
+        records.push(wos);
+        truth.push([embase.id, wos.id]);
+      }
+    }
+  }
+  // CENTRAL copies: the real DOI in the journal's record, CENTRAL's own pseudo-DOI in the copy.
+  for (let i = 0; i < 20; i++) {
+    const src = take();
+    const journal = make(src, { doi: `10.5555/trap.${i}` });
+    const central = make(src, { doi: `10.1002/central/CN-0${1000000 + i}/full`, journal: src.journal, abstract: undefined });
+    records.push(journal, central);
+    truth.push([journal.id, central.id]);
+  }
+  // A spreadsheet's copy with NA in every empty cell (and a journal it did not export).
+  for (let i = 0; i < 20; i++) {
+    const src = take();
+    const full = make(src, { doi: `10.5555/trap.na.${i}` });
+    const na = make(src, { journal: 'NA', volume: 'NA', issue: 'NA', startPage: 'NA', endPage: undefined, doi: 'NA', abstract: 'NA' });
+    records.push(full, na);
+    truth.push([full.id, na.id]);
+  }
+  // Two different reports given one DOI by a database (too few titles to call the DOI a container).
+  for (let i = 0; i < 20; i++) {
+    const doi = `10.5555/trap.shared.${i}`;
+    records.push(make(take(), { doi }), make(take(), { doi }));
+  }
+  return { records, truth };
+}

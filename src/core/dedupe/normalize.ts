@@ -18,16 +18,27 @@ export const foldForMatching = foldText;
  */
 export function present(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  // Most values start with a letter or digit and are longer than any placeholder, or are a number:
-  // the table's regular expressions run only on the few short values left.
+  // This runs on several fields of every record and on every author's name: the table's regular
+  // expressions run only on the few values that could be a placeholder.
+  const n = value.length;
+  if (n === 0) return undefined;
   const c = value.charCodeAt(0);
-  if (c >= 48 && c <= 57) return value;
-  // A word without a space that starts with a letter other than n/u ("Smith", "Diabetologia") is
-  // no placeholder: those that start with another letter are phrases ("Abstract not available").
   const lower = c | 32;
-  if (lower >= 97 && lower <= 122 && lower !== 110 && lower !== 117 && value.indexOf(' ') < 0) return value;
+  if (lower >= 97 && lower <= 122 && lower !== 110 && lower !== 117) {
+    // A letter other than n/u first ("Smith", "Diabetologia"): a placeholder only as a phrase that
+    // says "no" or "not" ("Abstract not available").
+    if (n > MAX_PLACEHOLDER_CHARS || value.indexOf(' ') < 0 || !NO_WORD_RE.test(value)) return value;
+  } else if (c >= 48 && c <= 57) {
+    // A number is never a placeholder.
+    return value;
+  } else if (n > MAX_PLACEHOLDER_CHARS) {
+    return value;
+  }
   return isMissingValue(value) ? undefined : value;
 }
+/** Longer values are never placeholders (the longest in MISSING_VALUE_PATTERNS is well under this). */
+const MAX_PLACEHOLDER_CHARS = 64;
+const NO_WORD_RE = /\bnot?\b/i;
 
 /**
  * What a DOI field holds after the DOI when it was copied from a publisher's web address: the page
@@ -163,7 +174,7 @@ export function firstAuthorKey(authors: readonly Author[]): AuthorKey | undefine
   const first = authors[0];
   if (!first) return undefined;
   // "NA" as a name is a spreadsheet's missing value, not an author.
-  const name = present(first.family.trim()) ?? present(first.given.trim()) ?? '';
+  const name = present(first.family) ?? present(first.given) ?? '';
   const words = nameWords(name);
   while (words.length > 1 && words[words.length - 1].length === 1) words.pop();
   if (words.length === 0) return undefined;
@@ -528,10 +539,10 @@ export function journalsMatch(a: string[], b: string[]): boolean {
  * Undefined for a name that folds to nothing.
  */
 export function authorKey(a: Author): { family: string; initial: string } | undefined {
-  const family = present(a.family.trim());
+  const family = present(a.family);
   const hasFamily = family !== undefined;
-  const words = nameWords(family ?? present(a.given.trim()) ?? '');
-  let given = hasFamily ? (present(a.given) ?? '') : '';
+  const words = nameWords(family ?? present(a.given) ?? '');
+  let given = hasFamily ? a.given : '';
   // Initials a reader failed to split off ("Webber M").
   let initial = '';
   while (words.length > 1 && words[words.length - 1].length === 1) initial = words.pop()!;

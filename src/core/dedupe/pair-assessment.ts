@@ -42,6 +42,7 @@ import {
   AUTHOR_NAME_SIMILARITY,
   AUTHOR_OVERLAP,
   AUTO_MERGE_SCORE,
+  AFTER_NAME_MAX_NAME_CHARS,
   HEADED_TITLE_MIN_CHARS,
   MAX_AUTHORS_COMPARED,
   MIN_TITLE_CHARS,
@@ -114,6 +115,8 @@ export interface MatchKeys {
   genericTitle: boolean;
   /** Compact key of the main title when the title has a subtitle and the main title is long enough. */
   mainKey?: string;
+  /** Compact key of a main title too short to link anything by itself ("Crowdwork: applying a relational inequality theory" → "crowdwork"). */
+  shortMainKey?: string;
   /** Compact key of the title after a one-word name in front of it ("Hyred: Hybrid job recommendation system"), when long enough. */
   afterNameKey?: string;
   author?: AuthorKey;
@@ -177,6 +180,7 @@ class RecordKeys implements MatchKeys {
   titleKey: string;
   genericTitle: boolean;
   mainKey?: string;
+  shortMainKey?: string;
   afterNameKey?: string;
   author?: AuthorKey;
   year?: number;
@@ -211,10 +215,15 @@ class RecordKeys implements MatchKeys {
     const titleKey = comparable.replace(NOT_KEY_CHAR_RE, '');
     let mainKey: string | undefined;
     const main = translatedTitle(folded) ?? subtitledMainTitle(folded);
+    let shortMainKey: string | undefined;
     if (main !== undefined) {
       const normalizedMain = normalizeFoldedTitle(main);
-      if (isLongEnough(normalizedMain) && normalizedMain !== normalizeFoldedTitle(comparable)) mainKey = normalizedMain.replace(/ /g, '');
+      if (normalizedMain !== normalizeFoldedTitle(comparable)) {
+        if (isLongEnough(normalizedMain)) mainKey = normalizedMain.replace(/ /g, '');
+        else if (normalizedMain !== '') shortMainKey = normalizedMain.replace(/ /g, '');
+      }
     }
+    this.shortMainKey = shortMainKey;
     this.afterNameKey = afterNameKey(comparable);
     const normalizedDoi = normalizeDoi(r.doi);
     const doi = normalizedDoi !== undefined && !isDatabaseEntryDoi(normalizedDoi) ? normalizedDoi : undefined;
@@ -293,8 +302,11 @@ class RecordKeys implements MatchKeys {
 const SPELLED_PUNCTUATION_RE =
   /\b(?:horizontal ellipsis|(?:en|em|figure) dash|(?:left|right)[- ](?:single|double)(?: quotation mark|-pointing angle quotation mark)|middle dot|double low-9 quotation mark|single low-9 quotation mark)\b/g;
 
+/** One search for the words every name in SPELLED_PUNCTUATION_RE holds: most titles hold none. */
+const SPELLED_PUNCTUATION_WORD_RE = /ellipsis|dash|quotation|middle dot/;
+
 function stripSpelledCharacters(folded: string): string {
-  if (!folded.includes('ellipsis') && !folded.includes(' dash') && !folded.includes('quotation mark') && !folded.includes('middle dot')) return folded;
+  if (!SPELLED_PUNCTUATION_WORD_RE.test(folded)) return folded;
   return folded.replace(SPELLED_PUNCTUATION_RE, ' ');
 }
 
@@ -310,7 +322,10 @@ const HEADING_WORD_RE =
  */
 function afterNameKey(folded: string): string | undefined {
   const colon = folded.indexOf(':');
-  if (colon <= 0 || colon > 30) return undefined;
+  if (colon <= 0 || colon > AFTER_NAME_MAX_NAME_CHARS) return undefined;
+  // Most titles with a colon have several words before it: no slicing for them.
+  const space = folded.indexOf(' ');
+  if (space >= 0 && space < colon - 1) return undefined;
   const name = folded.slice(0, colon).trim();
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || HEADING_WORD_RE.test(name)) return undefined;
   const rest = normalizeFoldedTitle(folded.slice(colon + 1));
@@ -659,6 +674,12 @@ export function assessPair(a: MatchKeys, b: MatchKeys, settings: DedupeSettings)
   // A DOI is strong evidence, not proof (an abstract supplement's DOI on each of its abstracts, a
   // database's wrong DOI): it merges only with agreeing titles and nothing else disagreeing.
   let doiDisagrees: string | undefined;
+  if (sameDoi && title.sim < SAME_TITLE_SIMILARITY && shortMainTitleOf(a, b) && sameFirst(a, b) && (sameVolume || sameFirstPage(a, b))) {
+    // One copy kept only a short main title ("Crowdwork" for "Crowdwork: applying a relational
+    // inequality theory"): too short to link by itself, but with the same DOI, first author and
+    // volume or first page, the subtitle is all that is missing.
+    title = { sim: TITLE_AGREEMENT.subtitleMissing, how: 'subtitle missing in one copy (a short main title)' };
+  }
   if (sameDoi) {
     doiDisagrees = doiDisagreement(a, b, title, settings);
     if (doiDisagrees === undefined) return { kind: 'merge', rule: 'doi', score: 1, reasons: ['same DOI', title.how] };
@@ -820,6 +841,15 @@ function doiDisagreement(
   if (!pagesAgree(a, b) && separatePrintedRanges(a, b)) return `pages ${a.startPage}-${a.endPage} and ${b.startPage}-${b.endPage}`;
   if (a.authors.length > 0 && b.authors.length > 0 && !firstAuthorOrMost(a, b)) return 'different authors';
   return undefined;
+}
+
+/** One record's whole title is the other's short main title. */
+function shortMainTitleOf(a: MatchKeys, b: MatchKeys): boolean {
+  return (a.shortMainKey !== undefined && a.shortMainKey === b.titleKey) || (b.shortMainKey !== undefined && b.shortMainKey === a.titleKey);
+}
+
+function sameFirstPage(a: MatchKeys, b: MatchKeys): boolean {
+  return a.startPage !== undefined && b.startPage !== undefined && samePage(a.startPage, b.startPage);
 }
 
 /**

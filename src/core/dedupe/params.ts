@@ -64,6 +64,13 @@ export const TITLE_AGREEMENT = {
 export const HEADED_TITLE_MIN_CHARS = 40;
 
 /**
+ * A name in front of a title ("Hyred: Hybrid job recommendation system") is one word of at most this
+ * many characters: system, trial and project names are short; a longer first word before a colon is a
+ * heading or a topic, and the rule only looks at names.
+ */
+export const AFTER_NAME_MAX_NAME_CHARS = 30;
+
+/**
  * The same journal item (same volume, first page, first author and year) may carry a rather
  * different title (a section heading, a glued subtitle, a translation): titles this similar are
  * enough there, because the locator already identifies the item. 0.6 still rejects two items
