@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { litscreen, copyOfSeedReview, removeDir, tempDir, SEED_REVIEW, REPO } from '../helpers/cli.js';
+import { litscreen, copyOfSeedReview, removeDir, tempDir, SEED_REVIEW, REPO, reviewWithOneUncertainPair } from '../helpers/cli.js';
 
 const cleanup: string[] = [];
 afterAll(() => cleanup.forEach(removeDir));
@@ -188,20 +188,7 @@ describe('resolving pairs by hand (append-only log, honoured by every later run)
   });
 
   it('--review with answers piped in resolves an uncertain pair, and verify passes afterwards', () => {
-    // Two records of one trial report whose first pages disagree (stroke set, ids 14/15): similar
-    // enough to ask a person, never enough to merge alone.
-    const csv = [
-      'Title,Authors,Year,Journal,Volume,Issue,Pages',
-      '"Amantadine hydrochloride for treatment of symptom\'s of the posttraumatic confusional state: A randomized, double-blind, placebo-controlled trial","Yablon, S.; Sherer, M.; Nakase-Richardson, R.",2010,Archives of Physical Medicine and Rehabilitation,91,10,e8-e9',
-      '"Amantadine hydrochloride for treatment of symptoms of the posttraumatic confusional state: A randomized, double-blind, placebo-controlled trial","Yablon, S.; Sherer, M.; Nakase-Richardson, R.",2010,Archives of Physical Medicine and Rehabilitation,91,10,e3',
-    ].join('\n');
-    const protocol = {
-      title: 'uncertain pair',
-      sources: [{ key: 'db', database: 'DB', file: 'exports/db.csv', searchDate: '2020-01-01', searchString: 'amantadine' }],
-      fullText: { exclusionReasons: [{ id: 'other', label: 'Other' }] },
-      extraction: { fields: [] },
-    };
-    const dir = tempDir({ 'litscreen.json': JSON.stringify(protocol), 'exports/db.csv': csv + '\n' });
+    const dir = reviewWithOneUncertainPair();
     cleanup.push(dir);
     expect(report(dir).counts.uncertain).toBe(1);
     expect(litscreen(['verify', dir]).stderr).toMatch(/may be duplicates/);

@@ -2,7 +2,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync, writeFileSync, appendFileSync, mkdirSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { litscreen, copyOfSeedReview, removeDir, tempDir, SEED_REVIEW, REPO } from '../helpers/cli.js';
+import { litscreen, copyOfSeedReview, removeDir, tempDir, SEED_REVIEW, REPO, reviewWithOneUncertainPair } from '../helpers/cli.js';
 
 /** Issue 8's small inconsistencies, each as a user would meet it. */
 const cleanup: string[] = [];
@@ -104,18 +104,7 @@ describe('import warnings', () => {
 
 describe('list --stage duplicates --pending', () => {
   it('counts the uncertain pairs, not the records removed as duplicates', () => {
-    const csv = [
-      'Title,Authors,Year,Journal,Volume,Issue,Pages',
-      '"Amantadine hydrochloride for treatment of symptom\'s of the posttraumatic confusional state: A randomized, double-blind, placebo-controlled trial","Yablon, S.; Sherer, M.; Nakase-Richardson, R.",2010,Archives of Physical Medicine and Rehabilitation,91,10,e8-e9',
-      '"Amantadine hydrochloride for treatment of symptoms of the posttraumatic confusional state: A randomized, double-blind, placebo-controlled trial","Yablon, S.; Sherer, M.; Nakase-Richardson, R.",2010,Archives of Physical Medicine and Rehabilitation,91,10,e3',
-    ].join('\n');
-    const protocol = {
-      title: 'uncertain pair',
-      sources: [{ key: 'db', database: 'DB', file: 'exports/db.csv', searchDate: '2020-01-01', searchString: 'amantadine' }],
-      fullText: { exclusionReasons: [{ id: 'other', label: 'Other' }] },
-      extraction: { fields: [] },
-    };
-    const dir = tempDir({ 'litscreen.json': JSON.stringify(protocol), 'exports/db.csv': csv + '\n' });
+    const dir = reviewWithOneUncertainPair();
     cleanup.push(dir);
     const rows = JSON.parse(litscreen(['list', dir, '--stage', 'duplicates', '--pending', '--json']).stdout);
     expect(rows).toHaveLength(1);

@@ -47,3 +47,22 @@ export function copyOfSeedReview(): string {
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * A one-source review whose two records are one trial report with first pages that disagree
+ * (bib-dedupe's stroke set, ids 14/15): alike enough to ask a person, never enough to merge alone.
+ */
+export function reviewWithOneUncertainPair(): string {
+  const csv = [
+    'Title,Authors,Year,Journal,Volume,Issue,Pages',
+    '"Amantadine hydrochloride for treatment of symptom\'s of the posttraumatic confusional state: A randomized, double-blind, placebo-controlled trial","Yablon, S.; Sherer, M.; Nakase-Richardson, R.",2010,Archives of Physical Medicine and Rehabilitation,91,10,e8-e9',
+    '"Amantadine hydrochloride for treatment of symptoms of the posttraumatic confusional state: A randomized, double-blind, placebo-controlled trial","Yablon, S.; Sherer, M.; Nakase-Richardson, R.",2010,Archives of Physical Medicine and Rehabilitation,91,10,e3',
+  ].join('\n');
+  const protocol = {
+    title: 'uncertain pair',
+    sources: [{ key: 'db', database: 'DB', file: 'exports/db.csv', searchDate: '2020-01-01', searchString: 'amantadine' }],
+    fullText: { exclusionReasons: [{ id: 'other', label: 'Other' }] },
+    extraction: { fields: [] },
+  };
+  return tempDir({ 'litscreen.json': JSON.stringify(protocol), 'exports/db.csv': csv + '\n' });
+}
