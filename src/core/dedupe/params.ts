@@ -91,8 +91,8 @@ export const MAX_AUTHORS_COMPARED = 12;
 
 /**
  * Two family names with the same initial and at least this Jaro–Winkler similarity are one person
- * spelt two ways ("Rantamaki"/"Rantamäki" folded, "Schmid"/"Schmidt"). 0.92 is about one letter in
- * eight and keeps common short names with different letters apart ("Li"/"Lu" score 0.87).
+ * spelt two ways ("Schmid"/"Schmidt" 0.97, "Rantamaki"/"Rantamaeki" 0.98). 0.92 tolerates about one
+ * letter in eight, and keeps short names that differ in a letter apart ("Li"/"Lu" 0.70).
  */
 export const AUTHOR_NAME_SIMILARITY = 0.92;
 

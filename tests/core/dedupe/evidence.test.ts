@@ -228,3 +228,55 @@ describe('locators written the usual combined ways', () => {
     expect(r.uncertain).toEqual([]);
   });
 });
+
+describe('general patterns that keep a shared DOI merging where titles or pages are written differently (digital_work)', () => {
+  it('a one-word name before the colon kept by one database: id_2006591 / id_3006855', () => {
+    const r = find([
+      { id: 'a', title: 'HYbrid Job Recommendation system', authors: 'Coelho, B.; Costa, F.; Gonçalves, G.M.', year: 2015, journal: 'Proceedings of the 12th International Conference on e-Business', startPage: '29', endPage: '38', doi: '10.5220/0005569200290038' },
+      { id: 'b', title: 'Hyred: Hybrid Job Recommendation System', authors: 'Coelho, Bruno; Costa, Fernando; Goncalves, Gil M', year: 2015, journal: 'International Conference on E-Business and Telecommunication Networks', volume: '2', startPage: '29', endPage: '38', doi: '10.5220/0005569200290038' },
+    ]);
+    expect(r.clusters).toMatchObject([{ rule: 'doi' }]);
+  });
+
+  it('a heading before the colon is not a name: "Commentary: X" is not X', () => {
+    const title = 'Crowdworkers and the platform economy in three European countries';
+    const r = find([
+      { id: 'a', title, authors: 'Ihl, A.', year: 2020, journal: 'Frontiers in Psychology', volume: '11' },
+      { id: 'b', title: `Commentary: ${title}`, authors: 'Ihl, A.', year: 2020, journal: 'Frontiers in Psychology', volume: '11' },
+    ]);
+    expect(r.clusters).toEqual([]);
+  });
+
+  it('a character written as its Unicode name ("horizontal ellipsis"): id_4006721 / id_3006723', () => {
+    const r = find([
+      { id: 'a', title: 'Flexible, Self-Determined horizontal ellipsis and Unhealthy? An Empirical Study on Somatic Health Among Crowdworkers', authors: 'Schlicher, Katharina D.; Schulte, Julian', year: 2021, journal: 'Frontiers in Psychology', volume: '12', doi: '10.3389/FPSYG.2021.724966' },
+      { id: 'b', title: 'Flexible, Self-Determined… and Unhealthy? An Empirical Study on Somatic Health Among Crowdworkers', authors: 'Schlicher, Katharina D; Schulte, Julian', year: 2021, journal: 'Frontiers in psychology', volume: '12', startPage: '724966', doi: '10.3389/FPSYG.2021.724966' },
+    ]);
+    expect(r.clusters).toMatchObject([{ rule: 'doi' }]);
+  });
+
+  it('an article number next to a page count is no page conflict for a shared DOI: id_3006669 / id_4006940', () => {
+    const title = 'The mediated effects of social support in professional online communities on crowdworker engagement in micro-task crowdworking';
+    const r = find([
+      { id: 'a', title, authors: 'Ihl, Andreas; Strunk, Kim Simon; Fiedler, Marina', year: 2020, journal: 'Computers in Human Behavior', volume: '113', startPage: '11', doi: '10.1016/J.CHB.2020.106482' },
+      { id: 'b', title, authors: 'Ihl, Andreas; Strunk, Kim Simon; Fiedler, Marina', year: 2020, journal: 'Computers in Human Behavior', volume: '113', startPage: '106482', doi: '10.1016/J.CHB.2020.106482' },
+    ]);
+    expect(r.clusters).toMatchObject([{ rule: 'doi' }]);
+    // Two printed ranges that do not overlap are two items, DOI or not.
+    const apart = find([
+      { id: 'a', title, authors: 'Ihl, Andreas', year: 2020, journal: 'Computers in Human Behavior', volume: '113', startPage: '12', endPage: '18', doi: '10.1016/x' },
+      { id: 'b', title, authors: 'Ihl, Andreas', year: 2020, journal: 'Computers in Human Behavior', volume: '113', startPage: '140', endPage: '146', doi: '10.1016/x' },
+    ]);
+    expect(apart.clusters).toEqual([]);
+  });
+
+  it('a copy that kept only a short main title merges on the DOI when first author and volume agree', () => {
+    const r = find([
+      { id: 'a', title: 'Crowdwork: Applying a relational inequality theory', authors: 'Croteau, Anne-Marie', year: 1989, journal: 'Obstetrics & Gynecology', volume: '56', startPage: '1718', doi: '10.3435/x.4280' },
+      { id: 'b', title: 'Crowdwork', authors: 'Croteau, A.-M.', year: 1989, journal: 'Obst. Gynec', volume: '56', startPage: '1718', doi: '10.3435/x.4280' },
+    ]);
+    expect(r.clusters).toMatchObject([{ rule: 'doi' }]);
+    // Without the DOI, a one-word title links nothing.
+    expect(find([{ id: 'a', title: 'Crowdwork: Applying a relational inequality theory', authors: 'Croteau, A.', year: 1989 }, { id: 'b', title: 'Crowdwork', authors: 'Croteau, A.', year: 1989 }]).clusters).toEqual([]);
+  });
+});
