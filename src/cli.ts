@@ -29,6 +29,7 @@ const COMMANDS: [name: string, load: () => Promise<CommandModule>][] = [
   ['status', () => import('./commands/status.js')],
   ['extract', () => import('./commands/extract.js')],
   ['export', () => import('./commands/export.js')],
+  ['simulate', () => import('./commands/simulate.js')],
 ];
 
 const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
