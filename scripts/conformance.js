@@ -47,6 +47,8 @@ const EXPLAINED = {
   'jabref-importer-tests/MedlinePlainImporterTestMultipleEntries.txt': 'two of its seven entries have no PMID line',
   'jabref-importer-tests/Endnote.entries.enw': 'a synthetic field-mapping sample of bare %0 lines, not an export; two records with titles are read',
   'jabref-importer-tests/RisImporterCorrupted.ris': 'its one record has no TY line; kept with a warning rather than lost',
+  'asreview-citation-file-formatting/CSV/_baseline_abstrackr.csv':
+    'abstrackr writes "citations that are not yet labeled by anyone" as a row between the labelled and unlabelled citations; skipped with a warning, not a record',
 };
 
 const rows = [];

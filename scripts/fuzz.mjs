@@ -11,7 +11,7 @@
 //
 // Failing cases are written to fuzz-failures.txt (seed and case of each) and the exit code is 1.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -192,6 +192,8 @@ async function main() {
     if (lines.length > 20) console.error(`  … and ${lines.length - 20} more`);
     process.exitCode = 1;
   } else {
+    // A failures file left by an earlier run would send the reader after cases that now pass.
+    rmSync(failuresFile, { force: true });
     console.log('no failures');
   }
 }

@@ -114,6 +114,29 @@ function isNameChar(c: number): boolean {
   );
 }
 
+/**
+ * Characters a person does not see before a line's first mark: spaces, control characters, format
+ * characters (zero-width, direction marks, BOM), line and paragraph separators.
+ */
+function isBlankOrInvisible(c: number): boolean {
+  return (
+    c <= CC_SPACE ||
+    (c >= 127 && c <= 0xa0) ||
+    (c >= 0x200b && c <= 0x200f) ||
+    (c >= 0x2028 && c <= 0x202e) ||
+    (c >= 0x2060 && c <= 0x2064) ||
+    c === 0xfeff
+  );
+}
+
+function onlySpaceOrTab(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== CC_SPACE && c !== CC_TAB) return false;
+  }
+  return true;
+}
+
 function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
@@ -423,10 +446,11 @@ export function tokenizeBibtex(text: string, file: string): { entries: BibEntry[
     while (pos < n && (src.charCodeAt(pos) === CC_SPACE || src.charCodeAt(pos) === CC_TAB)) pos++;
     const typeAt = pos;
     const typeWritten = isIdentStart(src.charCodeAt(pos)) ? readName() : '';
+    const typeEnd = pos;
     while (pos < n && isSpace(src.charCodeAt(pos)) && src.charCodeAt(pos) !== CC_NL) pos++;
     const open = src.charCodeAt(pos);
     let b = at - 1;
-    while (b >= 0 && (src.charCodeAt(b) === CC_SPACE || src.charCodeAt(b) === CC_TAB)) b--;
+    while (b >= 0 && src.charCodeAt(b) !== CC_NL && isBlankOrInvisible(src.charCodeAt(b))) b--;
     const lineStart = b < 0 || src.charCodeAt(b) === CC_NL;
     if (typeWritten === '' || (open !== CC_LBRACE && open !== CC_LPAREN)) {
       // Text like "e-mail: someone@example.org" in a comment is fine; a line starting with "@article"
@@ -439,6 +463,14 @@ export function tokenizeBibtex(text: string, file: string): { entries: BibEntry[
     const closer = open === CC_LBRACE ? CC_RBRACE : CC_RPAREN;
     pos++;
     const startLine = lines.at(at);
+    // Never invent a record silently: BibTeX opens an entry at any "@name{", but a person (and every
+    // export tool) marks one with "@type{" at the start of a line, the type in letters. An entry
+    // opened any other way ("text @article{", "@ article{", a control character inside the type) is
+    // read, as BibTeX would, and said so on its line.
+    const plainType = typeAt === at + 1 && /^[A-Za-z]+$/.test(typeWritten) && onlySpaceOrTab(src, typeEnd, pos - 1);
+    if ((!lineStart || !plainType) && type !== 'comment' && type !== 'preamble' && type !== 'string') {
+      warn(at, `"@${shown(typeWritten)}" ${lineStart ? 'is not written as "@type{" (letters only, no space after "@")' : 'does not start its line'}; read as an entry, as BibTeX does`);
+    }
 
     if (type === 'comment' && !commentScan) continue;
     if (type === 'comment') {

@@ -248,9 +248,14 @@ function notARecord(cells: readonly string[], header: readonly string[], fieldCo
   return undefined;
 }
 
-/** EBSCO wraps numbers so Excel keeps leading zeros: `="19326203"` → `19326203`. */
+/**
+ * EBSCO wraps numbers so Excel keeps leading zeros: `="19326203"` → `19326203`. A spreadsheet-safe
+ * writer (litscreen's own, src/report/spreadsheet.ts) puts an apostrophe before a cell that would
+ * read as a formula (`'-ing forms`, `'=SUM(…)`): exactly that apostrophe goes again.
+ */
 function cleanCell(cell: string): string {
-  const s = cell.trim();
+  const raw = cell.charCodeAt(0) === 39 /* ' */ && /^''?[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+  const s = raw.trim();
   if (s.length >= 3 && s.charCodeAt(0) === 61 /* = */ && s.charCodeAt(1) === 34 && s.endsWith('"')) {
     return s.slice(2, -1).replace(/""/g, '"').trim();
   }
@@ -261,6 +266,35 @@ function countNewlines(s: string, end: number): number {
   let n = 0;
   for (let i = s.indexOf('\n'); i !== -1 && i < end; i = s.indexOf('\n', i + 1)) n++;
   return n;
+}
+
+/**
+ * A lone CR (not before an LF) ends a row, as it does in a spreadsheet and in old Mac exports that
+ * end every line with one. In a file whose lines mostly end with LF or CRLF, though, a lone CR is as
+ * likely a stray one that splits a row in two: the lines (1-based, each CR, CRLF and LF ending one)
+ * that end at such a CR, so the row ending there is warned about. Undefined when there are none, or
+ * when lone CRs are the file's line ends. Linear: exports run to 100 MB.
+ */
+function strayLoneCrLines(text: string): Set<number> | undefined {
+  if (text.indexOf('\r') === -1 || text.indexOf('\n') === -1) return undefined;
+  const lone: number[] = [];
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) lone.push(i);
+  if (lone.length === 0) return undefined;
+  let lineFeeds = 0;
+  for (let j = text.indexOf('\n'); j !== -1 && lineFeeds <= lone.length; j = text.indexOf('\n', j + 1)) lineFeeds++;
+  if (lone.length >= lineFeeds) return undefined;
+  const lines = new Set<number>();
+  let line = 1;
+  let nextLf = text.indexOf('\n');
+  for (const cr of lone) {
+    while (nextLf !== -1 && nextLf < cr) {
+      line++;
+      nextLf = text.indexOf('\n', nextLf + 1);
+    }
+    lines.add(line);
+    line++;
+  }
+  return lines;
 }
 
 interface CsvRow {
@@ -279,6 +313,7 @@ function parseDelimited(text: string, file: string, format: 'csv' | 'tsv'): Pars
 
   // Cells keep LF line breaks; counting physical lines is then one rule for every file.
   const lf = text.indexOf('\r') === -1 ? text : text.replace(/\r\n?/g, '\n');
+  const loneCrLines = strayLoneCrLines(text);
   let rows: CsvRow[];
   try {
     rows = parse(lf, {
@@ -347,6 +382,13 @@ function parseDelimited(text: string, file: string, format: 'csv' | 'tsv'): Pars
     }
     if (empty) continue;
     dataRows++;
+    if (loneCrLines?.has(info.lines)) {
+      warnings.push({
+        file,
+        line: info.lines,
+        message: 'this row ends at a lone carriage return (CR), unlike the line ends of the rest of the file; what follows it is read as a new row',
+      });
+    }
     const why = notARecord(clean, header, fieldColumns);
     if (why !== undefined) {
       warnings.push({ file, line, message: `not a record: ${why}; skipped` });

@@ -204,6 +204,16 @@ export function nbibEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
 
 export function parseNbib(text: string, file: string): ParseResult {
   const { entries, warnings } = tokenizeNbib(text, file);
+  // Never invent a record silently: PubMed marks each record with a PMID line, ERIC and other
+  // databases with an OWN line. In a file whose records carry those marks, a block with neither
+  // (a lost PMID line, damage between records) is still read, but said so on its line. Files that
+  // mark no record (hand-made or trimmed samples) are read by their blank lines without a warning.
+  const marked = (e: TaggedEntry) => e.fields.some((f) => f.tag === 'PMID' || f.tag === 'OWN');
+  if (entries.some(marked)) {
+    for (const e of entries) {
+      if (!marked(e)) warnings.push({ file, line: e.line, message: 'record has neither a PMID nor an OWN line, unlike the other records of this file; read as a record' });
+    }
+  }
   const records = entries.map((e) => nbibEntryToRecord(e, file, warnings));
   warnings.sort((a, b) => a.line - b.line);
   const dialect = records.length > 0 && records[0].raw.OWN?.[0]?.trim() === 'ERIC' ? 'eric' : 'pubmed';

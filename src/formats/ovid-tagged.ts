@@ -118,6 +118,12 @@ export function tokenizeOvidTagged(
       if (fields.length === 0) {
         warnings.push({ file, line: startLine, message: `record marker at line ${startLine} has no fields; kept as an empty record` });
       }
+      // Never invent a record silently: Ovid marks every record with a `<n>` line. Without any
+      // (the marker was lost, or the file was cut), the tagged lines are still one record, but the
+      // file does not mark it, so say so on its first line.
+      if (!hasMarkers) {
+        warnings.push({ file, line: startLine, message: 'no <n> record marker in the file; its tagged lines are read as one record' });
+      }
       entries.push({ line: startLine, fields, rawText: lf.slice(startOffset, lastEnd) });
     }
     fields = undefined;

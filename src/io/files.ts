@@ -2,9 +2,7 @@ import { promises as fs, constants as fsConstants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { inputError, LitscreenError, usageError } from '../errors.js';
-import { stringify } from 'csv-stringify/sync';
 import { decodeExport, decodeText, describeNonText, formatBytes, SNIFF_BYTES } from '../formats/encoding.js';
-import { guessDelimiter } from './csv-table.js';
 
 /**
  * How much litscreen reads of each kind of input before it refuses, so that a device, a disk
@@ -212,31 +210,4 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
     await fs.rm(tmp, { force: true });
     throw usageError(`cannot write output: ${(err as Error).message}`, { file });
   }
-}
-
-/**
- * Append one row to an append-only CSV log, creating it (and its folder) with `columns` as header
- * when new. A log a reviewer re-saved from a spreadsheet keeps its delimiter (Excel writes ';' in
- * much of Europe); one saved as UTF-16 or Windows-1252 is refused rather than corrupted.
- */
-export async function appendCsvRow(file: string, columns: readonly string[], cells: string[]): Promise<void> {
-  // Temporary, until decide and dedupe call io/append-log.ts themselves: the code below is superseded.
-  const { appendLogRows } = await import('./append-log.js');
-  if (cells) return void (await appendLogRows(file, columns, [cells]));
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  let prefix = '';
-  let delimiter = ',';
-  if (!(await pathExists(file))) {
-    prefix = columns.join(',') + '\n';
-  } else {
-    const current = await fs.readFile(file);
-    const { text, encoding } = decodeText(current);
-    if (encoding !== 'utf-8' && encoding !== 'utf-8-bom') {
-      throw inputError(`saved as ${encoding}; save it as "CSV UTF-8" before adding decisions to it`, { file });
-    }
-    delimiter = guessDelimiter(text);
-    // Never glue a row onto a last line a text editor left without a newline.
-    if (current.length > 0 && current[current.length - 1] !== 0x0a) prefix = '\n';
-  }
-  await fs.appendFile(file, prefix + stringify([cells], { delimiter }).trimEnd() + '\n');
 }

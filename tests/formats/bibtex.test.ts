@@ -10,6 +10,21 @@ const FIXTURE_NAMES = ['bibtex-escapes-macros.bib', 'bibtex-parens-comments.bib'
 const read = (name: string) => decodedFile(path.join(FIXTURES, name));
 const enc = (s: string) => new TextEncoder().encode(s);
 
+describe('bibtex entries not marked by "@type{" at a line start', () => {
+  const warned = (text: string) => parseBibtex(text, 'x.bib').warnings.filter((w) => /read as an entry/.test(w.message));
+
+  it('are read, as BibTeX does, with a warning on their line', () => {
+    const text = 'see @article{a, title={A}}\n@ book{b, title={B}}\n@in\u2028proceedings{c, title={C}}\n';
+    expect(parseBibtex(text, 'x.bib').records.map((r) => r.title)).toEqual(['A', 'B', 'C']);
+    expect(warned(text).map((w) => w.line)).toEqual([1, 2, 3]);
+  });
+
+  it('invisible characters before "@" and text "@" without a brace are not warned about', () => {
+    expect(parseBibtex('\u007f@article{a, title={A}}\n', 'x.bib').records).toHaveLength(1);
+    expect(warned('\u007f\u200b @article{a, title={A}}\ne-mail: someone@example.org\n')).toEqual([]);
+  });
+});
+
 describe('bibtex fixture bibtex-escapes-macros.bib', () => {
   const result = parseBibtex(read('bibtex-escapes-macros.bib'), 'm.bib');
   const [article, accents, chapter] = result.records;

@@ -126,6 +126,17 @@ describe('CSV details', () => {
     expect(rs[2].title).toBe('');
     expect(rs[2].authors).toEqual([{ family: 'No Title', given: 'Person' }]);
   });
+  it('a lone CR that ends a row in a file of LF or CRLF lines is warned about on its line; lone-CR line ends are not', () => {
+    const stray = parseCsv('Title,Authors,Year\nOne,Smith\r J,2020\nTwo,Doe,2021\n', 's.csv');
+    expect(stray.records.map((r) => r.title)).toEqual(['One', 'J', 'Two']);
+    expect(stray.warnings.filter((w) => /lone carriage return/.test(w.message)).map((w) => w.line)).toEqual([2]);
+    const crlf = parseCsv('Title,Authors\r\nOne,Smith\r\nTwo,Doe\r\n', 'c.csv');
+    expect(crlf.warnings).toEqual([]);
+    const mac = parseCsv('Title,Authors\rOne,Smith\rTwo,Doe\r', 'm.csv');
+    expect(mac.records.map((r) => [r.title, r.source.line])).toEqual([['One', 2], ['Two', 3]]);
+    expect(mac.warnings).toEqual([]);
+  });
+
   it('EBSCO ="..." cells lose their wrapper', () => {
     const [a, b] = read('csv-ebsco-equals.csv').records;
     expect(a.raw.ISSN).toEqual(['19326203']);

@@ -4,6 +4,7 @@ import { READERS, decodeAndParse } from '../../src/formats/registry.js';
 import { decodeText } from '../../src/formats/encoding.js';
 import { LitscreenError } from '../../src/errors.js';
 import { collectBaseFiles, poolsByReader, makeCase, runCase, MUTATION_NAMES, type FuzzApi } from '../../scripts/fuzz-cases.mjs';
+import { INDEPENDENT_COUNT } from '../../scripts/record-counts.mjs';
 import { REPO, CORPUS } from '../helpers/cli.js';
 
 /**
@@ -35,5 +36,21 @@ describe('corruption fuzz sample', () => {
       else if (r.ms > 5000) failures.push(`${where}: ${Math.round(r.ms)} ms`);
     }
     expect(failures).toEqual([]);
+  });
+});
+
+describe('the independent counts count what a person counts', () => {
+  it('BibTeX: an entry behind characters a person cannot see, not one cut by U+2028 in its type', () => {
+    expect(INDEPENDENT_COUNT.bibtex('\u007f@article{a,\n}\n @book{b,\n}\n@in\u2028proceedings{c,\n}\n@string{x = "y"}\n')).toBe(2);
+  });
+
+  it('WoS: a PT line opens a record even when its type was pushed to the next line', () => {
+    expect(INDEPENDENT_COUNT.wos('PT J\nTI a\nER\n\nPT\n J\nTI b\nER\nPTX\n')).toBe(2);
+  });
+
+  it('nbib: PMID lines, and the OWN line of a record without one (ERIC), but not both for one PubMed record', () => {
+    expect(INDEPENDENT_COUNT.nbib('PMID- 1\nOWN - NLM\nTI  - a\n\nOWN - ERIC\nTI  - b\n\nPMID- 3\nTI  - c\nPMID- 4\n')).toBe(4);
+    expect(INDEPENDENT_COUNT.nbib('PMID- 1\nTI  - a\n\nSTAT- MEDLINE\nTI  - b\n')).toBe(1);
+    expect(INDEPENDENT_COUNT.nbib('TI  - a\n\nTI  - b\n')).toBe(2);
   });
 });

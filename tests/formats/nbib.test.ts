@@ -71,6 +71,19 @@ describe('nbib fixture nbib-quirks.nbib', () => {
   });
 });
 
+describe('nbib records the file does not mark', () => {
+  it('a record with neither PMID nor OWN among PubMed records is read with a warning on its line', () => {
+    const r = parseNbib('PMID- 1\nOWN - NLM\nTI  - First\n\nSTAT- MEDLINE\nTI  - Lost its PMID\n\nPMID- 3\nTI  - Third\n', 'x.nbib');
+    expect(r.records.map((x) => x.title)).toEqual(['First', 'Lost its PMID', 'Third']);
+    expect(r.warnings).toEqual([{ file: 'x.nbib', line: 5, message: expect.stringContaining('neither a PMID nor an OWN line') }]);
+  });
+
+  it('an ERIC record (OWN, no PMID) among PubMed records and a file that marks no record are read without it', () => {
+    expect(parseNbib(fixtureText('nbib-quirks.nbib'), 'q.nbib').warnings.some((w) => /neither a PMID/.test(w.message))).toBe(false);
+    expect(parseNbib('TI  - A\nDP  - 2020\n\nTI  - B\nDP  - 2021\n', 'x.nbib').warnings).toEqual([]);
+  });
+});
+
 describe('nbib sniff', () => {
   it('claims MEDLINE and ERIC files but not RIS', () => {
     expect(nbibReader.name).toBe('nbib');

@@ -139,6 +139,12 @@ describe.skipIf(!existsSync(CORPUS))('Ovid corpus', () => {
     expect(ra[0].type).toBe('conference');
   });
 
+  it('tagged lines without any <n> marker (read as Ovid when asked) are one record, with a warning on its first line', () => {
+    const r = parseOvidTagged('\nTI  - A title\nAU  - Smith, J.\n', 'o.txt');
+    expect(r.records.map((x) => [x.title, x.source.line])).toEqual([['A title', 2]]);
+    expect(r.warnings).toEqual([{ file: 'o.txt', line: 2, message: expect.stringContaining('no <n> record marker') }]);
+  });
+
   it("JabRef's Ovid sample without a record marker is not claimed", () => {
     const f = path.join(jabref, 'OvidImporterTest2Invalid.txt');
     if (existsSync(f)) expect(sniffOvidTagged(readFileSync(f, 'utf8'))).toBe(false);
