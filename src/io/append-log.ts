@@ -213,14 +213,87 @@ async function readAll(handle: FileHandle): Promise<Buffer> {
   }
 }
 
-/** The log's text as it stands, settled: a torn-looking last row is read again after a moment. */
+/**
+ * The parts of a log's text that an append needs, found in one linear pass without parsing every
+ * row (a reviewer's log reaches 100,000 rows, and parsing it whole took seconds per keypress):
+ * where the header ends, where the last non-empty record starts, and that record's physical line.
+ * A line end inside quotes belongs to a cell, not to the record structure.
+ */
+export function logLandmarks(text: string, loneCrEndsLines: boolean): { headerEnd: number; lastStart: number; lastLine: number; lines: number } {
+  let quoted = false;
+  let line = 1;
+  let headerEnd = -1;
+  let recordStart = 0;
+  let recordLine = 1;
+  let lastStart = 0;
+  let lastLine = 1;
+  let seenContent = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) quoted = !quoted;
+    let lineEnd = 0;
+    if (c === 0x0a) lineEnd = 1;
+    else if (c === 0x0d) lineEnd = text.charCodeAt(i + 1) === 0x0a ? 2 : loneCrEndsLines ? 1 : 0;
+    if (lineEnd === 0) {
+      if (!seenContent && c !== 0x20 && c !== 0x09) seenContent = true;
+      continue;
+    }
+    i += lineEnd - 1;
+    line++;
+    if (quoted) continue;
+    if (seenContent) {
+      if (headerEnd < 0) headerEnd = i + 1;
+      else {
+        lastStart = recordStart;
+        lastLine = recordLine;
+      }
+    }
+    recordStart = i + 1;
+    recordLine = line;
+    seenContent = false;
+  }
+  if (seenContent) {
+    if (headerEnd < 0) headerEnd = text.length;
+    else {
+      lastStart = recordStart;
+      lastLine = recordLine;
+    }
+  }
+  const lines = line - (text.length > 0 && /[\r\n]$/.test(text) ? 1 : 0);
+  return { headerEnd: Math.max(headerEnd, 0), lastStart, lastLine, lines };
+}
+
+/**
+ * Parse the header and the records from `from` on, as if they stood alone, with the real line
+ * numbers in any error: what an append checks (the last record is whole, the new rows read back).
+ */
+function parseTail(text: string, headerEnd: number, from: number, fromLine: number, file: string, columns: readonly string[]) {
+  let header = text.slice(0, headerEnd);
+  if (!/[\r\n]$/.test(header)) header += detectLineEnd(text);
+  // A log of only its header has no last record: the tail is whatever follows the header.
+  const tail = text.slice(Math.max(from, headerEnd));
+  try {
+    return parseCsvTable(header + tail, file, columns, { log: true });
+  } catch (err) {
+    // Lines after the header stand `fromLine - 2` lines further down in the real file.
+    if (err instanceof LitscreenError && err.line !== undefined && err.line > 1 && from >= headerEnd) {
+      throw new LitscreenError(err.exitCode, err.message, { file, line: err.line - 2 + fromLine }, err.details);
+    }
+    throw err;
+  }
+}
+
+/** The log as it stands, settled: a torn-looking last record is read again after a moment. */
 async function readSettled(handle: FileHandle, file: string, columns: readonly string[]) {
   for (let attempt = 1; ; attempt++) {
     const bytes = await readAll(handle);
     const decoded = decodeLog(bytes, file);
     try {
-      const table = decoded.text.trim() === '' ? undefined : parseCsvTable(decoded.text, file, columns, { log: true });
-      return { bytes, ...decoded, table };
+      if (decoded.text.trim() === '') return { bytes, ...decoded, header: undefined };
+      const marks = logLandmarks(decoded.text, detectLineEnd(decoded.text) === '\r');
+      // Only the header and the last record are parsed; the rows between were checked when written.
+      const table = parseTail(decoded.text, marks.headerEnd, marks.lastStart, marks.lastLine, file, columns);
+      return { bytes, ...decoded, header: { columns: table.columns, marks, hasLastRow: table.rows.length > 0 } };
     } catch (err) {
       if (!isIncompleteLastRow(err) || attempt >= SETTLE_TRIES) throw err;
       await sleep(SETTLE_MS);
@@ -258,10 +331,10 @@ async function appendTo(handle: FileHandle, file: string, columns: readonly stri
   if (before.encoding !== 'utf-8' && before.encoding !== 'utf-8-bom') {
     throw inputError(`saved as ${before.encoding}; save it as "CSV UTF-8" before adding decisions to it`, { file });
   }
-  const { text, table } = before;
-  const delimiter = table ? guessDelimiter(text) : ',';
+  const { text, header } = before;
+  const delimiter = header ? guessDelimiter(text.slice(0, header.marks.headerEnd)) : ',';
   const lineEnd = detectLineEnd(text);
-  const fileColumns = table ? table.columns : [...columns];
+  const fileColumns = header ? header.columns : [...columns];
   for (const c of columns) {
     if (fileColumns.indexOf(c) !== fileColumns.lastIndexOf(c)) {
       throw inputError(`the header names column ${c} twice; keep one before adding to this log`, { file, line: 1 });
@@ -269,15 +342,23 @@ async function appendTo(handle: FileHandle, file: string, columns: readonly stri
   }
   const layout = fileColumns.map((c) => columns.indexOf(c));
   let addition = text !== '' && !/[\r\n]$/.test(text) ? lineEnd : ''; // never glue a row onto the last line
-  if (!table) addition += fileColumns.join(delimiter) + lineEnd; // an empty file gets its header
+  if (!header) addition += fileColumns.join(delimiter) + lineEnd; // an empty file gets its header
   for (const row of wanted) addition += formatLogRow(layout.map((i) => (i < 0 ? '' : row[i])), delimiter) + lineEnd;
 
-  // Before writing: the file as it will be must read back with exactly these rows at its end.
+  // Before writing: the last record plus the new rows must read back as that record and exactly
+  // these rows (a torn or open-quoted last record would swallow them).
   const expected = expectedRows(fileColumns, columns, wanted);
-  const oldCount = table?.rows.length ?? 0;
-  const predicted = parseCsvTable(text + addition, file, columns, { log: true });
-  if (predicted.rows.length !== oldCount + wanted.length || findRows(predicted.rows, expected, oldCount) !== oldCount) {
-    throw inputError(`${describeMismatch(file, expected)}; nothing was written`, { file });
+  if (header) {
+    const lastCount = header.hasLastRow ? 1 : 0;
+    const predicted = parseTail(text + addition, header.marks.headerEnd, header.marks.lastStart, header.marks.lastLine, file, columns);
+    if (predicted.rows.length !== lastCount + wanted.length || findRows(predicted.rows, expected, lastCount) !== lastCount) {
+      throw inputError(`${describeMismatch(file, expected)}; nothing was written`, { file });
+    }
+  } else {
+    const predicted = parseCsvTable(text + addition, file, columns, { log: true });
+    if (predicted.rows.length !== wanted.length || findRows(predicted.rows, expected, 0) !== 0) {
+      throw inputError(`${describeMismatch(file, expected)}; nothing was written`, { file });
+    }
   }
 
   const bytes = Buffer.from(addition, 'utf8');
@@ -295,28 +376,53 @@ async function appendTo(handle: FileHandle, file: string, columns: readonly stri
   }
 
   // After writing: read the log again from the disk, by its name (git or a spreadsheet may have
-  // replaced the file meanwhile, and then the rows went to the old, now nameless, file).
+  // replaced the file meanwhile, and then the rows went to the old, now nameless, file). Only what
+  // follows the old end is read: the rows must be there (another process's rows may come first).
   const mine = await handle.stat();
   const named = await fs.stat(file).catch(() => undefined);
   if (!named || named.ino !== mine.ino || named.dev !== mine.dev) {
     throw inputError('the log was replaced or removed while this was being added to it (a git pull, a spreadsheet saving it?); the decision was NOT recorded: run the command again', { file });
   }
   let found = -1;
-  let after: Awaited<ReturnType<typeof readSettled>> | undefined;
+  let foundLine = 0;
   try {
-    after = await readSettled(handle, file, columns);
-    found = after.table ? findRows(after.table.rows, expected, oldCount) : -1;
+    const grown = await readFrom(handle, oldLength);
+    const headerText = header ? text.slice(0, header.marks.headerEnd) : '';
+    const afterText = headerText + (headerText && !/[\r\n]$/.test(headerText) ? lineEnd : '') + grown;
+    const after = parseCsvTable(afterText, file, columns, { log: true });
+    found = findRows(after.rows, expected, 0);
+    // Lines of the re-read text after the header stand where the old text ended.
+    // A line end added to close an unterminated old last line ends that line, not a new one.
+    const closedOldLine = text !== '' && !/[\r\n]$/.test(text) ? 1 : 0;
+    if (found >= 0) foundLine = after.rows[found].line + (header ? header.marks.lines - headerLines(headerText) - closedOldLine : 0);
   } catch {
     found = -1;
   }
-  if (found < 0 || !after?.table) {
+  if (found < 0) {
     const restored = await cutBack(handle, oldLength + bytes.length, oldLength);
     throw inputError(
       `${describeMismatch(file, expected)} after writing; ${restored ? 'the log is back to its previous length' : 'other rows were added after them, so the log was left as it is: check its last lines'}; the decision was NOT recorded`,
       { file },
     );
   }
-  return after.table.rows[found].line;
+  return foundLine;
+}
+
+/** Physical lines the header text spans (a quoted heading may hold a line end). */
+function headerLines(headerText: string): number {
+  return Math.max(1, headerText.split(/\r\n|\n|\r/).length - (/[\r\n]$/.test(headerText) ? 1 : 0));
+}
+
+/** The bytes of the open file from `position` to its end, as UTF-8 text. */
+async function readFrom(handle: FileHandle, position: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+    if (bytesRead === 0) return Buffer.concat(chunks).toString('utf8');
+    chunks.push(chunk.subarray(0, bytesRead));
+    position += bytesRead;
+  }
 }
 
 /** Cut the file back to `length` when it is still exactly `expectedSize` long (nobody appended since). */

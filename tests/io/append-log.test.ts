@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync, existsSync, readdirSync, mkdtempSync, mkdi
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { appendLogRows, readLogTable, parseLogBytes, formatLogRow, detectLineEnd } from '../../src/io/append-log.js';
+import { appendLogRows, readLogTable, parseLogBytes, formatLogRow, detectLineEnd, logLandmarks } from '../../src/io/append-log.js';
 import { parseCsvTable } from '../../src/io/csv-table.js';
 import { DECISION_LOG_COLUMNS } from '../../src/model/decision.js';
 import { LitscreenError } from '../../src/errors.js';
@@ -282,5 +282,42 @@ describe('a log file name is no place for a FIFO', () => {
     execFileSync('mkfifo', [file]);
     await expect(appendLogRows(file, COLUMNS, [NEW_ROWS[0]])).rejects.toThrow(/not a regular file/);
     expect(existsSync(file)).toBe(true);
+  });
+});
+
+describe('an append reads only the header and the last record', () => {
+  it('finds the header end, the last record and its line past quoted line ends', () => {
+    const text = 'time,record_id,decision,reason,note\r\na,1,include,,"two\r\nlines"\r\n\r\nb,2,exclude,,"x"\r\n';
+    const marks = logLandmarks(text, false);
+    expect(text.slice(0, marks.headerEnd)).toBe('time,record_id,decision,reason,note\r\n');
+    expect(text.slice(marks.lastStart)).toBe('b,2,exclude,,"x"\r\n');
+    expect(marks.lastLine).toBe(5);
+    expect(marks.lines).toBe(5);
+  });
+
+  it('returns the physical line of the first new row, whatever the old end looked like', async () => {
+    for (const [old, line] of [
+      ['time,record_id,decision,reason,note\na,1,include,,"two\nlines"\n', 4],
+      ['time,record_id,decision,reason,note\na,1,include,,"two\nlines"', 4],
+      ['time,record_id,decision,reason,note\r\n', 2],
+    ] as const) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'litscreen-append-'));
+      const file = path.join(dir, 'alice.csv');
+      writeFileSync(file, old);
+      const result = await appendLogRows(file, ['time', 'record_id', 'decision', 'reason', 'note'], [['t', '3', 'maybe', '', '']]);
+      expect(result.line, JSON.stringify(old)).toBe(line);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('still refuses to glue a row onto a torn last record far down a long log', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'litscreen-append-'));
+    const file = path.join(dir, 'alice.csv');
+    const rows = Array.from({ length: 5000 }, (_, i) => `2026-01-01T00:00:00Z,db:${i},include,,`).join('\n');
+    writeFileSync(file, `time,record_id,decision,reason,note\n${rows}\n2026-01-01T00:00:00Z,db:x,excl`);
+    await expect(appendLogRows(file, ['time', 'record_id', 'decision', 'reason', 'note'], [['t', '3', 'maybe', '', '']])).rejects.toThrow(/incomplete/);
+    const e = await appendLogRows(file, ['time', 'record_id', 'decision', 'reason', 'note'], [['t', '3', 'maybe', '', '']]).catch((err) => err);
+    expect(e.line).toBe(5002);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
