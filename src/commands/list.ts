@@ -5,6 +5,7 @@ import { reviewerQueue, screenedAt, isBlind } from '../core/screening/queue.js';
 import { Option, type Command } from 'commander';
 import { examples } from '../io/command.js';
 import { out, json, table, truncate } from '../io/output.js';
+import { writeTable } from '../report/spreadsheet.js';
 
 export const LIST_STAGES = ['title-abstract', 'full-text', 'included', 'duplicates'] as const;
 export type ListStage = (typeof LIST_STAGES)[number];
@@ -112,12 +113,28 @@ export function register(program: Command): void {
     .option('--pending', 'only studies still waiting for a decision (or in conflict) at that stage')
     .option('--reviewer <name>', 'with --pending: only the studies waiting for this reviewer (their own queue, as screen shows it)')
     .option('--json', 'machine-readable output')
-    .addHelpText('after', examples('litscreen list fixtures/seed-review --stage full-text', 'litscreen list . --stage title-abstract --pending', 'litscreen list . --stage title-abstract --pending --reviewer bob'))
-    .action(async (review: string, opts: { stage: string; pending?: boolean; reviewer?: string; json?: boolean }) => {
+    .addOption(new Option('--format <format>', 'text, or csv with each study\'s DOI and URL (e.g. the full texts to retrieve)').choices(['text', 'csv']).default('text'))
+    .addHelpText('after', examples('litscreen list fixtures/seed-review --stage full-text', 'litscreen list . --stage title-abstract --pending', 'litscreen list . --stage title-abstract --pending --reviewer bob', 'litscreen list . --stage full-text --format csv > retrieval.csv'))
+    .action(async (review: string, opts: { stage: string; pending?: boolean; reviewer?: string; json?: boolean; format: string }) => {
       const rows = await runList({ review, stage: opts.stage, pending: !!opts.pending, reviewer: opts.reviewer });
       if (opts.json) return json(rows);
+      if (opts.format === 'csv') return void process.stdout.write(await listCsv(review, rows));
       out(table([['id', 'status', 'detail', 'year', 'first author', 'title'], ...rows.map((r) => [r.id, r.status, r.detail, r.year, r.firstAuthor, truncate(r.title, 60)])]));
       if (opts.stage === 'duplicates' && opts.pending) out(`\n${rows.length} uncertain pair(s) awaiting a decision (litscreen dedupe ${review} --review).`);
       else out(`\n${rows.length} ${opts.pending ? 'pending ' : ''}record(s) at ${opts.stage}${opts.reviewer && opts.pending ? ` for ${opts.reviewer}` : ''}.`);
     });
+}
+
+/**
+ * The listing as CSV with the study's DOI and URL: the full-text retrieval list, for a librarian or
+ * a spreadsheet. Whole records are read here only, for the studies listed.
+ */
+async function listCsv(reviewDir: string, rows: ListedStudy[]): Promise<string> {
+  const { state } = await loadReview(reviewDir);
+  const header = ['id', 'status', 'detail', 'year', 'first_author', 'title', 'database', 'doi', 'url'];
+  const cells = rows.map((r) => {
+    const study = state.studyById.get(r.id);
+    return [r.id, r.status, r.detail, r.year, r.firstAuthor, r.title, r.database, study?.record.doi ?? '', study?.record.url ?? ''];
+  });
+  return writeTable([header, ...cells]);
 }

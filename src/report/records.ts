@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { writeTable } from './spreadsheet.js';
 import type { DocType, ParsedRecord, ReviewRecord } from '../model/record.js';
 
 /**
@@ -28,7 +28,11 @@ const authorName = (a: { family: string; given: string }) => `${a.family},${a.gi
 /** One value per line: RIS has no escaping, so line breaks inside a value become spaces. */
 const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
-export function recordsToRis(records: (ParsedRecord | ReviewRecord)[]): string {
+/**
+ * `notes` adds N1 lines of the tool's own (a screening decision, for Zotero and EndNote, which
+ * keep N1 as a note on the item).
+ */
+export function recordsToRis(records: (ParsedRecord | ReviewRecord)[], options: { notes?: (r: ParsedRecord | ReviewRecord) => string[] } = {}): string {
   const lines: string[] = [];
   const tag = (t: string, value: string | number | undefined) => {
     if (value === undefined || value === '') return;
@@ -56,6 +60,7 @@ export function recordsToRis(records: (ParsedRecord | ReviewRecord)[]): string {
       tag('DB', r.database);
       tag('N1', `litscreen id: ${r.id}; from ${r.source.file}:${r.source.line}`);
     }
+    for (const note of options.notes?.(r) ?? []) tag('N1', note);
     lines.push('ER  - ', '');
   }
   return lines.join('\n');
@@ -80,14 +85,15 @@ export const CSV_EXPORT_COLUMNS = [
   'URL',
 ] as const;
 
-export function recordsToCsv(records: (ParsedRecord | ReviewRecord)[], options: { bom?: boolean } = {}): string {
+/** The records as a table: the CSV export's header and rows (before any decision columns). */
+export function recordsTable(records: (ParsedRecord | ReviewRecord)[]): { header: string[]; rows: string[][] } {
   const withReview = records.length > 0 && 'database' in records[0];
   const header: string[] = [...(withReview ? ['litscreen_id', 'database', 'source'] : []), ...CSV_EXPORT_COLUMNS];
   const rows = records.map((r) => {
     const cells = [
       r.title,
       r.authors.map(authorName).join('; '),
-      r.year ?? '',
+      r.year === undefined ? '' : String(r.year),
       r.journal ?? '',
       r.volume ?? '',
       r.issue ?? '',
@@ -104,5 +110,10 @@ export function recordsToCsv(records: (ParsedRecord | ReviewRecord)[], options: 
     if ('database' in r) return [r.id, r.database, `${r.source.file}:${r.source.line}`, ...cells];
     return cells;
   });
-  return (options.bom ? '\uFEFF' : '') + stringify([header, ...rows], { record_delimiter: 'windows' });
+  return { header, rows };
+}
+
+export function recordsToCsv(records: (ParsedRecord | ReviewRecord)[], options: { bom?: boolean } = {}): string {
+  const { header, rows } = recordsTable(records);
+  return writeTable([header, ...rows], { bom: options.bom });
 }
