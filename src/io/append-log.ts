@@ -326,8 +326,36 @@ function describeMismatch(file: string, expected: readonly Record<string, string
   return `${path.basename(file)}: the row(s) would not read back as ${JSON.stringify(expected)}`;
 }
 
+/**
+ * What this process last left at the end of a log it appended to: when the file is still exactly
+ * that (same inode, size and modification time), the next append in the same session (the
+ * interactive screen) need not read the log again, so a keypress costs the same at row 100,000 as
+ * at row 1. Anything else, including another process's append, falls back to reading the log.
+ */
+interface LeftAsWritten {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  /** The header and the last record as text, with the landmarks of that short text. */
+  text: string;
+  encoding: ReturnType<typeof decodeText>['encoding'];
+  header: NonNullable<Awaited<ReturnType<typeof readSettled>>['header']>;
+}
+const leftAsWritten = new Map<string, LeftAsWritten>();
+
+async function stateBefore(handle: FileHandle, file: string, columns: readonly string[]) {
+  const stat = await handle.stat();
+  const known = leftAsWritten.get(path.resolve(file));
+  if (known && known.dev === stat.dev && known.ino === stat.ino && known.size === stat.size && known.mtimeMs === stat.mtimeMs) {
+    return { size: known.size, text: known.text, encoding: known.encoding, header: known.header };
+  }
+  const read = await readSettled(handle, file, columns);
+  return { size: read.bytes.length, text: read.text, encoding: read.encoding, header: read.header };
+}
+
 async function appendTo(handle: FileHandle, file: string, columns: readonly string[], wanted: string[][]): Promise<number> {
-  const before = await readSettled(handle, file, columns);
+  const before = await stateBefore(handle, file, columns);
   if (before.encoding !== 'utf-8' && before.encoding !== 'utf-8-bom') {
     throw inputError(`saved as ${before.encoding}; save it as "CSV UTF-8" before adding decisions to it`, { file });
   }
@@ -343,7 +371,8 @@ async function appendTo(handle: FileHandle, file: string, columns: readonly stri
   const layout = fileColumns.map((c) => columns.indexOf(c));
   let addition = text !== '' && !/[\r\n]$/.test(text) ? lineEnd : ''; // never glue a row onto the last line
   if (!header) addition += fileColumns.join(delimiter) + lineEnd; // an empty file gets its header
-  for (const row of wanted) addition += formatLogRow(layout.map((i) => (i < 0 ? '' : row[i])), delimiter) + lineEnd;
+  const rowTexts = wanted.map((row) => formatLogRow(layout.map((i) => (i < 0 ? '' : row[i])), delimiter) + lineEnd);
+  addition += rowTexts.join('');
 
   // Before writing: the last record plus the new rows must read back as that record and exactly
   // these rows (a torn or open-quoted last record would swallow them).
@@ -362,7 +391,7 @@ async function appendTo(handle: FileHandle, file: string, columns: readonly stri
   }
 
   const bytes = Buffer.from(addition, 'utf8');
-  const oldLength = before.bytes.length;
+  const oldLength = before.size;
   let written: number;
   try {
     ({ bytesWritten: written } = await handle.write(bytes, 0, bytes.length, null));
@@ -398,7 +427,11 @@ async function appendTo(handle: FileHandle, file: string, columns: readonly stri
   } catch {
     found = -1;
   }
+  if (found >= 0 && header) {
+    rememberEnd(file, await handle.stat(), oldLength + bytes.length, before.encoding, text.slice(0, header.marks.headerEnd), header.columns, foundLine, rowTexts, lineEnd);
+  }
   if (found < 0) {
+    leftAsWritten.delete(path.resolve(file));
     const restored = await cutBack(handle, oldLength + bytes.length, oldLength);
     throw inputError(
       `${describeMismatch(file, expected)} after writing; ${restored ? 'the log is back to its previous length' : 'other rows were added after them, so the log was left as it is: check its last lines'}; the decision was NOT recorded`,
@@ -406,6 +439,42 @@ async function appendTo(handle: FileHandle, file: string, columns: readonly stri
     );
   }
   return foundLine;
+}
+
+/**
+ * Remember the log as this append left it: its header and, as its last record, the last row just
+ * written, but only when the file grew by exactly what was written (no other process's row is last).
+ */
+function rememberEnd(
+  file: string,
+  stat: { dev: number; ino: number; size: number; mtimeMs: number },
+  expectedSize: number,
+  encoding: LeftAsWritten['encoding'],
+  headerText: string,
+  columns: string[],
+  firstNewLine: number,
+  rowTexts: readonly string[],
+  lineEnd: string,
+): void {
+  const key = path.resolve(file);
+  if (stat.size !== expectedSize) {
+    leftAsWritten.delete(key);
+    return;
+  }
+  const physicalLines = (row: string) => row.split(/\r\n|\n|\r/).length - 1;
+  let lastLine = firstNewLine;
+  for (const row of rowTexts.slice(0, -1)) lastLine += physicalLines(row);
+  const lastRow = rowTexts[rowTexts.length - 1];
+  const head = /[\r\n]$/.test(headerText) ? headerText : headerText + lineEnd;
+  leftAsWritten.set(key, {
+    dev: stat.dev,
+    ino: stat.ino,
+    size: stat.size,
+    mtimeMs: stat.mtimeMs,
+    text: head + lastRow,
+    encoding,
+    header: { columns, hasLastRow: true, marks: { headerEnd: head.length, lastStart: head.length, lastLine, lines: lastLine + physicalLines(lastRow) - 1 } },
+  });
 }
 
 /** Physical lines the header text spans (a quoted heading may hold a line end). */

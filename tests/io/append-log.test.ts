@@ -321,3 +321,30 @@ describe('an append reads only the header and the last record', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('appends in one session remember where the log ended', () => {
+  it('consecutive appends (notes with line ends too) and a row added by someone else in between all read back in order', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'litscreen-append-'));
+    const file = path.join(dir, 'alice.csv');
+    writeFileSync(file, 'time;record_id;decision;reason;note\r\n');
+    const cols = ['time', 'record_id', 'decision', 'reason', 'note'];
+    const lines: number[] = [];
+    lines.push((await appendLogRows(file, cols, [['t1', 'a', 'include', '', 'one\r\ntwo']])).line);
+    lines.push((await appendLogRows(file, cols, [['t2', 'b', 'exclude', 'x', '']])).line);
+    // Another process (or a person) adds a row: the remembered end no longer matches.
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(file, 't3;c;maybe;;\r\n');
+    lines.push((await appendLogRows(file, cols, [['t4', 'd', 'include', '', 'x;y']])).line);
+    lines.push((await appendLogRows(file, cols, [['t5', 'e', 'include', '', '']])).line);
+    expect(lines).toEqual([2, 4, 6, 7]);
+    const table = await readLogTable(file, cols);
+    expect(table.rows.map((r) => [r.line, r.cells.record_id, r.cells.note])).toEqual([
+      [2, 'a', 'one\r\ntwo'],
+      [4, 'b', ''],
+      [5, 'c', ''],
+      [6, 'd', 'x;y'],
+      [7, 'e', ''],
+    ]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
