@@ -61,7 +61,7 @@ try {
 
   const report = path.join(work, 'report.html');
   const r = spawnSync(process.execPath, [cli, 'report', review, '-o', report], { encoding: 'utf8' });
-  if (r.status === 0 || r.status === 1) screenshot(report, path.join(outDir, 'seed-review-report.png'), 1000, 3200);
+  if (r.status === 0 || r.status === 1) screenshot(report, path.join(outDir, 'seed-review-report.png'), 1000, 4800);
   else process.stderr.write(`report: ${r.stderr}\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -29,6 +29,7 @@ const COMMANDS: [name: string, load: () => Promise<CommandModule>][] = [
   ['status', () => import('./commands/status.js')],
   ['extract', () => import('./commands/extract.js')],
   ['export', () => import('./commands/export.js')],
+  ['report', () => import('./commands/report.js')],
   ['simulate', () => import('./commands/simulate.js')],
 ];
 
