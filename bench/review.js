@@ -10,14 +10,14 @@
 // studies, each exported by PsycINFO and by Embase or Scopus with the perturbations databases
 // introduce (case, a dropped DOI, initials, a year off by one), so deduplication has realistic work.
 // Deterministic (seeded).
-import { readFileSync, existsSync, writeFileSync, mkdirSync, rmSync, cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { readFileSync, existsSync, writeFileSync, mkdirSync, rmSync, cpSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(repo, 'bin/litscreen.js');
+let bin = path.join(repo, 'bin/litscreen.js');
 const corpus = path.resolve(repo, '../shared/corpus');
 const SIZES = (process.env.BENCH_SIZES ?? '20000,100000').split(',').map(Number).filter((n) => n > 0);
 const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 3);
@@ -163,7 +163,7 @@ function buildReview(dir, total) {
     { key: 'psycinfo', database: 'PsycINFO', file: 'exports/psycinfo.ris' },
     { key: 'embase', database: 'Embase', file: 'exports/embase.ris' },
     { key: 'scopus', database: 'Scopus', file: 'exports/scopus.ris' },
-  ];
+  ].map((s) => ({ ...s, searchDate: '2024-01-01', searchString: 'service user* AND social work*' }));
   writeFileSync(path.join(dir, 'litscreen.json'), JSON.stringify(protocol, null, 2) + '\n');
   // Some decisions already made: a log of 2,000 title/abstract rows.
   mkdirSync(path.join(dir, 'decisions/title-abstract'), { recursive: true });
@@ -190,8 +190,10 @@ function run(args, env = {}) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function benchReview(label, dir, records) {
-  const listed = run(['list', dir, '--pending', '--json'], { LITSCREEN_NO_CACHE: '1' });
-  const pending = JSON.parse(listed.stdout).map((r) => r.id);
+  // Records to decide on: pending ones, or (the seed review is finished) any a criterion kept.
+  const listed = JSON.parse(run(['list', dir, '--json'], { LITSCREEN_NO_CACHE: '1' }).stdout);
+  const open = listed.filter((r) => r.status === 'title-abstract-pending');
+  const pending = (open.length > 20 ? open : listed.filter((r) => r.status !== 'excluded-by-criterion')).map((r) => r.id);
   let nextPending = 0;
   const commands = {
     decide: () => ['decide', dir, pending[nextPending++], 'include', '--stage', 'title-abstract', '--reviewer', 'bench'],
@@ -223,6 +225,12 @@ if (!existsSync(path.join(repo, 'dist/cli.js'))) {
 console.log(`litscreen review commands, measured here (${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}); warm figures are medians of ${WARM_RUNS} runs`);
 const root = mkdtempSync(path.join(os.tmpdir(), 'litscreen-bench-review-'));
 try {
+  // A snapshot of the built litscreen, so that a rebuild during the run neither breaks it nor
+  // (through the code hash in every cache key) empties the cache between two timed runs.
+  const snapshot = path.join(root, 'litscreen');
+  for (const part of ['bin', 'dist', 'package.json']) cpSync(path.join(repo, part), path.join(snapshot, part), { recursive: true });
+  symlinkSync(path.join(repo, 'node_modules'), path.join(snapshot, 'node_modules'));
+  bin = path.join(snapshot, 'bin/litscreen.js');
   const seed = path.join(root, 'seed');
   cpSync(path.join(repo, 'fixtures/seed-review'), seed, { recursive: true, filter: (src) => path.basename(src) !== '.litscreen-cache' });
   benchReview('seed review', seed, 665);

@@ -44,7 +44,7 @@ export function prismaInputOf(review: LoadedReview): PrismaInput {
     sources: protocol.sources.map((s) => ({ database: s.database, kind: s.kind })),
     otherStudies: otherMethodStudies(
       state.studies,
-      (id) => kindByKey.get(state.recordById.get(id)?.databaseKey ?? '') ?? 'database',
+      (id) => kindByKey.get(state.recordSummary(id)?.databaseKey ?? '') ?? 'database',
       (reason) => labels.get(reason) ?? reason,
     ),
     uncertainDuplicates: state.dedupe.uncertain.length,

@@ -219,8 +219,12 @@ export class ReviewCache {
       debug(`wrote ${name}`);
     } catch {
       this.writable = false;
-      if (fd !== undefined) fsSync.closeSync(fd);
-      fsSync.rmSync(tmp, { force: true });
+      try {
+        if (fd !== undefined) fsSync.closeSync(fd);
+        fsSync.rmSync(tmp, { force: true });
+      } catch {
+        // Nothing was written there.
+      }
       debug(`cannot write ${this.dir}; running uncached`);
     }
   }
@@ -309,6 +313,7 @@ export function serializeRecords(records: readonly ReviewRecord[]): { offsets: U
 export interface SummaryColumns {
   ids: string[];
   databases: string[];
+  databaseKeys: string[];
   titles: string[];
   years: (number | undefined)[];
   firstAuthors: string[];
@@ -318,6 +323,7 @@ export function summaryColumns(summaries: readonly RecordSummary[]): SummaryColu
   return {
     ids: summaries.map((s) => s.id),
     databases: summaries.map((s) => s.database),
+    databaseKeys: summaries.map((s) => s.databaseKey),
     titles: summaries.map((s) => s.title),
     years: summaries.map((s) => s.year),
     firstAuthors: summaries.map((s) => s.firstAuthor),
@@ -325,7 +331,7 @@ export function summaryColumns(summaries: readonly RecordSummary[]): SummaryColu
 }
 
 export function summaryAt(columns: SummaryColumns, i: number): RecordSummary {
-  return { id: columns.ids[i], database: columns.databases[i], title: columns.titles[i], year: columns.years[i], firstAuthor: columns.firstAuthors[i] };
+  return { id: columns.ids[i], database: columns.databases[i], databaseKey: columns.databaseKeys[i], title: columns.titles[i], year: columns.years[i], firstAuthor: columns.firstAuthors[i] };
 }
 
 /** Records stored in an entry's `offsets` and `records` sections, each read when first asked for. */

@@ -42,6 +42,8 @@ export const reachedFullText = (status: StudyStatus): boolean => FULL_TEXT_STATU
 export interface RecordSummary {
   id: string;
   database: string;
+  /** The protocol's key of the source it came from ("psycinfo"). */
+  databaseKey: string;
   title: string;
   year?: number;
   /** Family name of the first author, '' when none. */
@@ -49,7 +51,7 @@ export interface RecordSummary {
 }
 
 export function summarizeRecord(record: ReviewRecord): RecordSummary {
-  return { id: record.id, database: record.database, title: record.title, year: record.year, firstAuthor: record.authors[0]?.family ?? '' };
+  return { id: record.id, database: record.database, databaseKey: record.databaseKey, title: record.title, year: record.year, firstAuthor: record.authors[0]?.family ?? '' };
 }
 
 /**
