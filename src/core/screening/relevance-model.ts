@@ -20,7 +20,7 @@ import type { SparseRows } from './tfidf.js';
  * Everything lives in typed arrays indexed by record row; the hot loops touch no objects.
  */
 
-export type Classifier = 'svm' | 'nb';
+export type Classifier = 'svm' | 'nb' | 'svm+nb';
 
 export interface ModelConfig {
   classifier: Classifier;
@@ -72,6 +72,8 @@ export class RelevanceModel {
   /** SVM dual variables per row, and the primal weights they add up to (last entry: intercept). */
   private readonly alpha: Float64Array;
   private readonly w: Float64Array;
+  /** Naive Bayes log-odds weights (classifier 'nb' and 'svm+nb'). */
+  private readonly wNb: Float64Array;
   private readonly random: () => number;
   /** How many decisions the current fit was trained on. */
   trainedOn = 0;
@@ -83,6 +85,7 @@ export class RelevanceModel {
     this.decided = new Int32Array(Math.max(16, features.nRows));
     this.alpha = new Float64Array(features.nRows);
     this.w = new Float64Array(features.nFeatures + 1);
+    this.wNb = this.config.classifier === 'svm' ? new Float64Array(0) : new Float64Array(features.nFeatures + 1);
     this.random = seededRandom(seed ^ 0x5f3759df);
   }
 
@@ -133,8 +136,8 @@ export class RelevanceModel {
 
   /** Fit on the decided records. Needs at least one of each class to mean anything. */
   train(): void {
-    if (this.config.classifier === 'nb') this.trainNaiveBayes();
-    else this.trainSvm();
+    if (this.config.classifier !== 'svm') this.trainNaiveBayes();
+    if (this.config.classifier !== 'nb') this.trainSvm();
     this.trainedOn = this.nDecided;
   }
 
@@ -226,7 +229,7 @@ export class RelevanceModel {
         else totalNeg += v;
       }
     }
-    const w = this.w;
+    const w = this.wNb;
     const logPos = Math.log(totalPos + alpha * nFeatures);
     const logNeg = Math.log(totalNeg + alpha * nFeatures);
     for (let f = 0; f < nFeatures; f++) w[f] = Math.log(pos[f] + alpha) - logPos - (Math.log(neg[f] + alpha) - logNeg);
@@ -235,10 +238,21 @@ export class RelevanceModel {
 
   /** Every undecided record's score under the last fit (into `out` when given); decided ones get -Infinity. */
   scores(out: Float64Array = new Float64Array(this.features.nRows)): Float64Array {
+    const { classifier } = this.config;
+    if (classifier === 'svm') return this.linearScores(this.w, this.w[this.w.length - 1] * this.config.bias, out);
+    if (classifier === 'nb') return this.linearScores(this.wNb, 0, out);
+    // The two together: each model's scores standardised over the undecided records, then summed.
+    const nb = this.linearScores(this.wNb, 0, new Float64Array(out.length));
+    this.linearScores(this.w, this.w[this.w.length - 1] * this.config.bias, out);
+    const a = standardise(out, this.y);
+    const b = standardise(nb, this.y);
+    for (let r = 0; r < out.length; r++) if (this.y[r] === 0) out[r] = (out[r] - a.mean) / a.sd + (nb[r] - b.mean) / b.sd;
+    return out;
+  }
+
+  private linearScores(w: Float64Array, intercept: number, out: Float64Array): Float64Array {
     const { rowPtr, cols, vals, nRows } = this.features;
-    const w = this.w;
     const y = this.y;
-    const intercept = this.config.classifier === 'svm' ? w[w.length - 1] * this.config.bias : 0;
     for (let r = 0; r < nRows; r++) {
       // Decided records need no score: -Infinity keeps them last in any ranking.
       if (y[r] !== 0) {
@@ -251,6 +265,21 @@ export class RelevanceModel {
     }
     return out;
   }
+}
+
+function standardise(scores: Float64Array, y: Int8Array): { mean: number; sd: number } {
+  let n = 0;
+  let sum = 0;
+  let sq = 0;
+  for (let r = 0; r < scores.length; r++) {
+    if (y[r] !== 0) continue;
+    n++;
+    sum += scores[r];
+    sq += scores[r] * scores[r];
+  }
+  const mean = n ? sum / n : 0;
+  const sd = Math.sqrt(Math.max(sq / Math.max(n, 1) - mean * mean, 0)) || 1;
+  return { mean, sd };
 }
 
 /**
