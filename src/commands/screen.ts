@@ -7,13 +7,20 @@ import { out } from '../io/output.js';
 import { checkReviewerName } from '../model/reviewer-name.js';
 import { STAGES, DECISION_LOG_COLUMNS, type Stage } from '../model/decision.js';
 import { usageError, protocolError, LitscreenError, ExitCode } from '../errors.js';
-import { FILE_ORDER, randomOrder, rowCells, screenKeys, startScreen, type QueueOrder, type ScreenCounts } from '../core/screening/screen-session.js';
+import { FILE_ORDER, randomOrder, rowCells, screenKeys, startScreen, type QueueOrder, type ScreenCounts, type ScreenRow } from '../core/screening/screen-session.js';
+import { labelOfDecision, rankedTexts, relevanceOrder, relevanceReady, trainingLabels, type TrainingLabel } from '../core/screening/relevance-order.js';
+import { RelevanceWorker } from '../io/relevance-worker.js';
+import * as path from 'node:path';
 
 export interface ScreenOptions {
   review: string;
   stage: string;
   reviewer?: string;
-  /** `file` (the review's order) or `random` (seeded, stable between sessions). */
+  /**
+   * `relevance` (the model's ranking, retrained in a worker thread), `file` (the review's order)
+   * or `random` (seeded, stable between sessions). Default: relevance once the stage has an
+   * include and an exclude to learn from, else file.
+   */
   order?: string;
   seed?: string;
   /** The terminal; defaults to the process's stdin and stdout. */
@@ -35,7 +42,20 @@ export interface ScreenResult {
   notesNotWritten: number;
 }
 
-const ORDERS = ['file', 'random'] as const;
+const ORDERS = ['relevance', 'file', 'random'] as const;
+
+/**
+ * The order log, one per reviewer and stage (decisions/<stage>/order/<reviewer>.csv, append-only
+ * like the decision logs, which keep their fixed columns): for every record the reviewer decided
+ * in a session, the order that showed it and, for a relevance ranking, how many decisions that
+ * ranking was trained on (blank: the record was not chosen by a ranking: the first records before
+ * an include and an exclude exist, a search, an undo).
+ */
+export const ORDER_LOG_COLUMNS = ['time', 'record_id', 'order', 'ranked_on'] as const;
+
+export function orderLogPath(decisionLog: string): string {
+  return path.join(path.dirname(decisionLog), 'order', path.basename(decisionLog));
+}
 
 /**
  * `litscreen screen`: screen this reviewer's queue at a stage, one key per record. Refuses (exit
@@ -44,7 +64,7 @@ const ORDERS = ['file', 'random'] as const;
 export async function runScreen(options: ScreenOptions): Promise<ScreenResult> {
   const stage = options.stage as Stage;
   if (!STAGES.includes(stage)) throw usageError(`--stage must be one of ${STAGES.join(', ')} (got "${options.stage}")`);
-  const order = queueOrder(options.order, options.seed);
+  const asked = queueOrder(options.order, options.seed);
   const io: ScreenIo = options.io ?? { input: process.stdin, output: process.stdout };
   if (io.input.isTTY !== true || io.output.isTTY !== true || typeof io.input.setRawMode !== 'function') {
     throw new LitscreenError(ExitCode.usage, 'litscreen screen needs a terminal, and its input or output is a pipe, a script or CI here; without one:', {}, [
@@ -59,20 +79,60 @@ export async function runScreen(options: ScreenOptions): Promise<ScreenResult> {
   const review = await loadReview(options.review);
   const { keys, problem } = screenKeys(review.protocol);
   if (problem) throw protocolError(problem, { file: review.protocolFile });
+  // The relevance model learns from the stage's decisions (in blind mode this reviewer's only).
+  const baseLabels = trainingLabels(review.state, review.protocol, stage, reviewer);
+  const useRelevance = asked === 'relevance' || (asked === undefined && relevanceReady(baseLabels));
+  const labels = new Map(baseLabels);
+  const worker = useRelevance ? await RelevanceWorker.start(rankedTexts(review.state, stage), labels, options.seed === undefined ? 1 : Number(options.seed)) : undefined;
+  const order = worker ? relevanceOrder(worker) : asked === undefined || asked === 'relevance' ? FILE_ORDER : asked;
+  const blind = review.protocol.screening.blind;
+  const learn = (row: ScreenRow) => {
+    const label = labelOfDecision(row.decision);
+    if (label !== undefined) labels.set(row.recordId, label);
+    else {
+      // A retract or a maybe takes this reviewer's vote away: back to what the others' votes say (blind: nothing).
+      const before: TrainingLabel | undefined = blind ? undefined : baseLabels.get(row.recordId);
+      if (before === undefined) labels.delete(row.recordId);
+      else labels.set(row.recordId, before);
+    }
+  };
+
   const start = startScreen({ state: review.state, protocol: review.protocol, stage, reviewer, now: options.now ?? (() => new Date()), order, keys });
   const logFile = decisionLogPath(options.review, stage, reviewer);
-  const { state, rowsWritten } = await screenInTerminal(start, io, async (rows) => {
-    // Appended in the log's own conventions, read back and synced before the next record is drawn.
-    await appendLogRows(logFile, DECISION_LOG_COLUMNS, rows.map(rowCells));
-  });
+  let state: typeof start;
+  let rowsWritten: number;
+  try {
+    ({ state, rowsWritten } = await screenInTerminal(start, io, async (rows) => {
+      // Appended in the log's own conventions, read back and synced before the next record is drawn.
+      await appendLogRows(logFile, DECISION_LOG_COLUMNS, rows.map(rowCells));
+      const decided = rows.filter((r) => r.decision !== 'retract');
+      if (decided.length > 0) {
+        const ranked = (id: string) => worker?.rankedOn(id)?.toString() ?? '';
+        await appendLogRows(orderLogPath(logFile), ORDER_LOG_COLUMNS, decided.map((r) => [r.time, r.recordId, order.name, ranked(r.recordId)]));
+      }
+      if (worker) {
+        rows.forEach(learn);
+        // Never awaited: the next record comes from whichever ranking has finished by then.
+        worker.update(labels);
+      }
+    }));
+  } finally {
+    await worker?.close();
+  }
   return { reviewer, stage, logFile, rowsWritten, decisions: state.history.length, counts: state.counts, notesNotWritten: state.notes.size };
 }
 
-function queueOrder(name: string | undefined, seed: string | undefined): QueueOrder {
-  const order = name ?? 'file';
+/** The order asked for: undefined (the default: relevance when the stage is ready for it), 'relevance', or a fixed order. */
+function queueOrder(name: string | undefined, seed: string | undefined): QueueOrder | 'relevance' | undefined {
+  if (name === undefined) return undefined;
+  const order = name;
   if (!(ORDERS as readonly string[]).includes(order)) throw usageError(`--order must be one of ${ORDERS.join(', ')} (got "${order}")`);
-  if (seed !== undefined && order !== 'random') throw usageError('--seed goes with --order random');
+  if (seed !== undefined && order === 'file') throw usageError('--seed goes with --order random or relevance');
   if (order === 'file') return FILE_ORDER;
+  if (order === 'relevance') {
+    if (seed !== undefined && !/^\d+$/.test(seed)) throw usageError(`--seed must be a whole number (got "${seed}")`);
+    return 'relevance';
+  }
   const n = seed === undefined ? 1 : Number(seed);
   if (!Number.isSafeInteger(n) || n < 0) throw usageError(`--seed must be a whole number (got "${seed}")`);
   return randomOrder(n);
@@ -96,8 +156,8 @@ export function register(program: Command): void {
     .argument('<review>', 'review folder')
     .requiredOption('--stage <stage>', 'title-abstract or full-text')
     .option('--reviewer <name>', 'who screens (default: $LITSCREEN_REVIEWER)')
-    .option('--order <order>', 'file (the review\'s order) or random (seeded, the same in every session)', 'file')
-    .option('--seed <n>', 'seed of --order random')
+    .option('--order <order>', 'relevance (likeliest relevant first; the default once the stage has an include and an exclude), file (the review\'s order) or random (seeded, the same in every session)')
+    .option('--seed <n>', 'seed of --order random or relevance')
     .addHelpText(
       'after',
       '\nKeys (remap them in the protocol\'s screening.keys): i include, e exclude (then a reason number), m maybe,\n' +

@@ -93,10 +93,15 @@ export function screenKeys(protocol: Pick<Protocol, 'screening'>): { keys: Scree
   return { keys: { byAction, actionOf }, problem };
 }
 
-/** How the queue is arranged. A later issue adds a relevance order; it plugs in here. */
+/** How the queue is arranged. */
 export interface QueueOrder {
   readonly name: string;
   arrange(queue: readonly Study[], context: OrderContext): Study[];
+  /**
+   * A live order (relevance, core/screening/relevance-order.ts): after each decision, the next
+   * record to show among the queue's waiting ones, or undefined for the queue's own order.
+   */
+  next?(waiting: (studyId: string) => boolean): string | undefined;
 }
 
 export interface OrderContext {
@@ -529,7 +534,10 @@ function moveOn(state: ScreenState, decided: Study): ScreenState {
     return { ...state, detour: undefined, cursor };
   }
   const index = state.ctx.queueIndex.get(decided.id);
-  return { ...state, cursor: nextWaiting(state, index ?? state.cursor) };
+  const { queueIndex } = state.ctx;
+  const picked = state.ctx.order.next?.((id) => queueIndex.has(id) && state.own.get(id) === undefined && !state.skipped.has(id));
+  const at = picked === undefined ? undefined : queueIndex.get(picked);
+  return { ...state, cursor: at ?? nextWaiting(state, index ?? state.cursor) };
 }
 
 /**
