@@ -199,8 +199,9 @@ describe('a changed input rewrites exactly the entries derived from it', { timeo
   it('one export: its records, the clusters and the criteria results; the other exports are read', async () => {
     const file = path.join(dir, 'exports/psycinfo-ovid.ris');
     const text = readFileSync(file, 'utf8');
-    writeFileSync(file, text.replace(/^TI  - /m, 'TI  - Revised: '));
-    ageExports(dir);
+    writeFileSync(file, text.replace(/^T1  - /m, 'T1  - Revised: '));
+    const old = new Date(Date.now() - 1800_000);
+    utimesSync(file, old, old);
     expect(await rewritten()).toEqual(['criteria', 'records', 'studies']);
     expect(stats.hashed).toEqual([file]);
     expect(kinds(stats.read)).toEqual(['records', 'records']);
