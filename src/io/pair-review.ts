@@ -1,4 +1,5 @@
 import * as readline from 'node:readline';
+import { rawKeypresses } from './raw-keys.js';
 import type { ReviewRecord } from '../model/record.js';
 import type { ResolutionInput } from '../model/decision.js';
 import { mergeCluster } from '../core/dedupe/engine.js';
@@ -95,43 +96,14 @@ function describeRows(rows: readonly ResolutionInput[], key: string): string {
 }
 
 /** Keys from a terminal in raw mode: one keypress, one answer; Ctrl-C and Ctrl-D quit (all answers are saved). */
-async function* rawKeys(input: PairReviewIo['input']): AsyncGenerator<string, void, undefined> {
-  const queue: string[] = [];
-  let wake: (() => void) | undefined;
-  let ended = false;
-  const onKey = (text: string | undefined, key: { name?: string; ctrl?: boolean; meta?: boolean } | undefined) => {
+function rawKeys(input: PairReviewIo['input']): AsyncGenerator<string, void, undefined> {
+  return rawKeypresses({ input }, (text, key, push) => {
     let k: string;
     if (key?.ctrl && (key.name === 'c' || key.name === 'd')) k = 'q';
     else if (key?.name === 'return' || key?.name === 'enter') k = '';
     else k = keyOf((text ?? key?.name ?? '').toLowerCase());
-    queue.push(k);
-    wake?.();
-  };
-  const onEnd = () => {
-    ended = true;
-    wake?.();
-  };
-  readline.emitKeypressEvents(input as NodeJS.ReadableStream);
-  input.setRawMode!(true);
-  input.on('keypress', onKey);
-  input.on('end', onEnd);
-  input.resume();
-  try {
-    for (;;) {
-      if (queue.length > 0) {
-        yield queue.shift()!;
-        continue;
-      }
-      if (ended) return;
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-    }
-  } finally {
-    input.off('keypress', onKey);
-    input.off('end', onEnd);
-    input.setRawMode!(false);
-    input.pause();
-  }
+    push(k);
+  });
 }
 
 /** Answers piped in, one per line (`d`, `duplicate`, `x`, `distinct` …); the end of the input quits. */

@@ -1,4 +1,4 @@
-import * as readline from 'node:readline';
+import { rawKeypresses } from './raw-keys.js';
 import chalk from 'chalk';
 import { KEY, press, currentStudy, type ScreenRow, type ScreenState } from '../core/screening/screen-session.js';
 import { renderScreen, type Paint } from '../core/screening/screen-render.js';
@@ -92,16 +92,8 @@ export async function screenInTerminal(start: ScreenState, io: ScreenIo, save: (
 }
 
 /** Keys from a terminal in raw mode, one at a time, as the state machine names them. */
-async function* rawKeys(io: ScreenIo): AsyncGenerator<string, void, undefined> {
-  const { input, output } = io;
-  const queue: string[] = [];
-  let wake: (() => void) | undefined;
-  let ended = false;
-  const push = (k: string) => {
-    queue.push(k);
-    wake?.();
-  };
-  const onKey = (text: string | undefined, key: { name?: string; ctrl?: boolean; meta?: boolean; sequence?: string } | undefined) => {
+function rawKeys(io: ScreenIo): AsyncGenerator<string, void, undefined> {
+  return rawKeypresses(io, (text, key, push) => {
     if (key?.ctrl && (key.name === 'c' || key.name === 'd')) return push(KEY.interrupt);
     switch (key?.name) {
       case 'return':
@@ -121,33 +113,5 @@ async function* rawKeys(io: ScreenIo): AsyncGenerator<string, void, undefined> {
     // Other escape sequences (function keys, left/right) mean nothing here.
     if (text === undefined || text.startsWith('\x1b') || key?.ctrl || key?.meta) return push('');
     for (const ch of text) push(ch);
-  };
-  const onEnd = () => {
-    ended = true;
-    wake?.();
-  };
-  const onResize = () => push(RESIZE);
-  readline.emitKeypressEvents(input as NodeJS.ReadableStream);
-  input.setRawMode!(true);
-  input.on('keypress', onKey);
-  input.on('end', onEnd);
-  output.on('resize', onResize);
-  input.resume();
-  try {
-    for (;;) {
-      if (queue.length > 0) {
-        yield queue.shift()!;
-        continue;
-      }
-      if (ended) return;
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-    }
-  } finally {
-    input.off('keypress', onKey);
-    input.off('end', onEnd);
-    output.off('resize', onResize);
-    input.setRawMode!(false);
-    input.pause();
-  }
+  }, RESIZE);
 }
