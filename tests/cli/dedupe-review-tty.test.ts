@@ -2,6 +2,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { hasTmux, tmuxServer } from '../helpers/tmux.js';
 import { parse } from 'csv-parse/sync';
 import { litscreen, removeDir, tempDir, REPO } from '../helpers/cli.js';
 
@@ -10,12 +11,10 @@ import { litscreen, removeDir, tempDir, REPO } from '../helpers/cli.js';
  * killed with SIGKILL mid-session. Every answer given before the kill must be in the log, because
  * each is appended and synced before the next question is drawn. Skips when tmux is not installed.
  */
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const socket = `litscreen-test-${process.pid}`;
-const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const { tmux, waitForScreen, kill: killTmux } = tmuxServer('dedupe-review');
 const cleanup: string[] = [];
 afterAll(() => {
-  if (hasTmux) tmux('kill-server');
+  killTmux();
   cleanup.forEach(removeDir);
 });
 
@@ -40,18 +39,6 @@ function reviewWithUncertainPairs(): string {
     'litscreen.json': JSON.stringify(protocol),
     'exports/db.csv': ['Title,Authors,Year,Journal,Volume,Issue,Pages', ...rows].join('\n') + '\n',
   });
-}
-
-/** Wait until the pane shows `text` (the screen is redrawn after each saved answer). */
-async function waitForScreen(session: string, text: string | RegExp, timeoutMs = 15000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  let screen = '';
-  while (Date.now() < until) {
-    screen = tmux('capture-pane', '-p', '-t', session).stdout;
-    if (typeof text === 'string' ? screen.includes(text) : text.test(screen)) return screen;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the screen never showed ${text}; it shows:\n${screen}`);
 }
 
 describe.skipIf(!hasTmux)('dedupe --review in a pseudo-terminal (tmux), killed with SIGKILL', () => {

@@ -2,6 +2,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { hasTmux, tmuxServer } from '../helpers/tmux.js';
 import { parse } from 'csv-parse/sync';
 import { copyOfSeedReview, litscreen, removeDir, REPO } from '../helpers/cli.js';
 
@@ -14,25 +15,12 @@ import { copyOfSeedReview, litscreen, removeDir, REPO } from '../helpers/cli.js'
  * The seed review's title/abstract stage is fully decided by first-author; in a copy that asks for
  * two reviewers per record, a new reviewer ("newbie") has every screened study in their queue.
  */
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const socket = `litscreen-screen-test-${process.pid}`;
-const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const { tmux, waitForScreen, kill: killTmux } = tmuxServer('screen');
 const cleanup: string[] = [];
 afterAll(() => {
-  if (hasTmux) tmux('kill-server');
+  killTmux();
   cleanup.forEach(removeDir);
 });
-
-async function waitForScreen(session: string, text: string | RegExp, timeoutMs = 15000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  let screen = '';
-  while (Date.now() < until) {
-    screen = tmux('capture-pane', '-p', '-t', session).stdout;
-    if (typeof text === 'string' ? screen.includes(text) : text.test(screen)) return screen;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the screen never showed ${text}; it shows:\n${screen}`);
-}
 
 /** Start `litscreen screen` as the pane's own process (exec), and return its pid. */
 function startScreen(session: string, dir: string): number {
