@@ -6,7 +6,11 @@ import { usageError } from '../errors.js';
 import { tfidfMatrix } from '../core/screening/tfidf.js';
 import { recordText } from '../core/screening/tokenize.js';
 import { DEFAULT_MODEL, type Classifier } from '../core/screening/relevance-model.js';
-import { simulateRun, summariseRuns, type MetricsSummary } from '../core/screening/simulation.js';
+import { simulateRun, summariseRuns, summarise, type MetricsSummary, type Summary } from '../core/screening/simulation.js';
+import { streakStop } from '../core/screening/stopping.js';
+
+/** Streak lengths whose stopping point a simulation reports (the heuristic half of the stopping rule). */
+const STREAKS = [50, 100, 200] as const;
 
 /**
  * `litscreen simulate DATASET.csv --label COLUMN`: replay a review whose labels are known, as a
@@ -40,6 +44,8 @@ export interface SimulateRunResult {
   recordsFor100: number;
   retrains: number;
   seconds: number;
+  /** Where stopping after N irrelevant records in a row would have stopped: records screened (after the priors) and recall. */
+  streakStops: { consecutiveIrrelevant: number; screened: number; recall: number }[];
   /** Record ids in the order screened, priors first. */
   order: string[];
 }
@@ -57,6 +63,8 @@ export interface SimulateResult {
   /** Records and relevant records the measures are over (priors left out). */
   measuredOver: { records: number; relevant: number };
   summary: MetricsSummary;
+  /** Per streak length: records screened and recall (%) at the stop, over the runs. */
+  streakStops: { consecutiveIrrelevant: number; screened: Summary; recallPercent: Summary }[];
   /** Seconds to build the features (once) and per run. */
   featureSeconds: number;
   runs: SimulateRunResult[];
@@ -84,7 +92,7 @@ export async function runSimulate(options: SimulateOptions): Promise<SimulateRes
   let t = performance.now();
   const features = tfidfMatrix(data.titles.map((title, i) => recordText(title, data.abstracts[i])));
   const featureSeconds = (performance.now() - t) / 1000;
-  const results = [];
+  const results: { run: ReturnType<typeof simulateRun>; seconds: number; stops: { consecutiveIrrelevant: number; screened: number; recall: number }[] }[] = [];
   const seeds: number[] = [];
   for (let i = 0; i < runs; i++) {
     const seed = firstSeed + i;
@@ -92,7 +100,9 @@ export async function runSimulate(options: SimulateOptions): Promise<SimulateRes
     t = performance.now();
     const run = simulateRun(features, data.labels, seed, { classifier });
     const seconds = (performance.now() - t) / 1000;
-    results.push({ run, seconds });
+    const afterPriors = Array.from(run.order.subarray(2), (r) => data.labels[r]);
+    const stops = STREAKS.map((n) => ({ consecutiveIrrelevant: n, ...streakStop(afterPriors, n) }));
+    results.push({ run, seconds, stops });
     options.onRun?.(i + 1, runs);
   }
   return {
@@ -107,13 +117,19 @@ export async function runSimulate(options: SimulateOptions): Promise<SimulateRes
     seeds,
     measuredOver: { records: data.labels.length - 2, relevant: relevant - 1 },
     summary: summariseRuns(results.map((r) => r.run)),
+    streakStops: STREAKS.map((n, i) => ({
+      consecutiveIrrelevant: n,
+      screened: summarise(results.map((r) => r.stops[i].screened)),
+      recallPercent: summarise(results.map((r) => 100 * r.stops[i].recall)),
+    })),
     featureSeconds,
-    runs: results.map(({ run, seconds }) => ({
+    runs: results.map(({ run, seconds, stops }) => ({
       seed: run.seed,
       priors: { relevant: data.ids[run.priors[0]], irrelevant: data.ids[run.priors[1]] },
       ...run.metrics,
       retrains: run.retrains,
       seconds,
+      streakStops: stops,
       order: Array.from(run.order, (r) => data.ids[r]),
     })),
   };
@@ -146,6 +162,15 @@ export function renderSimulate(result: SimulateResult): string {
         row('records to 100 % recall', 'recordsFor100'),
       ],
       ['left', 'right', 'right'],
+    ),
+    '',
+    'stopping after N irrelevant records in a row (the heuristic half of a stopping rule; see the README):',
+    table(
+      [
+        ['N', 'records screened', 'recall (%)'],
+        ...result.streakStops.map((st) => [String(st.consecutiveIrrelevant), `${fixed(st.screened.mean)} (${fixed(st.screened.min, 0)}–${fixed(st.screened.max, 0)})`, `${fixed(st.recallPercent.mean)} (${fixed(st.recallPercent.min)}–${fixed(st.recallPercent.max)})`]),
+      ],
+      ['right', 'right', 'right'],
     ),
     '',
     `features ${fixed(result.featureSeconds, 2)} s, ${fixed(seconds, 2)} s per run`,
