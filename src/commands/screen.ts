@@ -8,7 +8,8 @@ import { checkReviewerName } from '../model/reviewer-name.js';
 import { STAGES, DECISION_LOG_COLUMNS, type Stage } from '../model/decision.js';
 import { usageError, protocolError, LitscreenError, ExitCode } from '../errors.js';
 import { FILE_ORDER, randomOrder, rowCells, screenKeys, startScreen, type QueueOrder, type ScreenCounts, type ScreenRow } from '../core/screening/screen-session.js';
-import { labelOfDecision, rankedTexts, relevanceOrder, relevanceReady, trainingLabels, type TrainingLabel } from '../core/screening/relevance-order.js';
+import { labelOfDecision, rankedTexts, relevanceOrder, relevanceReady, streakText, trainingLabels, type TrainingLabel } from '../core/screening/relevance-order.js';
+import { outcomeAt } from '../core/screening/queue.js';
 import { RelevanceWorker } from '../io/relevance-worker.js';
 import * as path from 'node:path';
 
@@ -84,7 +85,19 @@ export async function runScreen(options: ScreenOptions): Promise<ScreenResult> {
   const useRelevance = asked === 'relevance' || (asked === undefined && relevanceReady(baseLabels));
   const labels = new Map(baseLabels);
   const worker = useRelevance ? await RelevanceWorker.start(rankedTexts(review.state, stage), labels, options.seed === undefined ? 1 : Number(options.seed)) : undefined;
-  const order = worker ? relevanceOrder(worker) : asked === undefined || asked === 'relevance' ? FILE_ORDER : asked;
+  // Stopping guidance: this reviewer's irrelevant decisions in a row since their last include, from the logs on.
+  let streak = 0;
+  const earlier = review.state.studies.flatMap((s) => {
+    const own = outcomeAt(s, stage).latestByReviewer.get(reviewer);
+    return own ? [own] : [];
+  });
+  earlier.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.line - b.line));
+  for (const row of earlier) {
+    const l = labelOfDecision(row.decision);
+    if (l === 1) streak = 0;
+    else if (l === 0) streak++;
+  }
+  const order = worker ? relevanceOrder(worker, () => streakText(streak)) : asked === undefined || asked === 'relevance' ? FILE_ORDER : asked;
   const blind = review.protocol.screening.blind;
   const learn = (row: ScreenRow) => {
     const label = labelOfDecision(row.decision);
@@ -108,7 +121,13 @@ export async function runScreen(options: ScreenOptions): Promise<ScreenResult> {
       const decided = rows.filter((r) => r.decision !== 'retract');
       if (decided.length > 0) {
         const ranked = (id: string) => worker?.rankedOn(id)?.toString() ?? '';
-        await appendLogRows(orderLogPath(logFile), ORDER_LOG_COLUMNS, decided.map((r) => [r.time, r.recordId, order.name, ranked(r.recordId)]));
+        const orderName = worker ? 'relevance' : order.name;
+        await appendLogRows(orderLogPath(logFile), ORDER_LOG_COLUMNS, decided.map((r) => [r.time, r.recordId, orderName, ranked(r.recordId)]));
+      }
+      for (const r of rows) {
+        const l = labelOfDecision(r.decision);
+        if (l === 1) streak = 0;
+        else if (l === 0) streak++;
       }
       if (worker) {
         rows.forEach(learn);

@@ -119,6 +119,11 @@ export class RelevanceRanker {
   }
 }
 
+/** The stopping guidance the screen's heading shows: this reviewer's excludes in a row since their last include. */
+export function streakText(streak: number): string {
+  return `${streak} irrelevant in a row`;
+}
+
 /** Where the next record comes from: the latest finished ranking, whatever thread made it. */
 export interface RankingSource {
   latest(): RankingSnapshot | undefined;
@@ -129,9 +134,10 @@ export interface RankingSource {
 /**
  * The screen's relevance order: the queue starts in the source's ranking (studies it does not
  * rank keep their place after the ranked ones), and after each decision the next record is the
- * first still waiting in the latest ranking.
+ * first still waiting in the latest ranking. `guidance`, when given, is read each time the screen
+ * draws its heading ("… · 37 irrelevant in a row · relevance order"): the stopping guidance.
  */
-export function relevanceOrder(source: RankingSource): QueueOrder {
+export function relevanceOrder(source: RankingSource, guidance?: () => string | undefined): QueueOrder {
   const pickFrom = (waiting: (id: string) => boolean): string | undefined => {
     const ranking = source.latest();
     if (!ranking) return undefined;
@@ -144,7 +150,10 @@ export function relevanceOrder(source: RankingSource): QueueOrder {
     return undefined;
   };
   return {
-    name: 'relevance',
+    get name() {
+      const g = guidance?.();
+      return g ? `${g} · relevance` : 'relevance';
+    },
     arrange(queue) {
       const ranking = source.latest();
       if (!ranking) return [...queue];

@@ -4,11 +4,13 @@ import { ProtocolSchema, type Protocol } from '../../../src/model/protocol.js';
 import type { DecisionRow, DecisionValue } from '../../../src/model/decision.js';
 import type { ReviewRecord } from '../../../src/model/record.js';
 import { KEY, currentStudy, press, startScreen, type ScreenState } from '../../../src/core/screening/screen-session.js';
+import { renderScreen } from '../../../src/core/screening/screen-render.js';
 import {
   RelevanceRanker,
   labelOfDecision,
   rankedTexts,
   relevanceOrder,
+  streakText,
   relevanceReady,
   trainingLabels,
   type RankingSnapshot,
@@ -148,6 +150,19 @@ describe('screen --order relevance', () => {
     a.setLabels(labels);
     b.setLabels(labels);
     expect(a.rank()).toEqual(b.rank());
+  });
+});
+
+describe('stopping guidance on the screen', () => {
+  it("the heading shows the excludes in a row since the last include, read at every draw", () => {
+    const p = protocol();
+    const state = assessReview(p, RECORDS, []);
+    let streak = 0;
+    const order = relevanceOrder({ latest: () => undefined }, () => streakText(streak));
+    const screen = startScreen({ state, protocol: p, stage: 'title-abstract', reviewer: 'alice', now: clock, order });
+    expect(renderScreen(screen, { width: 120 }).lines[0]).toContain('alice · 0 irrelevant in a row · relevance order');
+    streak = 37;
+    expect(renderScreen(screen, { width: 120 }).lines[0]).toContain('37 irrelevant in a row · relevance order');
   });
 });
 
