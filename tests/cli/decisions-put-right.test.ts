@@ -147,3 +147,19 @@ describe('a reviewer\'s own queue', () => {
     expect(theirs.length).toBeGreaterThan(0);
   });
 });
+
+describe('free-text title/abstract reasons', () => {
+  it('count as one reason however they were typed (case, spacing, a final full stop)', () => {
+    const dir = review();
+    const excluded = idsWith(dir, 'title-abstract', 'excluded-at-title-abstract').slice(0, 3);
+    const log = path.join(dir, 'decisions/title-abstract/first-author.csv');
+    const text = readFileSync(log, 'utf8');
+    const nl = text.includes('\r\n') ? '\r\n' : '\n';
+    const spellings = ['Off topic.', 'off  topic', 'OFF TOPIC'];
+    writeFileSync(log, text + excluded.map((id, i) => `2030-01-01T00:00:0${i}Z,${id},exclude,${spellings[i]},`).join(nl) + nl);
+    const reasons = json(['flow', dir]).records_excluded_reviewer_reasons as Record<string, number>;
+    const offTopic = Object.entries(reasons).filter(([reason]) => /off\s+topic/i.test(reason));
+    expect(offTopic).toHaveLength(1);
+    expect(offTopic[0][1]).toBe(3);
+  });
+});
