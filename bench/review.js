@@ -10,6 +10,10 @@
 // studies, each exported by PsycINFO and by Embase or Scopus with the perturbations databases
 // introduce (case, a dropped DOI, initials, a year off by one), so deduplication has realistic work.
 // Deterministic (seeded).
+//
+// BENCH_REVIEW_DIR=dir keeps the built reviews there (dir/r20000 ...) and reuses them on the next
+// run, for profiling: the exports take a while to build. BENCH_COMMANDS=flow,decide times only those.
+// BENCH_LITSCREEN=dir times the litscreen built there (bin/, dist/, package.json), e.g. an older build.
 import { readFileSync, existsSync, writeFileSync, mkdirSync, rmSync, cpSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -21,6 +25,8 @@ let bin = path.join(repo, 'bin/litscreen.js');
 const corpus = path.resolve(repo, '../shared/corpus');
 const SIZES = (process.env.BENCH_SIZES ?? '20000,100000').split(',').map(Number).filter((n) => n > 0);
 const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 3);
+const KEEP_DIR = process.env.BENCH_REVIEW_DIR ? path.resolve(process.env.BENCH_REVIEW_DIR) : undefined;
+const ONLY = process.env.BENCH_COMMANDS ? new Set(process.env.BENCH_COMMANDS.split(',').map((c) => c.trim())) : undefined;
 
 function rng(seed) {
   let s = seed >>> 0;
@@ -206,6 +212,7 @@ function benchReview(label, dir, records) {
   const fill = run(['flow', dir]);
   const rows = [];
   for (const [name, args] of Object.entries(commands)) {
+    if (ONLY && !ONLY.has(name) && !ONLY.has(name.split(' ')[0])) continue;
     const cold = run(args(), { LITSCREEN_NO_CACHE: '1' });
     const warm = Array.from({ length: WARM_RUNS }, () => run(args()));
     rows.push({ name, cold, warm: { wall: median(warm.map((w) => w.wall)), cpu: median(warm.map((w) => w.cpu)), mb: Math.max(...warm.map((w) => w.mb)) } });
@@ -228,13 +235,28 @@ try {
   // A snapshot of the built litscreen, so that a rebuild during the run neither breaks it nor
   // (through the code hash in every cache key) empties the cache between two timed runs.
   const snapshot = path.join(root, 'litscreen');
-  for (const part of ['bin', 'dist', 'package.json']) cpSync(path.join(repo, part), path.join(snapshot, part), { recursive: true });
+  const build = process.env.BENCH_LITSCREEN ? path.resolve(process.env.BENCH_LITSCREEN) : repo;
+  for (const part of ['bin', 'dist', 'package.json']) cpSync(path.join(build, part), path.join(snapshot, part), { recursive: true });
   symlinkSync(path.join(repo, 'node_modules'), path.join(snapshot, 'node_modules'));
   bin = path.join(snapshot, 'bin/litscreen.js');
   const seed = path.join(root, 'seed');
   cpSync(path.join(repo, 'fixtures/seed-review'), seed, { recursive: true, filter: (src) => path.basename(src) !== '.litscreen-cache' });
   benchReview('seed review', seed, 665);
   for (const size of SIZES) {
+    if (KEEP_DIR) {
+      // A kept review is copied (its decision logs grow with every decide), built once.
+      const kept = path.join(KEEP_DIR, `r${size}`);
+      if (!existsSync(path.join(kept, 'litscreen.json'))) {
+        rmSync(kept, { recursive: true, force: true });
+        buildReview(kept, size);
+      }
+      const dir = path.join(root, `r${size}`);
+      cpSync(kept, dir, { recursive: true, filter: (src) => path.basename(src) !== '.litscreen-cache' });
+      const records = ['psycinfo', 'embase', 'scopus'].reduce((n, key) => n + (readFileSync(path.join(dir, 'exports', `${key}.ris`), 'utf8').match(/^ER {2}- /gm) ?? []).length, 0);
+      benchReview(`synthetic review`, dir, records);
+      rmSync(dir, { recursive: true, force: true });
+      continue;
+    }
     const dir = path.join(root, `r${size}`);
     const records = buildReview(dir, size);
     benchReview(`synthetic review`, dir, records);

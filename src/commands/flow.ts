@@ -7,9 +7,7 @@ import { out, printWarnings } from '../io/output.js';
 import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../io/files.js';
 import { flowText, flowCsv } from '../report/flow.js';
-import { flowSvg } from '../report/flow-svg.js';
-import { otherMethodStudies, type PrismaInput } from '../report/prisma.js';
-import { prisma2020Csv } from '../report/prisma2020-csv.js';
+import { otherMethodStudies, isOtherMethod, type PrismaInput } from '../report/prisma.js';
 import type { LoadedReview } from '../io/review.js';
 
 export const FLOW_FORMATS = ['text', 'json', 'csv', 'svg', 'prisma2020-csv'] as const;
@@ -42,11 +40,14 @@ export function prismaInputOf(review: LoadedReview): PrismaInput {
     title: protocol.title,
     flow: state.flow,
     sources: protocol.sources.map((s) => ({ database: s.database, kind: s.kind })),
-    otherStudies: otherMethodStudies(
-      state.studies,
-      (id) => kindByKey.get(state.recordSummary(id)?.databaseKey ?? '') ?? 'database',
-      (reason) => labels.get(reason) ?? reason,
-    ),
+    // Without a source of the other methods no study is one of theirs: no record's source is looked up.
+    otherStudies: protocol.sources.some((s) => isOtherMethod(s.kind))
+      ? otherMethodStudies(
+          state.studies,
+          (id) => kindByKey.get(state.recordSummary(id)?.databaseKey ?? '') ?? 'database',
+          (reason) => labels.get(reason) ?? reason,
+        )
+      : [],
     uncertainDuplicates: state.dedupe.uncertain.length,
   };
 }
@@ -67,7 +68,7 @@ export function register(program: Command): void {
       const format: FlowFormat = opts.json ? 'json' : opts.format;
       const result = await runFlow({ review });
       printWarnings(result.warnings);
-      const text = renderFlow(result, format);
+      const text = await renderFlow(result, format);
       if (opts.output && opts.output !== '-') {
         await writeFileAtomic(opts.output, text);
         out(`wrote the PRISMA flow (${format}) to ${opts.output}`);
@@ -75,16 +76,17 @@ export function register(program: Command): void {
     });
 }
 
-export function renderFlow(result: FlowResult, format: FlowFormat): string {
+/** The diagram's and the template's writers (and the XML builder) are loaded only when asked for. */
+export async function renderFlow(result: FlowResult, format: FlowFormat): Promise<string> {
   switch (format) {
     case 'json':
       return JSON.stringify(result.flow, null, 2) + '\n';
     case 'csv':
       return flowCsv(result.flow);
     case 'svg':
-      return flowSvg(result.prisma);
+      return (await import('../report/flow-svg.js')).flowSvg(result.prisma);
     case 'prisma2020-csv':
-      return prisma2020Csv(result.prisma);
+      return (await import('../report/prisma2020-csv.js')).prisma2020Csv(result.prisma);
     case 'text':
       return flowText(result.flow, result.title) + '\n';
   }

@@ -1,6 +1,6 @@
 import { loadReview } from '../io/review.js';
 import { usageError } from '../errors.js';
-import { reachedFullText, type StudyStatus, type Study } from '../core/review/derive.js';
+import { reachedFullText, type StudyStatus, type Study } from '../core/review/review-state.js';
 import { reviewerQueue, screenedAt, isBlind } from '../core/screening/queue.js';
 import { Option, type Command } from 'commander';
 import { examples } from '../io/command.js';

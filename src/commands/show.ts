@@ -4,7 +4,7 @@ import type { ReviewRecord } from '../model/record.js';
 import { STAGES, type DecisionRow, type Stage } from '../model/decision.js';
 import { isBlind } from '../core/screening/queue.js';
 import type { StudyStatus } from '../core/review/derive.js';
-import { compileCriteria } from '../core/review/derive.js';
+import { compileCriteria } from '../core/review/review-state.js';
 import { prepareRecord, matchQuery } from '../core/criteria/query.js';
 import type { Command } from 'commander';
 import { examples } from '../io/command.js';

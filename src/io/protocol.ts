@@ -1,14 +1,13 @@
 import * as path from 'node:path';
-import { promises as fs } from 'node:fs';
 import { z } from 'zod';
 import { ProtocolSchema, type Protocol } from '../model/protocol.js';
 import { inputError, LitscreenError, ExitCode } from '../errors.js';
 import { readInputText, pathExists, INPUT_LIMITS } from './files.js';
 import { parseQuery, QuerySyntaxError } from '../core/criteria/query.js';
+import { PROTOCOL_FILE, SCHEMA_FILE, sourceFileClashes } from './protocol-file.js';
 import { parseJsonWithPositions, offsetInString, JsonSyntaxError, type JsonDocument, type JsonPath } from './json-positions.js';
 
-export const PROTOCOL_FILE = 'litscreen.json';
-export const SCHEMA_FILE = 'litscreen.schema.json';
+export { PROTOCOL_FILE, SCHEMA_FILE };
 
 /** One thing wrong with the protocol, where the reviewer fixes it. */
 export interface ProtocolProblem {
@@ -399,47 +398,22 @@ function sameFileMessage(document: JsonDocument, index: number, earlier: number)
 }
 
 /**
- * The checks that need the file system: a symlink leading out of the review folder, and two
- * spellings of one file (`./a.ris` and `a.ris`, a symlink, a case variant on macOS) — same device
- * and inode. Files that do not exist are left to the reader, which says so.
+ * The checks that need the file system (protocol-file.ts `sourceFileClashes`), worded: a symlink
+ * leading out of the review folder, and two spellings of one file. Files that do not exist are
+ * left to the reader, which says so.
  */
 export async function checkSourceFiles(reviewDir: string, protocol: Protocol, document: JsonDocument): Promise<ProtocolProblem[]> {
-  const problems: ProtocolProblem[] = [];
   // Already reported by the lexical checks; once is enough.
   const { flagged } = checkSourcePaths(document);
-  let realReviewDir: string;
-  try {
-    realReviewDir = await fs.realpath(reviewDir);
-  } catch {
-    return problems;
-  }
-  const firstById = new Map<string, number>();
-  for (const [index, source] of protocol.sources.entries()) {
-    if (flagged.has(index)) continue;
-    const where = locate(document, ['sources', index, 'file'], 'value');
-    const file = path.isAbsolute(source.file) ? source.file : path.join(reviewDir, source.file);
-    let real: string;
-    let identity: string;
-    try {
-      real = await fs.realpath(file);
-      const stat = await fs.stat(real);
-      identity = stat.ino ? `${stat.dev}:${stat.ino}` : real;
-    } catch {
-      continue;
-    }
-    const relative = path.relative(realReviewDir, real);
-    if (!protocol.allowPathsOutsideReview && (relative.startsWith('..') || path.isAbsolute(relative))) {
-      problems.push({
-        ...where,
-        message: `sources[${index}].file: ${JSON.stringify(source.file)} is a link that leads outside the review folder (to ${real}); ${OUTSIDE_HINT}`,
-      });
-      continue;
-    }
-    const earlier = firstById.get(identity);
-    if (earlier === undefined) firstById.set(identity, index);
-    else problems.push({ ...where, message: sameFileMessage(document, index, earlier) });
-  }
-  return problems;
+  return (await sourceFileClashes(reviewDir, protocol, flagged)).map((clash) => {
+    const where = locate(document, ['sources', clash.index, 'file'], 'value');
+    if (clash.kind === 'same') return { ...where, message: sameFileMessage(document, clash.index, clash.earlier) };
+    const source = protocol.sources[clash.index];
+    return {
+      ...where,
+      message: `sources[${clash.index}].file: ${JSON.stringify(source.file)} is a link that leads outside the review folder (to ${clash.real}); ${OUTSIDE_HINT}`,
+    };
+  });
 }
 
 export async function loadProtocol(reviewDir: string): Promise<{ protocol: Protocol; file: string }> {

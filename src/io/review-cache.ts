@@ -30,6 +30,7 @@ import type { RecordSummary } from '../core/review/derive.js';
 export const CACHE_DIR = '.litscreen-cache';
 const MAGIC = 'LSC1';
 const STAT_INDEX = 'exports.json';
+const CODE_INDEX = 'code.json';
 /** An mtime this close to the moment a file was hashed may hide a later change of the same size (the "racy" case). */
 const RACY_MS = 2000;
 
@@ -40,9 +41,19 @@ export interface CacheStats {
   /** Exports whose bytes were hashed (their stat did not match the index). */
   hashed: string[];
   removed: string[];
+  /** The validated protocol: read from the cache, or checked and written to it. */
+  protocol?: 'read' | 'written';
+  /** Decision logs whose rows were read from the cache, or parsed and written to it. */
+  logs: { read: number; written: number };
 }
 
-export let lastCacheStats: CacheStats = { read: [], written: [], hashed: [], removed: [] };
+export let lastCacheStats: CacheStats = { read: [], written: [], hashed: [], removed: [], logs: { read: 0, written: 0 } };
+
+/**
+ * What an entry holds: derived state (the default, listed in CacheStats read/written), the
+ * validated protocol, or one decision log's rows; the last two are counted apart.
+ */
+export type EntryKind = 'derived' | 'protocol' | 'log';
 
 /** LITSCREEN_NO_CACHE=1 (any non-empty value but 0) turns the cache off for every command. */
 export function cacheDisabledByEnv(): boolean {
@@ -66,35 +77,78 @@ export function hashOf(...parts: (string | Uint8Array)[]): string {
 }
 
 let codeHash: string | undefined;
+interface CodeFile {
+  rel: string;
+  full: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+let codeFiles: { root: string; files: CodeFile[] } | undefined;
 
-/**
- * litscreen's version plus a hash of its code (every .js file of dist/, or .ts of src/ when run
- * from source), once per process: a rebuilt litscreen never reads what an older build derived.
- */
-export function litscreenCodeHash(): string {
-  if (codeHash) return codeHash;
+/** litscreen's code files (every .js file under dist/, or .ts under src/ when run from source) with their stat, sorted. */
+function codeFileList(): { root: string; files: CodeFile[] } {
+  if (codeFiles) return codeFiles;
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const h = createHash('sha256');
-  try {
-    h.update(fsSync.readFileSync(path.resolve(root, '../package.json')));
-  } catch {
-    h.update('no package.json');
-  }
   const ext = path.extname(fileURLToPath(import.meta.url));
+  const files: CodeFile[] = [];
   const walk = (dir: string): void => {
     for (const entry of fsSync.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.name.endsWith(ext)) {
-        h.update(`${path.relative(root, full)}\0`);
-        h.update(fsSync.readFileSync(full));
+        const stat = fsSync.statSync(full);
+        files.push({ rel: path.relative(root, full), full, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino });
       }
     }
   };
   walk(root);
+  codeFiles = { root, files };
+  return codeFiles;
+}
+
+/**
+ * litscreen's version plus a hash of its code (every .js file of dist/, or .ts of src/ when run
+ * from source), once per process: a rebuilt litscreen never reads what an older build derived.
+ * With a cache folder, the hash is taken from its `code.json` when every code file has the size,
+ * mtime and inode it had when hashed (and those mtimes were old enough then), as for an export;
+ * else every file is read and hashed again.
+ */
+export function litscreenCodeHash(cacheDir?: string): string {
+  if (codeHash) return codeHash;
+  const { root, files } = codeFileList();
+  let packageJson: Buffer | string;
+  try {
+    packageJson = fsSync.readFileSync(path.resolve(root, '../package.json'));
+  } catch {
+    packageJson = 'no package.json';
+  }
+  const signature = hashOf('code files', packageJson, JSON.stringify(files.map((f) => [f.rel, f.size, f.mtimeMs, f.ino])));
+  const newest = files.reduce((m, f) => Math.max(m, f.mtimeMs), 0);
+  if (cacheDir) {
+    try {
+      const known = JSON.parse(fsSync.readFileSync(path.join(cacheDir, CODE_INDEX), 'utf8'));
+      if (known && known.signature === signature && typeof known.hash === 'string' && typeof known.hashedAt === 'number' && newest < known.hashedAt - RACY_MS) {
+        return (codeHash = known.hash as string);
+      }
+    } catch {
+      // Not known yet: hashed below.
+    }
+  }
+  const hashedAt = Date.now();
+  const h = createHash('sha256');
+  h.update(packageJson);
+  for (const f of files) {
+    h.update(`${f.rel}\0`);
+    h.update(fsSync.readFileSync(f.full));
+  }
   codeHash = h.digest('hex').slice(0, 40);
+  codeIndexToWrite = { signature, hash: codeHash, hashedAt };
   return codeHash;
 }
+
+/** The code hash's stat index, when this process hashed the code: stored by the next cache's finish(). */
+let codeIndexToWrite: { signature: string; hash: string; hashedAt: number } | undefined;
 
 interface StatEntry {
   size: number;
@@ -111,10 +165,14 @@ export class ReviewCache {
   private statIndexDirty = false;
   private writable = true;
   private used = new Set<string>();
-  readonly stats: CacheStats = { read: [], written: [], hashed: [], removed: [] };
+  readonly stats: CacheStats = { read: [], written: [], hashed: [], removed: [], logs: { read: 0, written: 0 } };
+
+  /** litscreen's version and code hash, part of every key. */
+  readonly code: string;
 
   private constructor(reviewDir: string) {
     this.dir = path.join(reviewDir, CACHE_DIR);
+    this.code = litscreenCodeHash(this.dir);
   }
 
   static async open(reviewDir: string): Promise<ReviewCache> {
@@ -122,7 +180,7 @@ export class ReviewCache {
     lastCacheStats = cache.stats;
     try {
       const parsed = JSON.parse(await fs.readFile(path.join(cache.dir, STAT_INDEX), 'utf8'));
-      if (parsed && typeof parsed === 'object' && parsed.code === litscreenCodeHash() && parsed.files && typeof parsed.files === 'object') {
+      if (parsed && typeof parsed === 'object' && parsed.code === cache.code && parsed.files && typeof parsed.files === 'object') {
         for (const [file, e] of Object.entries(parsed.files as Record<string, StatEntry>)) {
           if (e && typeof e.hash === 'string' && typeof e.size === 'number' && typeof e.mtimeMs === 'number' && typeof e.ino === 'number' && typeof e.hashedAt === 'number') cache.statIndex[file] = e;
         }
@@ -158,7 +216,7 @@ export class ReviewCache {
   }
 
   /** An entry by its key, or undefined when it is absent or cannot be read whole. */
-  read(name: string): CacheEntry | undefined {
+  read(name: string, kind: EntryKind = 'derived'): CacheEntry | undefined {
     this.used.add(name);
     const file = path.join(this.dir, name);
     let fd: number | undefined;
@@ -178,7 +236,9 @@ export class ReviewCache {
       for (const [offset, length] of Object.values(footer.sections)) {
         if (!(offset >= 0 && length >= 0 && offset + length <= size - 8 - footerLength)) throw new Error('section out of bounds');
       }
-      this.stats.read.push(name);
+      if (kind === 'protocol') this.stats.protocol = 'read';
+      else if (kind === 'log') this.stats.logs.read++;
+      else this.stats.read.push(name);
       debug(`read ${name}`);
       return new CacheEntry(fd, footer.sections);
     } catch {
@@ -188,7 +248,7 @@ export class ReviewCache {
   }
 
   /** Write an entry atomically (temp file, then rename); a failure only means it is derived again next time. */
-  write(name: string, sections: Record<string, Uint8Array | Uint8Array[]>): void {
+  write(name: string, sections: Record<string, Uint8Array | Uint8Array[]>, kind: EntryKind = 'derived'): void {
     this.used.add(name);
     if (!this.writable) return;
     const tmp = path.join(this.dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -215,7 +275,9 @@ export class ReviewCache {
       fsSync.closeSync(fd);
       fd = undefined;
       fsSync.renameSync(tmp, path.join(this.dir, name));
-      this.stats.written.push(name);
+      if (kind === 'protocol') this.stats.protocol = 'written';
+      else if (kind === 'log') this.stats.logs.written++;
+      else this.stats.written.push(name);
       debug(`wrote ${name}`);
     } catch {
       this.writable = false;
@@ -237,15 +299,21 @@ export class ReviewCache {
     if (!this.writable) return;
     try {
       if (this.statIndexDirty) {
-        const index = JSON.stringify({ code: litscreenCodeHash(), files: this.statIndex });
+        const index = JSON.stringify({ code: this.code, files: this.statIndex });
         await fs.mkdir(this.dir, { recursive: true });
         const tmp = path.join(this.dir, `.${STAT_INDEX}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
         await fs.writeFile(tmp, index);
         await fs.rename(tmp, path.join(this.dir, STAT_INDEX));
       }
-      if (this.stats.written.length > 0) {
+      if (codeIndexToWrite?.hash === this.code) {
+        await fs.mkdir(this.dir, { recursive: true });
+        const tmp = path.join(this.dir, `.${CODE_INDEX}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+        await fs.writeFile(tmp, JSON.stringify(codeIndexToWrite));
+        await fs.rename(tmp, path.join(this.dir, CODE_INDEX));
+      }
+      if (this.stats.written.length > 0 || this.stats.protocol === 'written' || this.stats.logs.written > 0) {
         for (const name of await fs.readdir(this.dir)) {
-          if (name === STAT_INDEX || name.startsWith('.') || this.used.has(name)) continue;
+          if (name === STAT_INDEX || name === CODE_INDEX || name.startsWith('.') || this.used.has(name)) continue;
           await fs.rm(path.join(this.dir, name), { force: true });
           this.stats.removed.push(name);
           debug(`removed ${name}`);

@@ -19,32 +19,29 @@ import {
 } from '../model/decision.js';
 import { inputError, LitscreenError } from '../errors.js';
 import { decodeExport } from '../formats/encoding.js';
-import { readExportText, readInputText, readInputBytes, pathExists } from './files.js';
+import { readExportText, readInputText, readInputBytes, pathExists, INPUT_LIMITS } from './files.js';
 import { parseCsvTable, type TableRow } from './csv-table.js';
-import { readLogTable } from './append-log.js';
-import { loadProtocol, PROTOCOL_FILE } from './protocol.js';
+import { readLogTable, parseLogBytes, isIncompleteLastRow } from './append-log.js';
+import { PROTOCOL_FILE, sourceFileClashes } from './protocol-file.js';
 import { reviewerLogFileName, reviewerOfLogFile } from '../model/reviewer-name.js';
+// Deduplication (core/review/derive.ts and the engine) and the protocol's schema (protocol.ts and
+// zod) are loaded only when something must be derived or checked again: never on a warm cache.
 import {
-  assessReview,
   applyDecisions,
-  findStudies,
-  studyRecordsOf,
   membersOfStudies,
-  criteriaResults,
   foldReviewResolutions,
   summarizeRecord,
   type ReviewState,
   type ReviewRecords,
   type RecordSummary,
   type ReviewBase,
-} from '../core/review/derive.js';
-import type { DedupeResult } from '../core/dedupe/engine.js';
+} from '../core/review/review-state.js';
+import type { DedupeResult, DedupeResolution } from '../core/dedupe/engine.js';
 import {
   ReviewCache,
   StoredRecords,
   cacheDisabledByEnv,
   hashOf,
-  litscreenCodeHash,
   serializeRecords,
   summaryAt,
   summaryColumns,
@@ -187,7 +184,12 @@ export async function readResolutionLogs(reviewDir: string): Promise<ResolutionR
   return rows;
 }
 
-export async function readDecisionLogs(reviewDir: string): Promise<DecisionRow[]> {
+/**
+ * Every decision log's rows, in stage, role and file order. With a cache, a log whose bytes are
+ * those of an entry is not parsed again: its rows come from the entry (a `decide` appends to one
+ * log; the others are read from the cache).
+ */
+export async function readDecisionLogs(reviewDir: string, cache?: ReviewCache): Promise<DecisionRow[]> {
   const rows: DecisionRow[] = [];
   for (const stage of STAGES) {
     const dir = path.join(reviewDir, DECISIONS_DIR, stage);
@@ -200,11 +202,36 @@ export async function readDecisionLogs(reviewDir: string): Promise<DecisionRow[]
       for (const name of files) {
         const file = path.join(folder, name);
         const reviewer = name.slice(0, -'.csv'.length);
-        const table = await readLogTable(file, DECISION_LOG_COLUMNS);
-        for (const { line, cells } of table.rows) rows.push(toDecisionRow(cells, { file, line, reviewer, stage, role }));
+        for (const row of await readDecisionLog(file, { reviewer, stage, role }, cache)) rows.push(row);
       }
     }
   }
+  return rows;
+}
+
+async function readDecisionLog(file: string, where: { reviewer: string; stage: Stage; role: DecisionRole }, cache?: ReviewCache): Promise<DecisionRow[]> {
+  const rowsOf = (table: { rows: TableRow[] }) => table.rows.map(({ line, cells }) => toDecisionRow(cells, { file, line, ...where }));
+  if (!cache) return rowsOf(await readLogTable(file, DECISION_LOG_COLUMNS));
+  const bytes = await readInputBytes(file);
+  // The rows are parsed from exactly the bytes that name the entry.
+  const name = `log-${hashOf('decision log', cache.code, file, where.stage, where.role, where.reviewer, bytes)}`;
+  const entry = cache.read(name, 'log');
+  if (entry) {
+    try {
+      return entry.value<DecisionRow[]>('rows');
+    } catch {
+      // Unreadable: parsed again below.
+    }
+  }
+  let rows: DecisionRow[];
+  try {
+    rows = rowsOf(parseLogBytes(bytes, file, DECISION_LOG_COLUMNS));
+  } catch (err) {
+    // A row being appended right now: read the log again as the uncached path does, and keep nothing.
+    if (isIncompleteLastRow(err)) return rowsOf(await readLogTable(file, DECISION_LOG_COLUMNS));
+    throw err;
+  }
+  cache.write(name, { rows: serialize(rows) }, 'log');
   return rows;
 }
 
@@ -248,8 +275,10 @@ export interface LoadReviewOptions {
 
 /** Read every input of a review folder and derive the whole review from it. */
 export async function loadReview(reviewDir: string, options: LoadReviewOptions = {}): Promise<LoadedReview> {
-  const { protocol, file: protocolFile } = await loadProtocol(reviewDir);
   if (options.cache === false || cacheDisabledByEnv()) {
+    const { loadProtocol } = await import('./protocol.js');
+    const { assessReview } = await import('../core/review/derive.js');
+    const { protocol, file: protocolFile } = await loadProtocol(reviewDir);
     const sources: LoadedSource[] = [];
     for (const source of protocol.sources) sources.push(await loadSource(reviewDir, source));
     const records = sources.flatMap((s) => s.records);
@@ -260,11 +289,12 @@ export async function loadReview(reviewDir: string, options: LoadReviewOptions =
   }
 
   const cache = await ReviewCache.open(reviewDir);
-  const code = litscreenCodeHash();
+  const code = cache.code;
+  const { protocol, file: protocolFile } = await loadProtocolCached(reviewDir, cache);
   const parts: SourcePart[] = [];
   for (const source of protocol.sources) parts.push(await loadSourceCached(reviewDir, source, cache, code));
   const records = new CombinedRecords(parts);
-  const decisionRows = await readDecisionLogs(reviewDir);
+  const decisionRows = await readDecisionLogs(reviewDir, cache);
   const resolutionRows = await readResolutionLogs(reviewDir);
   const resolutions = foldReviewResolutions(records, resolutionRows);
 
@@ -272,7 +302,7 @@ export async function loadReview(reviewDir: string, options: LoadReviewOptions =
   // resolutions the engine honours (folded from the logs, so a note or a retracted-then-repeated
   // verdict that changes nothing keeps the entry).
   const studiesKey = hashOf('studies', code, ...parts.map((p) => p.key), JSON.stringify(protocol.deduplication), JSON.stringify(resolutions.resolutions));
-  const studies = readStudies(cache, `studies-${studiesKey}`, records) ?? deriveStudies(cache, `studies-${studiesKey}`, protocol, records, resolutions.resolutions);
+  const studies = readStudies(cache, `studies-${studiesKey}`, records) ?? (await deriveStudies(cache, `studies-${studiesKey}`, protocol, records, resolutions.resolutions));
 
   const criteriaKey = hashOf('criteria', code, studiesKey, JSON.stringify(protocol.titleAbstract.criteria));
   let failedCriteria: Int32Array | undefined;
@@ -286,6 +316,7 @@ export async function loadReview(reviewDir: string, options: LoadReviewOptions =
       failedCriteria = undefined;
     }
     if (!failedCriteria) {
+      const { criteriaResults } = await import('../core/review/derive.js');
       records.all(); // one read of every record beats one read per study
       failedCriteria = criteriaResults(protocol, studies.dedupe.keptIds.map((_, i) => studies.studyRecord(i)));
       cache.write(`criteria-${criteriaKey}`, { failed: new Uint8Array(failedCriteria.buffer) });
@@ -309,6 +340,40 @@ export async function loadReview(reviewDir: string, options: LoadReviewOptions =
   return { dir: reviewDir, protocolFile, protocol, sources, warnings: sources.flatMap((s) => s.warnings), decisionRows, resolutionRows, state };
 }
 
+/**
+ * The protocol, validated: from the cache when its bytes (and litscreen's code) are those of an
+ * entry, which exists only for a protocol that passed every check. The checks that read the file
+ * system (a source linked out of the review folder, two sources naming one file) run every time;
+ * when one fails, or anything cannot be read, protocol.ts checks the file again and words the
+ * problem.
+ */
+async function loadProtocolCached(reviewDir: string, cache: ReviewCache): Promise<{ protocol: Protocol; file: string }> {
+  const file = path.join(reviewDir, PROTOCOL_FILE);
+  const checkAgain = async () => {
+    const { loadProtocol } = await import('./protocol.js');
+    return loadProtocol(reviewDir);
+  };
+  let bytes: Uint8Array;
+  try {
+    bytes = await readInputBytes(file, { maxBytes: INPUT_LIMITS.protocol, kind: 'protocol' });
+  } catch {
+    return checkAgain();
+  }
+  const name = `protocol-${hashOf('protocol', cache.code, bytes)}`;
+  const entry = cache.read(name, 'protocol');
+  if (entry) {
+    try {
+      const protocol = entry.value<Protocol>('protocol');
+      if (Array.isArray(protocol.sources) && (await sourceFileClashes(reviewDir, protocol)).length === 0) return { protocol, file };
+    } catch {
+      // Unreadable: checked again below.
+    }
+  }
+  const loaded = await checkAgain();
+  cache.write(name, { protocol: serialize(loaded.protocol) }, 'protocol');
+  return loaded;
+}
+
 function int32s(bytes: Buffer): Int32Array {
   if (bytes.length % 4 !== 0) throw new Error('not an Int32Array');
   return new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
@@ -321,7 +386,8 @@ interface SourcePart {
   /** The cache key of its records: the export's bytes and path, the source's key, database and format, the code. */
   key: string;
   meta: ExportMeta;
-  ids: string[];
+  /** Each record's id (from the cache, read when first asked for). */
+  readonly ids: string[];
   record(i: number): ReviewRecord;
   summary(i: number): RecordSummary;
   all(): ReviewRecord[];
@@ -342,16 +408,22 @@ async function loadSourceCached(reviewDir: string, source: Source, cache: Review
   if (entry) {
     try {
       const meta = entry.value<ExportMeta>('meta');
-      const ids = entry.value<string[]>('ids');
-      if (ids.length !== meta.count) throw new Error('count');
+      if (!entry.has('ids')) throw new Error('no ids');
       const stored = new StoredRecords(entry, meta.count);
       let summaries: SummaryColumns | undefined;
+      let ids: string[] | undefined;
       return {
         source,
         file,
         key,
         meta,
-        ids,
+        get ids() {
+          if (!ids) {
+            ids = entry.value<string[]>('ids');
+            if (ids.length !== meta.count) throw new Error(`internal: cache entry ${name} holds ${ids.length} ids for ${meta.count} records`);
+          }
+          return ids;
+        },
         record: (i) => stored.record(i),
         summary: (i) => summaryAt((summaries ??= entry.value<SummaryColumns>('summaries')), i),
         all: () => stored.all(),
@@ -393,9 +465,9 @@ async function loadSourceCached(reviewDir: string, source: Source, cache: Review
 /** Every export's records in protocol order, as the core sees them. */
 class CombinedRecords implements ReviewRecords {
   readonly count: number;
-  readonly ids: string[];
   readonly countByDatabase = new Map<string, number>();
   private readonly starts: number[] = [];
+  private allIds: string[] | undefined;
   private positions: Map<string, number> | undefined;
   private everything: ReviewRecord[] | undefined;
 
@@ -407,7 +479,11 @@ class CombinedRecords implements ReviewRecords {
       this.countByDatabase.set(p.source.database, (this.countByDatabase.get(p.source.database) ?? 0) + p.meta.count);
     }
     this.count = at;
-    this.ids = parts.length === 1 ? parts[0].ids : parts.flatMap((p) => p.ids);
+  }
+
+  /** Every record's id, read from the cache when first asked for (flow needs none). */
+  get ids(): string[] {
+    return (this.allIds ??= this.parts.length === 1 ? this.parts[0].ids : this.parts.flatMap((p) => p.ids));
   }
 
   indexOf(id: string): number | undefined {
@@ -458,16 +534,17 @@ function readStudies(cache: ReviewCache, name: string, records: CombinedRecords)
   const entry = cache.read(name);
   if (!entry) return undefined;
   try {
-    const dedupe = entry.value<DedupeResult>('dedupe');
+    const stored = entry.value<Omit<DedupeResult, 'clusters'>>('dedupe');
     const merged = int32s(entry.bytes('merged'));
-    if (!Array.isArray(dedupe.keptIds) || !(dedupe.removedToKept instanceof Map)) throw new Error('shape');
+    if (!entry.has('clusters') || !Array.isArray(stored.keptIds) || !(stored.removedToKept instanceof Map)) throw new Error('shape');
+    const dedupe = withLazyClusters(stored, () => entry.value<DedupeResult['clusters']>('clusters'));
     const slotOf = new Map<number, number>();
     merged.forEach((studyIndex, slot) => slotOf.set(studyIndex, slot));
-    const stored = new StoredRecords(entry, merged.length);
+    const mergedRecords = new StoredRecords(entry, merged.length);
     let summaries: SummaryColumns | undefined;
     return studiesFrom(dedupe, records, (i) => {
       const slot = slotOf.get(i);
-      return slot === undefined ? undefined : stored.record(slot);
+      return slot === undefined ? undefined : mergedRecords.record(slot);
     }, (i) => {
       const slot = slotOf.get(i);
       return slot === undefined ? undefined : summaryAt((summaries ??= entry.value<SummaryColumns>('summaries')), slot);
@@ -475,6 +552,26 @@ function readStudies(cache: ReviewCache, name: string, records: CombinedRecords)
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A DedupeResult whose clusters (only `dedupe` and `show` read them) are deserialised when first
+ * asked for; the same own, enumerable keys in the same order as the engine's result.
+ */
+function withLazyClusters(stored: Omit<DedupeResult, 'clusters'>, readClusters: () => DedupeResult['clusters']): DedupeResult {
+  let clusters: DedupeResult['clusters'] | undefined;
+  const dedupe = {} as DedupeResult;
+  Object.defineProperty(dedupe, 'clusters', {
+    enumerable: true,
+    configurable: true,
+    get: () => (clusters ??= readClusters()),
+    set: (value: DedupeResult['clusters']) => void (clusters = value),
+  });
+  dedupe.keptIds = stored.keptIds;
+  dedupe.removedToKept = stored.removedToKept;
+  dedupe.blockedMerges = stored.blockedMerges;
+  dedupe.uncertain = stored.uncertain;
+  return dedupe;
 }
 
 function studiesFrom(
@@ -491,8 +588,9 @@ function studiesFrom(
   };
 }
 
-/** Deduplicate (the engine is loaded with derive.ts) and store the clusters with the merged study records. */
-function deriveStudies(cache: ReviewCache, name: string, protocol: Protocol, records: CombinedRecords, resolutions: Parameters<typeof findStudies>[2]): Studies {
+/** Deduplicate (the engine is loaded with derive.ts, only here) and store the clusters with the merged study records. */
+async function deriveStudies(cache: ReviewCache, name: string, protocol: Protocol, records: CombinedRecords, resolutions: readonly DedupeResolution[]): Promise<Studies> {
+  const { findStudies, studyRecordsOf } = await import('../core/review/derive.js');
   const all = records.all();
   const dedupe = findStudies(protocol, all, resolutions);
   const byId = new Map(all.map((r) => [r.id, r]));
@@ -504,8 +602,10 @@ function deriveStudies(cache: ReviewCache, name: string, protocol: Protocol, rec
   });
   const mergedRecords = merged.map((i) => studyRecords[i]);
   const { offsets, blobs } = serializeRecords(mergedRecords);
+  const { clusters, ...rest } = dedupe;
   cache.write(name, {
-    dedupe: serialize(dedupe),
+    dedupe: serialize(rest),
+    clusters: serialize(clusters),
     merged: new Uint8Array(Int32Array.from(merged).buffer),
     summaries: serialize(summaryColumns(mergedRecords.map(summarizeRecord))),
     offsets,

@@ -88,6 +88,8 @@ describe('the derived-state cache gives the same results as deriving from scratc
       expect(stats.written).toEqual([]);
       expect(stats.hashed).toEqual([]);
       expect(kinds(stats.read)).toEqual(['criteria', 'records', 'records', 'records', 'studies']);
+      expect(stats.protocol).toBe('read');
+      expect(stats.logs).toEqual({ read: 3, written: 0 });
       expect(filling).toBe(uncached);
       expect(warm).toBe(uncached);
     } finally {
@@ -205,8 +207,10 @@ describe('a changed input rewrites exactly the entries derived from it', { timeo
     expect(await rewritten()).toEqual(['criteria', 'records', 'studies']);
     expect(stats.hashed).toEqual([file]);
     expect(kinds(stats.read)).toEqual(['records', 'records']);
-    // Entries no longer derived from anything present are removed.
-    expect(readdirSync(path.join(dir, CACHE_DIR)).filter((n) => !n.startsWith('.')).length).toBe(6);
+    // Entries no longer derived from anything present are removed: five entries, the validated
+    // protocol, the rows of the three decision logs, and the stat indexes of the exports
+    // (exports.json) and of litscreen's code (code.json).
+    expect(readdirSync(path.join(dir, CACHE_DIR)).filter((n) => !n.startsWith('.')).length).toBe(11);
   });
 
   it('an export changed within the same second and size is still seen (its fresh mtime is not trusted)', async () => {

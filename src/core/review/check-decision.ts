@@ -1,7 +1,7 @@
 import { usageError } from '../../errors.js';
 import { STAGES, VOTES, type DecisionValue, type Stage } from '../../model/decision.js';
 import type { Protocol } from '../../model/protocol.js';
-import { reachedFullText, type ReviewState } from './derive.js';
+import { reachedFullText, type ReviewState } from './review-state.js';
 
 /**
  * Whether a decision could ever count, checked before it is written: a log holds only what the

@@ -1,7 +1,7 @@
 import type { Protocol } from '../../model/protocol.js';
 import type { Stage } from '../../model/decision.js';
 import type { ReviewState, Study } from '../review/derive.js';
-import { reachedFullText } from '../review/derive.js';
+import { reachedFullText } from '../review/review-state.js';
 import { awaitsReviewer, finalDecisionOf, type StageOutcome } from '../review/decisions.js';
 
 /**
