@@ -1,7 +1,7 @@
 import { loadReview } from '../io/review.js';
 import { compareWithExpected, expectedFromReview } from '../core/review/verify.js';
 import { replaceExpectedBlock } from '../io/protocol-edit.js';
-import { PROTOCOL_FILE } from '../io/protocol.js';
+import { PROTOCOL_FILE } from '../io/protocol-file.js';
 import { readInputBytes, writeFileAtomic, INPUT_LIMITS } from '../io/files.js';
 import * as path from 'node:path';
 import { formatLocated } from '../errors.js';

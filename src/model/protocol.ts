@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXPECTED_COUNT_KEYS, EXPECTED_ID_KEYS } from './expected-keys.js';
 
 /**
  * The review's protocol, `litscreen.json` in the review folder. Everything a run derives
@@ -134,22 +135,7 @@ export const ExtractionFieldSchema = z
     path: ['choices'],
   });
 
-export const EXPECTED_COUNT_KEYS = [
-  'database_results',
-  'duplicates',
-  'excluded_automatic',
-  'excluded_other',
-  'records_screened',
-  'records_excluded',
-  'dbr_sought_reports',
-  'dbr_notretrieved_reports',
-  'dbr_assessed',
-  'dbr_excluded_total',
-  'new_studies',
-] as const;
-
-/** Keys of `expected` that pin sets of studies rather than counts (compare them as sets, not numbers). */
-export const EXPECTED_ID_KEYS = ['included_ids', 'fulltext_excluded_ids'] as const;
+export { EXPECTED_COUNT_KEYS, EXPECTED_ID_KEYS };
 
 const count = () => z.number().int().nonnegative().optional();
 const countsByName = () => z.record(z.string(), z.number().int().nonnegative()).optional();

@@ -1,5 +1,6 @@
 import type { Flow } from '../../model/flow.js';
-import { EXPECTED_COUNT_KEYS, type ExpectedCounts, type PinnedExclusion } from '../../model/protocol.js';
+import type { ExpectedCounts, PinnedExclusion } from '../../model/protocol.js';
+import { EXPECTED_COUNT_KEYS } from '../../model/expected-keys.js';
 import type { Study } from './derive.js';
 
 /** The sets of studies a review pins beside its counts: which were included, which excluded at full text and why. */
