@@ -43,7 +43,9 @@ export interface SimulateRunResult {
   recordsFor95: number;
   recordsFor100: number;
   retrains: number;
+  /** Wall-clock and CPU seconds of the run (on a shared machine the first overstates the work). */
   seconds: number;
+  cpuSeconds: number;
   /** Where stopping after N irrelevant records in a row would have stopped: records screened (after the priors) and recall. */
   streakStops: { consecutiveIrrelevant: number; screened: number; recall: number }[];
   /** Record ids in the order screened, priors first. */
@@ -74,7 +76,7 @@ export function modelDescription(classifier: Classifier): string {
   const features = 'TF-IDF of words and word pairs (sublinear tf, max_df 0.95, L2)';
   return classifier === 'nb'
     ? `${features} + multinomial naive Bayes (alpha ${DEFAULT_MODEL.alpha}, class-balanced), retrained after every decision, highest score next`
-    : `${features} + linear SVM (squared hinge, C ${DEFAULT_MODEL.c}, class-balanced, dual coordinate descent), retrained after every decision, highest score next`;
+    : `${features} + linear SVM (squared hinge, C ${DEFAULT_MODEL.c}, classes balanced with relevant x${DEFAULT_MODEL.relevantBoost}, dual coordinate descent), retrained after every decision, highest score next`;
 }
 
 export async function runSimulate(options: SimulateOptions): Promise<SimulateResult> {
@@ -92,17 +94,20 @@ export async function runSimulate(options: SimulateOptions): Promise<SimulateRes
   let t = performance.now();
   const features = tfidfMatrix(data.titles.map((title, i) => recordText(title, data.abstracts[i])));
   const featureSeconds = (performance.now() - t) / 1000;
-  const results: { run: ReturnType<typeof simulateRun>; seconds: number; stops: { consecutiveIrrelevant: number; screened: number; recall: number }[] }[] = [];
+  const results: { run: ReturnType<typeof simulateRun>; seconds: number; cpuSeconds: number; stops: { consecutiveIrrelevant: number; screened: number; recall: number }[] }[] = [];
   const seeds: number[] = [];
   for (let i = 0; i < runs; i++) {
     const seed = firstSeed + i;
     seeds.push(seed);
     t = performance.now();
+    const cpu = process.cpuUsage();
     const run = simulateRun(features, data.labels, seed, { classifier });
     const seconds = (performance.now() - t) / 1000;
+    const used = process.cpuUsage(cpu);
+    const cpuSeconds = (used.user + used.system) / 1e6;
     const afterPriors = Array.from(run.order.subarray(2), (r) => data.labels[r]);
     const stops = STREAKS.map((n) => ({ consecutiveIrrelevant: n, ...streakStop(afterPriors, n) }));
-    results.push({ run, seconds, stops });
+    results.push({ run, seconds, cpuSeconds, stops });
     options.onRun?.(i + 1, runs);
   }
   return {
@@ -123,12 +128,13 @@ export async function runSimulate(options: SimulateOptions): Promise<SimulateRes
       recallPercent: summarise(results.map((r) => 100 * r.stops[i].recall)),
     })),
     featureSeconds,
-    runs: results.map(({ run, seconds, stops }) => ({
+    runs: results.map(({ run, seconds, cpuSeconds, stops }) => ({
       seed: run.seed,
       priors: { relevant: data.ids[run.priors[0]], irrelevant: data.ids[run.priors[1]] },
       ...run.metrics,
       retrains: run.retrains,
       seconds,
+      cpuSeconds,
       streakStops: stops,
       order: Array.from(run.order, (r) => data.ids[r]),
     })),
@@ -146,6 +152,7 @@ export function renderSimulate(result: SimulateResult): string {
   const seeds = result.seeds.length === 1 ? `seed ${result.seeds[0]}` : `seeds ${result.seeds[0]}–${result.seeds[result.seeds.length - 1]}`;
   const row = (name: string, k: keyof MetricsSummary, digits = 1) => [name, fixed(s[k].mean, digits), `${fixed(s[k].min, digits)}–${fixed(s[k].max, digits)}`];
   const seconds = result.runs.reduce((a, r) => a + r.seconds, 0) / result.runs.length;
+  const cpuSeconds = result.runs.reduce((a, r) => a + r.cpuSeconds, 0) / result.runs.length;
   return [
     `${result.dataset}: ${result.records} records, ${result.relevant} relevant${cleaning}`,
     `model: ${result.model}`,
@@ -173,7 +180,7 @@ export function renderSimulate(result: SimulateResult): string {
       ['right', 'right', 'right'],
     ),
     '',
-    `features ${fixed(result.featureSeconds, 2)} s, ${fixed(seconds, 2)} s per run`,
+    `features ${fixed(result.featureSeconds, 2)} s; per run ${fixed(seconds, 2)} s wall, ${fixed(cpuSeconds, 2)} s CPU`,
   ].join('\n');
 }
 
