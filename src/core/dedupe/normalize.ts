@@ -642,7 +642,7 @@ export function issueKey(issue: string | undefined, volume?: string): string | u
   if (issue !== undefined && isPlainPage(issue)) return issue.length <= 2 ? issue : undefined;
   const own = present(issue);
   if (own !== undefined) return SUPPLEMENT_RE.test(own) ? undefined : leadingIssueNumber(own);
-  const bracketed = volume === undefined ? null : /^\D*\d+\s*\(([^()]*)\)\s*$/.exec(volume);
+  const bracketed = volume === undefined || volume.indexOf('(') < 0 ? null : /^\D*\d+\s*\(([^()]*)\)\s*$/.exec(volume);
   if (bracketed === null || SUPPLEMENT_RE.test(bracketed[1])) return undefined;
   return leadingIssueNumber(bracketed[1]);
 }

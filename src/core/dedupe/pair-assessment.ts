@@ -203,6 +203,8 @@ class RecordKeys implements MatchKeys {
   #journal?: string[] | null;
   #firstName?: { family: string[]; given: string[] } | null;
   #pubmedId?: string | null;
+  /** The journal field unless it is missing (`present`), for the journal words on first use. */
+  #journalName: string | undefined;
   constructor(r: ReviewRecord, index: number) {
     this.#record = r;
     const title = present(r.title) ?? '';
@@ -218,9 +220,12 @@ class RecordKeys implements MatchKeys {
     let shortMainKey: string | undefined;
     if (main !== undefined) {
       const normalizedMain = normalizeFoldedTitle(main);
-      if (normalizedMain !== normalizeFoldedTitle(comparable)) {
-        if (isLongEnough(normalizedMain)) mainKey = normalizedMain.replace(/ /g, '');
-        else if (normalizedMain !== '') shortMainKey = normalizedMain.replace(/ /g, '');
+      const compactMain = normalizedMain.replace(/ /g, '');
+      // A normalised title without its spaces is its compact key: another compact key is another title,
+      // and the whole title need not be normalised to tell.
+      if (compactMain !== titleKey || normalizedMain !== normalizeFoldedTitle(comparable)) {
+        if (isLongEnough(normalizedMain)) mainKey = compactMain;
+        else if (normalizedMain !== '') shortMainKey = compactMain;
       }
     }
     this.shortMainKey = shortMainKey;
@@ -228,6 +233,7 @@ class RecordKeys implements MatchKeys {
     const normalizedDoi = normalizeDoi(r.doi);
     const doi = normalizedDoi !== undefined && !isDatabaseEntryDoi(normalizedDoi) ? normalizedDoi : undefined;
     const journal = present(r.journal);
+    this.#journalName = journal;
     const conference = isConferenceRecord(journal === r.journal ? r : { type: r.type, journal });
     const pages = normalizePages(present(r.startPage), present(r.endPage));
     this.index = index;
@@ -289,7 +295,7 @@ class RecordKeys implements MatchKeys {
     return this.#firstName ?? undefined;
   }
   get journal(): string[] | undefined {
-    if (this.#journal === undefined) this.#journal = journalWords(present(this.#record.journal)) ?? null;
+    if (this.#journal === undefined) this.#journal = journalWords(this.#journalName) ?? null;
     return this.#journal ?? undefined;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * String similarity for duplicate detection, written for the hot loop: no allocation per call
- * beyond two reused rows, and an early exit as soon as the answer cannot reach the caller's bar.
+ * (rows and tables are reused), and an early exit as soon as the answer cannot reach the caller's bar.
  */
 
 let rowA = new Int32Array(256);
@@ -10,7 +10,9 @@ let rowB = new Int32Array(256);
  * Levenshtein distance between `a` and `b` when it is at most `maxDistance`, else `maxDistance + 1`.
  * Only the cells that can lie on a path of cost ≤ maxDistance are computed (a band about maxDistance
  * wide), and the loop stops once no cell of a row can still finish within the bound, so unrelated
- * strings cost a few rows.
+ * strings cost a few rows. A shorter remainder of at most 64 characters (after the shared prefix and
+ * suffix) takes the bit-parallel algorithm instead of the table; a longer one first a bound from
+ * shared bigrams. Both are exact.
  */
 export function boundedLevenshtein(a: string, b: string, maxDistance: number): number {
   if (a === b) return 0;
@@ -39,6 +41,14 @@ export function boundedLevenshtein(a: string, b: string, maxDistance: number): n
   }
   if (m - n > k) return k + 1;
   if (n === 0) return m <= k ? m : k + 1;
+  // Candidate titles that share a block but are not one title get here by the thousand and fail:
+  // a remainder of up to 64 characters is one or two machine words per column, and a longer one's
+  // pairs of adjacent letters mostly tell so in one pass, before the table's rows.
+  if (n <= 64) {
+    const d = n <= 32 ? bitParallelDistance(s, t, start, n, m, k) : bitParallelDistance64(s, t, start, n, m, k);
+    return d > k ? k + 1 : d;
+  }
+  if (bigramDistanceBound(s, t, start, n, m) > k) return k + 1;
   if (rowA.length <= m) {
     rowA = new Int32Array(m + 1);
     rowB = new Int32Array(m + 1);
@@ -86,6 +96,133 @@ export function boundedLevenshtein(a: string, b: string, maxDistance: number): n
   }
   const d = prev[m];
   return d > k ? big : d;
+}
+
+/** Counts of adjacent character pairs, by their two codes' low 7 bits; all zero between calls. */
+const bigramCounts = new Int32Array(128 * 128);
+
+/**
+ * A lower bound of the edit distance between s[start, start + n) and t[start, start + m), m ≥ n ≥ 1,
+ * from their pairs of adjacent characters (bigrams): one edit changes at most two of a string's
+ * bigrams, so `edits ≥ (m − 1 − shared bigrams) / 2` (the q-gram lemma, q = 2). Pairs are counted by
+ * their codes' low 7 bits: codes that share those bits count as one, which can only add shared
+ * bigrams, so the bound stays a lower bound.
+ */
+function bigramDistanceBound(s: string, t: string, start: number, n: number, m: number): number {
+  const counts = bigramCounts;
+  let x = s.charCodeAt(start) & 127;
+  for (let i = 1; i < n; i++) {
+    const y = s.charCodeAt(start + i) & 127;
+    counts[(x << 7) | y]++;
+    x = y;
+  }
+  let shared = 0;
+  x = t.charCodeAt(start) & 127;
+  for (let j = 1; j < m; j++) {
+    const y = t.charCodeAt(start + j) & 127;
+    const at = (x << 7) | y;
+    if (counts[at] > 0) {
+      counts[at]--;
+      shared++;
+    }
+    x = y;
+  }
+  // Only s's bigrams can be left: clear them for the next call.
+  x = s.charCodeAt(start) & 127;
+  for (let i = 1; i < n; i++) {
+    const y = s.charCodeAt(start + i) & 127;
+    counts[(x << 7) | y] = 0;
+    x = y;
+  }
+  return Math.ceil((m - 1 - shared) / 2);
+}
+
+/** For each character code, the bits of the positions where it occurs in the shorter remainder; all zero between calls. */
+const positionBits = new Int32Array(65536);
+
+/**
+ * The edit distance between s[start, start + n) and t[start, start + m), 1 ≤ n ≤ 32, n ≤ m, or any
+ * value above k once it must exceed k: Myers' bit-parallel algorithm (Hyyrö's form for the whole
+ * strings), one column of the table in one 32-bit word, so each character of t costs a few
+ * operations instead of a row of the table.
+ */
+function bitParallelDistance(s: string, t: string, start: number, n: number, m: number, k: number): number {
+  const peq = positionBits;
+  for (let i = 0; i < n; i++) peq[s.charCodeAt(start + i)] |= 1 << i;
+  const last = 1 << (n - 1);
+  let pv = -1;
+  let mv = 0;
+  let score = n;
+  let j = 0;
+  for (; j < m; j++) {
+    const eq = peq[t.charCodeAt(start + j)];
+    const xv = eq | mv;
+    const xh = (((eq & pv) + pv) ^ pv) | eq;
+    let ph = mv | ~(xh | pv);
+    let mh = pv & xh;
+    if ((ph & last) !== 0) score++;
+    else if ((mh & last) !== 0) score--;
+    // The last row falls by at most one per remaining column.
+    if (score - (m - j - 1) > k) break;
+    ph = (ph << 1) | 1;
+    mh = mh << 1;
+    pv = mh | ~(xv | ph);
+    mv = ph & xv;
+  }
+  for (let i = 0; i < n; i++) peq[s.charCodeAt(start + i)] = 0;
+  return j < m ? k + 1 : score;
+}
+
+/** positionBits for positions 32 … 63 of the shorter remainder. */
+const positionBitsHigh = new Int32Array(65536);
+
+/** `bitParallelDistance` for 32 < n ≤ 64: the column in two words, the lower passing its bottom row's change to the upper. */
+function bitParallelDistance64(s: string, t: string, start: number, n: number, m: number, k: number): number {
+  const peqLow = positionBits;
+  const peqHigh = positionBitsHigh;
+  for (let i = 0; i < 32; i++) peqLow[s.charCodeAt(start + i)] |= 1 << i;
+  for (let i = 32; i < n; i++) peqHigh[s.charCodeAt(start + i)] |= 1 << (i - 32);
+  const last = 1 << (n - 33);
+  let pvLow = -1;
+  let mvLow = 0;
+  let pvHigh = -1;
+  let mvHigh = 0;
+  let score = n;
+  let j = 0;
+  for (; j < m; j++) {
+    const c = t.charCodeAt(start + j);
+    // Lower word: the top row (row 0) rises by one per column.
+    const eqLow = peqLow[c];
+    const xvLow = eqLow | mvLow;
+    const xhLow = (((eqLow & pvLow) + pvLow) ^ pvLow) | eqLow;
+    let phLow = mvLow | ~(xhLow | pvLow);
+    let mhLow = pvLow & xhLow;
+    // The change along row 32, the upper word's top.
+    const carry = (phLow & 0x80000000) !== 0 ? 1 : (mhLow & 0x80000000) !== 0 ? -1 : 0;
+    phLow = (phLow << 1) | 1;
+    mhLow = mhLow << 1;
+    pvLow = mhLow | ~(xvLow | phLow);
+    mvLow = phLow & xvLow;
+    // Upper word, entered with that change.
+    let eqHigh = peqHigh[c];
+    const xvHigh = eqHigh | mvHigh;
+    if (carry < 0) eqHigh |= 1;
+    const xhHigh = (((eqHigh & pvHigh) + pvHigh) ^ pvHigh) | eqHigh;
+    let phHigh = mvHigh | ~(xhHigh | pvHigh);
+    let mhHigh = pvHigh & xhHigh;
+    if ((phHigh & last) !== 0) score++;
+    else if ((mhHigh & last) !== 0) score--;
+    if (score - (m - j - 1) > k) break;
+    phHigh = phHigh << 1;
+    mhHigh = mhHigh << 1;
+    if (carry < 0) mhHigh |= 1;
+    else if (carry > 0) phHigh |= 1;
+    pvHigh = mhHigh | ~(xvHigh | phHigh);
+    mvHigh = phHigh & xvHigh;
+  }
+  for (let i = 0; i < 32; i++) peqLow[s.charCodeAt(start + i)] = 0;
+  for (let i = 32; i < n; i++) peqHigh[s.charCodeAt(start + i)] = 0;
+  return j < m ? k + 1 : score;
 }
 
 /**

@@ -43,6 +43,28 @@ describe('boundedLevenshtein', () => {
       expect(boundedLevenshtein(a, b, k)).toBe(exact <= k ? exact : k + 1);
     }
   });
+
+  // Remainders of up to 32 and of 33–64 characters go through the bit-parallel paths, longer ones
+  // through the banded table; the bigram bound may stop any of them early. Non-ASCII and astral characters too.
+  it.each([
+    ['2–30', 2, 30],
+    ['33–64', 33, 64],
+    ['65–110', 65, 110],
+  ])('agrees with the full matrix on random titles with remainders of %s characters', (_, from, to) => {
+    let seed = from;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const alphabets = ['ab', 'abcdefghijklmnopqrstuvwxyz0123456789', 'aé€\u0100\ud83d\ude00b'];
+    for (let n = 0; n < 300; n++) {
+      const letters = alphabets[n % alphabets.length];
+      const word = (length: number) => Array.from({ length }, () => letters[Math.floor(next() * letters.length)]).join('');
+      // Different first and last characters: nothing shared is stripped, the lengths are the remainders'.
+      const a = `x${word(from - 2 + Math.floor(next() * (to - from)))}y`;
+      const b = next() < 0.3 ? `z${word(a.length - 2)}w` : `z${a.slice(1, -1).replace(/./gu, (c) => (next() < 0.15 ? word(Math.floor(next() * 3)) : c))}w`;
+      const k = next() < 0.3 ? 200 : Math.floor(next() * 40);
+      const exact = reference(a, b);
+      expect(boundedLevenshtein(a, b, k)).toBe(exact <= k ? exact : k + 1);
+    }
+  });
 });
 
 describe('levenshteinSimilarity', () => {
