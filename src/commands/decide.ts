@@ -2,7 +2,7 @@ import { loadReview, decisionLogPath, listReviewers } from '../io/review.js';
 import { checkReviewerName } from '../model/reviewer-name.js';
 import { appendLogRows } from '../io/append-log.js';
 import { usageError, LitscreenError, ExitCode, formatLocated } from '../errors.js';
-import { checkDecision } from '../core/review/check-decision.js';
+import { checkDecision, checkStop } from '../core/review/check-decision.js';
 import { DECISION_LOG_COLUMNS, type Stage, type DecisionValue } from '../model/decision.js';
 import { parseCsvTable } from '../io/csv-table.js';
 import { readInputText } from '../io/files.js';
@@ -58,6 +58,40 @@ export async function runDecide(options: DecideOptions): Promise<DecideResult> {
   // Written in the log's own delimiter and line ends, read back, and flushed before success is reported.
   await appendLogRows(logFile, DECISION_LOG_COLUMNS, [[time, checked.recordId, checked.decision, checked.reason, checked.note]]);
   return { logFile, recordId: checked.recordId, studyId: checked.studyId, stage: checked.stage, decision: checked.decision, reason: checked.reason, reviewer, time, notices: checked.notices };
+}
+
+export interface StopOptions {
+  review: string;
+  stage: string;
+  reviewer?: string;
+  /** The reviewer's word that their last M decisions were a random sample of the unscreened records. */
+  sampleChecked?: boolean;
+  note?: string;
+  now?: Date;
+}
+
+export interface StopResult {
+  logFile: string;
+  reviewer: string;
+  rule: string;
+  time: string;
+  /** Title/abstract studies the flow now counts as excluded by automation (when every required reviewer has stopped). */
+  excludedAutomatic?: number;
+}
+
+/**
+ * `litscreen decide REVIEW --stop`: log that the reviewer stopped title/abstract screening under the
+ * protocol's stopping rule, after checking that the rule holds (core/review/check-decision.ts).
+ */
+export async function runStop(options: StopOptions): Promise<StopResult> {
+  const reviewer = await reviewerFor(options.review, options.reviewer);
+  const review = await loadReview(options.review);
+  const checked = checkStop(review.state, review.protocol, { stage: options.stage, reviewer, sampleChecked: options.sampleChecked, note: options.note }, options.review);
+  const time = (options.now ?? new Date()).toISOString();
+  const logFile = decisionLogPath(options.review, checked.stage, reviewer);
+  await appendLogRows(logFile, DECISION_LOG_COLUMNS, [[time, checked.recordId, checked.decision, checked.reason, checked.note]]);
+  const after = await loadReview(options.review);
+  return { logFile, reviewer, rule: checked.reason, time, excludedAutomatic: after.state.flow.title_abstract_stopped };
 }
 
 export interface DecideFromOptions {
@@ -130,6 +164,8 @@ export function register(program: Command): void {
     .option('--reason <reason>', 'exclusion reason; at full text one of the protocol\'s reason ids; with --override, why')
     .option('--note <text>', 'free note kept with the decision')
     .option('--override', 'include at title/abstract a record that a criterion excluded (needs --reason)')
+    .option('--stop', 'stop title/abstract screening under the protocol\'s titleAbstract.stoppingRule (checked against your log); the records nobody screened count as excluded by automation')
+    .option('--sample-checked', 'with --stop: your last decisions include the rule\'s random sample of the unscreened records (the log cannot show it)')
     .option('--from <file>', 'many decisions from a spreadsheet (columns record_id,decision,reason,note); all rows or none')
     .option('--json', 'machine-readable output')
     .addHelpText(
@@ -139,9 +175,19 @@ export function register(program: Command): void {
         'litscreen decide . psycinfo:2016-12345-001 exclude --stage full-text --reason not-empirical --reviewer alice',
         'litscreen decide . psycinfo:2016-12345-001 include --stage title-abstract --override --reason "criterion missed a synonym"',
         'litscreen decide . --from my-decisions.csv --stage title-abstract --reviewer alice',
+        'litscreen decide . --stop --sample-checked --stage title-abstract --reviewer alice',
       ),
     )
-    .action(async (review: string, id: string | undefined, decision: string | undefined, opts: { stage: string; reviewer?: string; reason?: string; note?: string; override?: boolean; from?: string; json?: boolean }) => {
+    .action(async (review: string, id: string | undefined, decision: string | undefined, opts: { stage: string; reviewer?: string; reason?: string; note?: string; override?: boolean; stop?: boolean; sampleChecked?: boolean; from?: string; json?: boolean }) => {
+      if (opts.stop) {
+        if (id || decision || opts.from) throw usageError('--stop names no record: litscreen decide REVIEW --stop --stage title-abstract');
+        const result = await runStop({ review, stage: opts.stage, reviewer: opts.reviewer, sampleChecked: opts.sampleChecked, note: opts.note });
+        if (opts.json) return json(result);
+        return out(
+          `${result.reviewer}: stop at title-abstract (${result.rule}) -> ${result.logFile}` +
+            (result.excludedAutomatic === undefined ? '\n(screening stops once every required reviewer has stopped)' : `\n${result.excludedAutomatic} unscreened record(s) now count as excluded by automation tools`),
+        );
+      }
       if (opts.from) {
         if (id || decision) throw usageError('give either ID DECISION or --from FILE, not both');
         const result = await runDecideFrom({ review, from: opts.from, stage: opts.stage, reviewer: opts.reviewer });

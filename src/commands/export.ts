@@ -100,6 +100,9 @@ function finalDecision(study: Study, fullTextReason: (id: string) => string): { 
       return { stage: 'title-abstract', decision: 'pending', reason: '' };
     case 'title-abstract-conflict':
       return { stage: 'title-abstract', decision: 'conflict', reason: '' };
+    case 'excluded-by-stopping-rule':
+      // Nobody screened it, so it carries no ASReview label.
+      return { stage: 'title-abstract', decision: 'stopped', reason: 'unscreened when screening stopped under the stopping rule' };
     case 'excluded-at-title-abstract':
       return { stage: 'title-abstract', decision: 'exclude', reason: study.titleAbstract.reason };
     case 'full-text-pending':

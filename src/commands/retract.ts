@@ -4,7 +4,7 @@ import { appendLogRows } from '../io/append-log.js';
 import { usageError } from '../errors.js';
 import { examples } from '../io/command.js';
 import { out, json } from '../io/output.js';
-import { DECISION_LOG_COLUMNS, STAGES, type Stage } from '../model/decision.js';
+import { DECISION_LOG_COLUMNS, STAGES, STOP_RECORD_ID, type Stage } from '../model/decision.js';
 import { outcomeAt } from '../core/screening/queue.js';
 import { reviewerFor } from './decide.js';
 
@@ -37,6 +37,15 @@ export async function runRetract(options: RetractOptions): Promise<RetractResult
   if (!STAGES.includes(stage)) throw usageError(`--stage must be one of ${STAGES.join(', ')} (got "${options.stage}")`);
   const reviewer = await reviewerFor(options.review, options.reviewer);
   const review = await loadReview(options.review);
+  if (options.id === STOP_RECORD_ID) {
+    // A `stop` names no record: its retraction takes back the reviewer's stop at the stage.
+    const stop = review.state.decisions.stops.find((r) => r.stage === stage && r.role === 'reviewer' && r.reviewer === reviewer);
+    if (!stop) throw usageError(`${reviewer} has not stopped at ${stage}; there is no stop to retract`);
+    const logFile = decisionLogPath(options.review, stage, reviewer);
+    const time = (options.now ?? new Date()).toISOString();
+    await appendLogRows(logFile, DECISION_LOG_COLUMNS, [[time, STOP_RECORD_ID, 'retract', '', options.note ?? '']]);
+    return { logFile, studyId: STOP_RECORD_ID, stage, reviewer, retracted: `stop${stop.reason ? ` (${stop.reason})` : ''}`, role: 'reviewer' };
+  }
   const studyId = review.state.studyIdOf.get(options.id);
   if (studyId === undefined) throw usageError(`no record "${options.id}" in this review`);
   const outcome = outcomeAt(review.state.studyById.get(studyId)!, stage);

@@ -153,7 +153,7 @@ export function register(program: Command, context: CommandContext): void {
       for (const o of result.overrides) err(style.warn('override: ') + o);
       if (result.ok) {
         const f = result.flow;
-        out(style.good('ok: ') + `${f.database_results} identified, ${f.duplicates} duplicates, ${f.records_screened} screened, ${f.dbr_assessed} full texts assessed, ${f.new_studies} included; nothing pending.`);
+        out(style.good('ok: ') + `${f.database_results} identified, ${f.duplicates} duplicates, ${f.records_screened} screened${f.title_abstract_stopped !== undefined ? ` (${f.title_abstract_stopped} left unscreened under the stopping rule, as automation)` : ''}, ${f.dbr_assessed} full texts assessed, ${f.new_studies} included; nothing pending.`);
       } else {
         for (const p of result.summary) err(style.bad('verify: ') + p);
         err(`${result.problems.length} problem(s).`);

@@ -8,10 +8,16 @@ export type Stage = (typeof STAGES)[number];
  * - maybe: seen, not yet decided; the record stays pending until the reviewer decides;
  * - override (title/abstract only): include a record that a criterion excluded, with a reason;
  *   a human decision that `show`, the flow and `verify` name;
- * - retract: take back this reviewer's latest decision on the record; nothing is rewritten.
+ * - retract: take back this reviewer's latest decision on the record; nothing is rewritten;
+ *   with the record id `*`, take back the reviewer's `stop`;
+ * - stop (title/abstract only, record id `*`): the reviewer stopped screening under the protocol's
+ *   `titleAbstract.stoppingRule`; not a vote on any record (see core/review/stopping.ts).
  */
-export const DECISIONS = ['include', 'exclude', 'not-retrieved', 'maybe', 'override', 'retract'] as const;
+export const DECISIONS = ['include', 'exclude', 'not-retrieved', 'maybe', 'override', 'retract', 'stop'] as const;
 export type DecisionValue = (typeof DECISIONS)[number];
+
+/** The record id of a `stop` row (and of the `retract` that takes one back): it names no record. */
+export const STOP_RECORD_ID = '*';
 
 /** What `litscreen decide` takes on the command line (override and retract have their own options and command). */
 export const VOTES = ['include', 'exclude', 'not-retrieved', 'maybe'] as const;

@@ -30,4 +30,20 @@ export interface Flow {
   dbr_excluded: Record<string, number>;
   dbr_excluded_total: number;
   new_studies: number;
+  /**
+   * Present only once screening stopped under the protocol's stopping rule (a `stop` row): the
+   * studies no reviewer had voted on at title/abstract, counted in excluded_automatic.
+   */
+  title_abstract_stopped?: number;
+  /** The rule, in words, e.g. "stop after 100 consecutive irrelevant records and a random sample of 50 with no includes". */
+  stopping_rule?: string;
+  /** When screening stopped (the time of the last reviewer's `stop` row that made it stop). */
+  stopped_at?: string;
+  /** The reviewer(s) whose `stop` rows count, comma-separated. */
+  stopped_by?: string;
+}
+
+/** Whether the flow reports the a-priori criteria's exclusions as automation (the rest of excluded_automatic). */
+export function criteriaReportedAsAutomation(flow: Flow): boolean {
+  return flow.excluded_automatic - (flow.title_abstract_stopped ?? 0) > 0;
 }

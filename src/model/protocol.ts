@@ -77,6 +77,23 @@ const reviewersPerRecord = () =>
     .default(1)
     .describe('Reviewers who must each decide every record at this stage (1 or 2). With 2, a record is pending until both have decided, and a disagreement is a conflict for an adjudicator.');
 
+/** A stopping rule the review adopts for prioritised screening (core/screening/stopping.ts). */
+export const StoppingRuleSchema = z
+  .object({
+    consecutiveIrrelevant: z.number().int().positive().describe('N: irrelevant records in a row, in the order the reviewer decided them, before the random sample is screened.'),
+    randomSample: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('M: records then drawn at random from those still unscreened and screened; none of them may be an include.'),
+  })
+  .strict()
+  .describe(
+    'Stop title/abstract screening after N consecutive irrelevant records and a random sample of M with no includes. ' +
+      'A reviewer who stops logs one `stop` row (litscreen decide REVIEW --stop --stage title-abstract); the records no reviewer has voted on then count as ' +
+      '"records marked as ineligible by automation tools" in the PRISMA flow. Without this setting a stop row is refused and the records stay pending.',
+  );
+
 export const TitleAbstractSchema = z
   .object({
     criteria: z.array(CriterionSchema).default([]),
@@ -89,6 +106,7 @@ export const TitleAbstractSchema = z
       .array(ExclusionReasonSchema)
       .optional()
       .describe('Reasons a reviewer may pick when excluding at title/abstract (optional there; free text is allowed too).'),
+    stoppingRule: StoppingRuleSchema.optional(),
   })
   .strict();
 
@@ -202,6 +220,7 @@ export const ProtocolSchema = z
 export type Protocol = z.infer<typeof ProtocolSchema>;
 export type Source = z.infer<typeof SourceSchema>;
 export type Criterion = z.infer<typeof CriterionSchema>;
+export type StoppingRuleSetting = z.infer<typeof StoppingRuleSchema>;
 export type ExtractionField = z.infer<typeof ExtractionFieldSchema>;
 export type ExpectedCounts = z.infer<typeof ExpectedSchema>;
 export type PinnedExclusion = z.infer<typeof PinnedExclusionSchema>;

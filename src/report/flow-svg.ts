@@ -2,6 +2,7 @@ import { XMLBuilder } from 'fast-xml-parser';
 import { prismaCounts, OTHER_METHOD_LABELS, type PrismaCounts, type PrismaInput } from './prisma.js';
 import { textWidth, wrapText } from './text-width.js';
 import type { SourceKind } from '../model/protocol.js';
+import { criteriaReportedAsAutomation } from '../model/flow.js';
 
 /**
  * The PRISMA 2020 flow diagram for new systematic reviews which included searches of databases
@@ -124,6 +125,9 @@ function diagramBoxes(c: PrismaCounts): Omit<Box, 'x' | 'y' | 'w' | 'h' | 'lines
     { text: 'Records removed before screening:' },
     { text: `Duplicate records removed ${n(flow.duplicates)}`, indent: 1, key: 'duplicates' },
     { text: `Records marked as ineligible by automation tools ${n(flow.excluded_automatic)}`, indent: 1, key: 'excluded_automatic' },
+    ...(flow.title_abstract_stopped !== undefined
+      ? [{ text: `Unscreened when screening stopped under the stopping rule (${flow.stopping_rule}; ${flow.stopped_at}) ${n(flow.title_abstract_stopped)}`, indent: 2, key: 'title_abstract_stopped' }]
+      : []),
     { text: `Records removed for other reasons ${n(flow.excluded_other)}`, indent: 1, key: 'excluded_other' },
   ]);
 
@@ -135,7 +139,7 @@ function diagramBoxes(c: PrismaCounts): Omit<Box, 'x' | 'y' | 'w' | 'h' | 'lines
   }
   add(0, 2, screened);
   const excluded: Item[] = [{ text: `Records excluded ${n(flow.records_excluded)}`, key: 'records_excluded' }];
-  if (flow.excluded_automatic === 0 && flow.records_excluded_by_criteria > 0) {
+  if (!criteriaReportedAsAutomation(flow) && flow.records_excluded_by_criteria > 0) {
     excluded.push({ text: `By a-priori criteria ${n(flow.records_excluded_by_criteria)}:`, indent: 1, key: 'records_excluded_by_criteria' });
     for (const [reason, k] of Object.entries(flow.records_excluded_criteria_reasons)) {
       excluded.push({ text: `${reason} ${n(k)}`, indent: 2, key: 'records_excluded_criteria_reasons', item: reason });

@@ -1,9 +1,14 @@
 import { writeTable } from './spreadsheet.js';
-import type { Flow } from '../model/flow.js';
+import { criteriaReportedAsAutomation, type Flow } from '../model/flow.js';
 
 /** Largest first, then by name: free-text reviewer reasons have no natural order. */
 function sortedByCount(counts: Record<string, number>): [string, number][] {
   return Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** The records left when screening stopped, with the rule, when and who, e.g. for the automation line. */
+export function stoppedLabel(flow: Flow): string {
+  return `unscreened when screening stopped under the stopping rule (${flow.stopping_rule}; ${flow.stopped_at}, ${flow.stopped_by})`;
 }
 
 /** The flow as the text a reviewer reads, PRISMA 2020 box by box. */
@@ -18,11 +23,12 @@ export function flowText(flow: Flow, title: string): string {
   add(1, 'Records removed before screening:', '');
   add(2, 'Duplicate records removed', flow.duplicates);
   add(2, 'Records marked as ineligible by automation tools', flow.excluded_automatic);
+  if (flow.title_abstract_stopped !== undefined) add(3, stoppedLabel(flow), flow.title_abstract_stopped);
   add(2, 'Records removed for other reasons', flow.excluded_other);
   heading('Screening');
   add(1, 'Records screened (title/abstract)', flow.records_screened);
   add(1, 'Records excluded', flow.records_excluded);
-  if (flow.excluded_automatic === 0) {
+  if (!criteriaReportedAsAutomation(flow)) {
     add(2, 'by a-priori criteria', flow.records_excluded_by_criteria);
     for (const [reason, n] of Object.entries(flow.records_excluded_criteria_reasons)) add(3, reason, n);
   }
@@ -61,6 +67,7 @@ export function flowCsv(flow: Flow): string {
   for (const [db, n] of Object.entries(flow.database_specific_results)) rows.push(['database_specific_results', db, n]);
   scalar('duplicates', 'Duplicate records removed');
   scalar('excluded_automatic', 'Records marked as ineligible by automation tools');
+  if (flow.title_abstract_stopped !== undefined) rows.push(['title_abstract_stopped', `Records ${stoppedLabel(flow)}`, flow.title_abstract_stopped]);
   scalar('excluded_other', 'Records removed for other reasons');
   scalar('records_screened', 'Records screened');
   scalar('records_excluded', 'Records excluded');

@@ -162,9 +162,13 @@ export function reportHtml(r: ReportInput): string {
   parts.push(
     `<p>${
       r.criteriaAsAutomation
-        ? `The a-priori criteria were applied by litscreen and are reported as automation tools (${f.excluded_automatic} records).`
+        ? `The a-priori criteria were applied by litscreen and are reported as automation tools (${f.records_excluded_by_criteria} records).`
         : `The a-priori criteria were applied by litscreen to every record (${f.records_excluded_by_criteria} excluded); they are reported as screening exclusions.`
-    } No prioritised screening or stopping rule was used: every record that passed the criteria was screened by a person.</p>`,
+    } ${
+      f.title_abstract_stopped !== undefined
+        ? `Title/abstract screening stopped under the protocol's stopping rule (${esc(f.stopping_rule ?? '')}) at ${esc(f.stopped_at ?? '')} (${esc(f.stopped_by ?? '')}); the ${f.title_abstract_stopped} records no reviewer had screened then are reported as marked ineligible by automation tools.`
+        : 'No prioritised screening or stopping rule was used: every record that passed the criteria was screened by a person.'
+    }</p>`,
   );
 
   return `<!doctype html>

@@ -1,5 +1,6 @@
 import { usageError } from '../../errors.js';
-import { STAGES, VOTES, type DecisionValue, type Stage } from '../../model/decision.js';
+import { STAGES, STOP_RECORD_ID, VOTES, type DecisionRow, type DecisionValue, type Stage } from '../../model/decision.js';
+import { checkStopRule, decisionOrderLabels, describeStoppingRule } from './stop.js';
 import type { Protocol } from '../../model/protocol.js';
 import { reachedFullText, type ReviewState } from './review-state.js';
 
@@ -82,4 +83,53 @@ export function checkDecision(state: ReviewState, protocol: Protocol, input: Dec
     reason = '';
   }
   return { recordId: input.id, studyId, stage, decision, reason, note, notices };
+}
+
+export interface CheckedStop {
+  recordId: typeof STOP_RECORD_ID;
+  stage: 'title-abstract';
+  decision: 'stop';
+  /** The rule in words, kept in the row so the log names the rule it stopped under. */
+  reason: string;
+  note: string;
+}
+
+/**
+ * Whether `reviewer` may log a `stop` now (`decide --stop`): the protocol adopts a stopping rule,
+ * and the reviewer's own decisions, in the order made, end in N + M excludes. That the last M were a
+ * random sample of the unscreened records the logs cannot show: the reviewer says so (`sampleChecked`).
+ */
+export function checkStop(state: ReviewState, protocol: Protocol, input: { stage: string; reviewer: string; sampleChecked?: boolean; note?: string }, reviewHint = 'REVIEW'): CheckedStop {
+  if (input.stage !== 'title-abstract') throw usageError('--stop ends title/abstract screening under the protocol\'s stopping rule: use it with --stage title-abstract');
+  const rule = protocol.titleAbstract.stoppingRule;
+  if (!rule) {
+    throw usageError(
+      'the protocol adopts no stopping rule, so the records left must be screened; to adopt one, add to litscreen.json ' +
+        '"titleAbstract": {"stoppingRule": {"consecutiveIrrelevant": N, "randomSample": M}} (and say so in the registered protocol)',
+    );
+  }
+  if (state.decisions.stops.some((r) => r.stage === 'title-abstract' && r.role === 'reviewer' && r.reviewer === input.reviewer)) {
+    throw usageError(`${input.reviewer} has already stopped under the stopping rule (to take it back: litscreen retract ${reviewHint} ${STOP_RECORD_ID} --stage title-abstract)`);
+  }
+  const own: DecisionRow[] = [];
+  for (const rows of state.decisions.history.get('title-abstract')?.values() ?? []) {
+    for (const row of rows) if (row.role === 'reviewer' && row.reviewer === input.reviewer) own.push(row);
+  }
+  // One log per reviewer and stage: its line order is the order the reviewer decided in.
+  own.sort((a, b) => a.line - b.line);
+  const check = checkStopRule(rule, decisionOrderLabels(own, (id) => state.studyIdOf.get(id)));
+  const described = describeStoppingRule(rule);
+  if (!check.holds) {
+    throw usageError(
+      `the stopping rule (${described}) does not hold yet for ${input.reviewer}: the last ${check.streak} record(s) you decided are excludes in a row, ` +
+        `and the rule needs ${check.needed} (${rule.consecutiveIrrelevant} in a row, then the random sample of ${rule.randomSample})`,
+    );
+  }
+  if (!input.sampleChecked) {
+    throw usageError(
+      `the logs show ${check.streak} excludes in a row, but not that the last ${rule.randomSample} were a random sample of the records still unscreened; ` +
+        `screen such a sample (litscreen screen ${reviewHint} --order random), then add --sample-checked`,
+    );
+  }
+  return { recordId: STOP_RECORD_ID, stage: 'title-abstract', decision: 'stop', reason: described, note: input.note ?? 'random sample checked by the reviewer' };
 }

@@ -1,4 +1,4 @@
-import { FINAL_DECISIONS, type DecisionRow, type FinalDecision, type Stage } from '../../model/decision.js';
+import { FINAL_DECISIONS, STOP_RECORD_ID, type DecisionRow, type FinalDecision, type Stage } from '../../model/decision.js';
 
 /**
  * Folding the append-only decision logs into one outcome per study and stage.
@@ -16,6 +16,9 @@ import { FINAL_DECISIONS, type DecisionRow, type FinalDecision, type Stage } fro
  *   full-text exclusion reason) leave the study in conflict until one of them changes their
  *   decision or an adjudicator settles it. An adjudicator's row is final, and every reviewer's
  *   vote is kept for the agreement figures.
+ * - A `stop` row (record id `*`) is no vote on any record: it says the reviewer stopped screening
+ *   under the protocol's stopping rule, and is kept apart in `stops` (a `retract` of `*` takes it
+ *   back). Whether it counts is for the review state to say (review-state.ts).
  */
 
 export type StageStatus = 'pending' | 'conflict' | FinalDecision;
@@ -43,6 +46,8 @@ export interface FoldedDecisions {
   history: Map<Stage, Map<string, DecisionRow[]>>;
   /** Rows whose record id is not a record of this review. */
   unknownIds: DecisionRow[];
+  /** Each writer's latest `stop` row per stage and role, not retracted, in log order. */
+  stops: DecisionRow[];
 }
 
 function getOrSet<K, V>(map: Map<K, V>, key: K, make: () => V): V {
@@ -59,7 +64,15 @@ export function foldDecisions(
   const adjudications = new Map<Stage, Map<string, DecisionRow>>();
   const history = new Map<Stage, Map<string, DecisionRow[]>>();
   const unknownIds: DecisionRow[] = [];
+  // stage/role/writer -> their stop row; a Map keeps the order rows were first met.
+  const stops = new Map<string, DecisionRow>();
   for (const row of rows) {
+    if (row.decision === 'stop' || (row.decision === 'retract' && row.recordId === STOP_RECORD_ID)) {
+      const key = `${row.stage}\u0000${row.role}\u0000${row.reviewer}`;
+      stops.delete(key);
+      if (row.decision === 'stop') stops.set(key, row);
+      continue;
+    }
     const study = resolveStudy(row.recordId);
     if (study === undefined) {
       unknownIds.push(row);
@@ -77,7 +90,7 @@ export function foldDecisions(
     if (row.decision === 'retract') byReviewer.delete(row.reviewer);
     else byReviewer.set(row.reviewer, row);
   }
-  return { latest, adjudications, history, unknownIds };
+  return { latest, adjudications, history, unknownIds, stops: [...stops.values()] };
 }
 
 const NO_DECISIONS: Map<string, DecisionRow> = new Map();

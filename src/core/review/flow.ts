@@ -1,4 +1,4 @@
-import type { Flow } from '../../model/flow.js';
+import { criteriaReportedAsAutomation, type Flow } from '../../model/flow.js';
 
 /**
  * Every count checked against its neighbours. A failure here means the tool lost or invented a
@@ -21,8 +21,14 @@ export function flowImbalances(flow: Flow): string[] {
   check(
     'records_excluded',
     flow.records_excluded,
-    flow.records_excluded_by_reviewer + (flow.excluded_automatic > 0 ? 0 : flow.records_excluded_by_criteria),
+    flow.records_excluded_by_reviewer + (criteriaReportedAsAutomation(flow) ? 0 : flow.records_excluded_by_criteria),
     'reviewer exclusions + criteria exclusions (unless reported as automation)',
+  );
+  check(
+    'excluded_automatic',
+    flow.excluded_automatic,
+    (criteriaReportedAsAutomation(flow) ? flow.records_excluded_by_criteria : 0) + (flow.title_abstract_stopped ?? 0),
+    'criteria exclusions reported as automation + records left when screening stopped under the stopping rule',
   );
   check('records_excluded', flow.records_excluded, sum(flow.records_excluded_reasons), 'sum of records_excluded_reasons');
   check('records_excluded_by_criteria', flow.records_excluded_by_criteria, sum(flow.records_excluded_criteria_reasons), 'sum of criteria reasons');

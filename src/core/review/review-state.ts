@@ -8,6 +8,7 @@ import { foldResolutions, type FoldedResolutions } from './resolutions.js';
 import { parseQuery, type QueryNode } from '../criteria/query.js';
 import { foldDecisions, stageOutcome, describeReviewers, type FoldedDecisions, type StageOutcome } from './decisions.js';
 import { flowImbalances } from './flow.js';
+import { checkStopRule, decisionOrderLabels, describeStoppingRule, effectiveStop, type EffectiveStop } from './stop.js';
 
 /**
  * The review's state on top of its derived base: the types every command shares (a study, its
@@ -20,6 +21,8 @@ import { flowImbalances } from './flow.js';
 export type StudyStatus =
   | 'excluded-by-criterion'
   | 'title-abstract-pending'
+  /** Unscreened when screening stopped under the protocol's stopping rule: excluded by automation. */
+  | 'excluded-by-stopping-rule'
   | 'title-abstract-conflict'
   | 'excluded-at-title-abstract'
   | 'not-retrieved'
@@ -191,7 +194,7 @@ class RecordsById implements ReadonlyMap<string, ReviewRecord> {
 }
 
 export interface ReviewProblem {
-  kind: 'pending' | 'conflict' | 'unknown-id' | 'decision-out-of-stage' | 'unknown-reason' | 'uncertain-duplicate';
+  kind: 'pending' | 'conflict' | 'unknown-id' | 'decision-out-of-stage' | 'unknown-reason' | 'uncertain-duplicate' | 'stopping-rule';
   message: string;
   file?: string;
   line?: number;
@@ -211,6 +214,8 @@ export interface ReviewState {
   decisions: FoldedDecisions;
   resolutions: FoldedResolutions;
   flow: Flow;
+  /** Title/abstract screening stopped under the protocol's rule, when it did. */
+  stop?: EffectiveStop;
   problems: ReviewProblem[];
 }
 
@@ -260,6 +265,7 @@ export function applyDecisions(
       latest?.has(id) || adjudications?.has(id) ? stageOutcome(decisions, stage, id, required) : (undecided ??= stageOutcome(decisions, stage, id, required));
   };
   const titleAbstractOutcome = outcomeAt('title-abstract', protocol.titleAbstract.reviewers);
+  const stop = effectiveStop(protocol, decisions.stops);
   const fullTextOutcome = outcomeAt('full-text', protocol.fullText.reviewers);
 
   const studies: Study[] = new Array(dedupe.keptIds.length);
@@ -272,11 +278,15 @@ export function applyDecisions(
     // A person's override is a human decision that the criterion was wrong for this record.
     const overriddenCriterion = failedCriterion && titleAbstract.override ? failedCriterion : undefined;
     if (overriddenCriterion) failedCriterion = undefined;
-    const status = studyStatus(failedCriterion, titleAbstract, fullText);
+    let status = studyStatus(failedCriterion, titleAbstract, fullText);
+    // Only records no reviewer has looked at: a vote or a maybe keeps a record in screening.
+    if (stop && status === 'title-abstract-pending' && titleAbstract.latestByReviewer.size === 0 && !titleAbstract.adjudication) {
+      status = 'excluded-by-stopping-rule';
+    }
     studies[index] = new DerivedStudy(base, index, id, memberIds, failedCriterion, overriddenCriterion, titleAbstract, fullText, status);
   });
 
-  const flow = computeFlow(protocol, records, dedupe, studies, reasonLabels);
+  const flow = computeFlow(protocol, records, dedupe, studies, reasonLabels, stop);
   const imbalances = flowImbalances(flow);
   if (imbalances.length > 0) {
     throw new Error(`internal: the flow does not balance: ${imbalances.join('; ')}`);
@@ -303,8 +313,9 @@ export function applyDecisions(
     decisions,
     resolutions,
     flow,
+    stop,
     get problems() {
-      return (problems ??= reviewProblems(protocol, dedupe, decisions, resolutions, studies, reasonLabels));
+      return (problems ??= reviewProblems(protocol, dedupe, decisions, resolutions, studies, reasonLabels, decisionRows, (id) => studyIdOf.get(id)));
     },
   };
 }
@@ -317,8 +328,11 @@ function reviewProblems(
   resolutions: FoldedResolutions,
   studies: readonly Study[],
   reasonLabels: Map<string, string>,
+  decisionRows: readonly DecisionRow[],
+  resolveStudy: (recordId: string) => string | undefined,
 ): ReviewProblem[] {
   const problems: ReviewProblem[] = [];
+  for (const problem of stopProblems(protocol, decisions.stops, decisionRows, resolveStudy)) problems.push(problem);
   for (const row of resolutions.unknownIds) {
     problems.push({ kind: 'unknown-id', message: `duplicate resolution names a record that is not in this review (${row.recordA}, ${row.recordB})`, file: row.file, line: row.line });
   }
@@ -342,6 +356,45 @@ function reviewProblems(
   }
   for (const s of studies) {
     for (const problem of studyProblems(s.id, s.failedCriterion, s.titleAbstract, s.fullText, s.status, reasonLabels, protocol)) problems.push(problem);
+  }
+  return problems;
+}
+
+/**
+ * A `stop` row counts only at title/abstract, from a reviewer, under a rule the protocol adopts,
+ * and when the reviewer's own log shows the rule held (`decide --stop` checks the same before writing).
+ */
+function stopProblems(
+  protocol: Protocol,
+  stops: readonly DecisionRow[],
+  decisionRows: readonly DecisionRow[],
+  resolveStudy: (recordId: string) => string | undefined,
+): ReviewProblem[] {
+  const problems: ReviewProblem[] = [];
+  const rule = protocol.titleAbstract.stoppingRule;
+  for (const row of stops) {
+    const at = { file: row.file, line: row.line };
+    if (row.stage !== 'title-abstract') {
+      problems.push({ kind: 'decision-out-of-stage', message: '"stop" ends title/abstract screening under the protocol\'s stopping rule; it is not a full-text decision', ...at });
+    } else if (row.role !== 'reviewer') {
+      problems.push({ kind: 'decision-out-of-stage', message: '"stop" is a reviewer\'s row; an adjudicator\'s does not count', ...at });
+    } else if (!rule) {
+      problems.push({
+        kind: 'stopping-rule',
+        message: `${row.reviewer} stopped screening, but the protocol adopts no titleAbstract.stoppingRule; the records left stay pending`,
+        ...at,
+      });
+    } else {
+      const before = decisionRows.filter((r) => r.file === row.file && r.line < row.line);
+      const check = checkStopRule(rule, decisionOrderLabels(before, resolveStudy));
+      if (!check.holds) {
+        problems.push({
+          kind: 'stopping-rule',
+          message: `${row.reviewer} stopped after ${check.streak} irrelevant record(s) in a row; the rule (${describeStoppingRule(rule)}) needs ${check.needed}`,
+          ...at,
+        });
+      }
+    }
   }
   return problems;
 }
@@ -471,6 +524,7 @@ function computeFlow(
   dedupe: DedupeResult,
   studies: Study[],
   reasonLabels: Map<string, string>,
+  stop: EffectiveStop | undefined,
 ): Flow {
   const database_specific_results: Record<string, number> = {};
   for (const source of protocol.sources) database_specific_results[source.database] = 0;
@@ -482,6 +536,7 @@ function computeFlow(
   let byReviewer = 0;
   let overridden = 0;
   let taPending = 0;
+  let stopped = 0;
   let taConflicts = 0;
   let sought = 0;
   let notRetrieved = 0;
@@ -506,6 +561,9 @@ function computeFlow(
       case 'title-abstract-pending':
         taPending++;
         break;
+      case 'excluded-by-stopping-rule':
+        stopped++;
+        break;
       case 'title-abstract-conflict':
         taConflicts++;
         break;
@@ -523,7 +581,7 @@ function computeFlow(
     }
   }
   const duplicates = records.count - dedupe.keptIds.length;
-  const excludedAutomatic = asAutomation ? byCriteria : 0;
+  const excludedAutomatic = (asAutomation ? byCriteria : 0) + stopped;
   // PRISMA's one list of screening exclusion reasons: criteria first (protocol order), then reviewers'.
   const screeningReasons: Record<string, number> = {};
   if (!asAutomation) for (const [reason, n] of Object.entries(criteriaReasons)) screeningReasons[reason] = n;
@@ -553,5 +611,9 @@ function computeFlow(
     dbr_excluded: fullTextReasons,
     dbr_excluded_total: dbrExcludedTotal,
     new_studies: included,
+    // Only once screening stopped, so a review that never stops has the same flow, key for key.
+    ...(stop
+      ? { title_abstract_stopped: stopped, stopping_rule: describeStoppingRule(stop.rule), stopped_at: stop.stoppedAt, stopped_by: stop.stoppedBy }
+      : {}),
   };
 }

@@ -591,6 +591,7 @@ function recomputeOutcome(ctx: SessionContext, study: Study, current: StageOutco
     adjudications: new Map(current.adjudication ? [[ctx.stage, new Map([[study.id, current.adjudication]])]] : []),
     history: new Map(),
     unknownIds: [],
+    stops: [],
   };
   return stageOutcome(folded, ctx.stage, study.id, ctx.required);
 }
