@@ -175,6 +175,11 @@ export function firstAuthorKey(authors: readonly Author[]): AuthorKey | undefine
   if (!first) return undefined;
   // "NA" as a name is a spreadsheet's missing value, not an author.
   const name = present(first.family) ?? present(first.given) ?? '';
+  // Most names are one plain word: its folded form is both keys, without a list of words.
+  if (isPlainWord(name)) {
+    const word = name.toLowerCase();
+    return { full: word, last: word };
+  }
   const words = nameWords(name);
   while (words.length > 1 && words[words.length - 1].length === 1) words.pop();
   if (words.length === 0) return undefined;
@@ -541,8 +546,11 @@ export function journalsMatch(a: string[], b: string[]): boolean {
 export function authorKey(a: Author): { family: string; initial: string } | undefined {
   const family = present(a.family);
   const hasFamily = family !== undefined;
-  const words = nameWords(family ?? present(a.given) ?? '');
+  const name = family ?? present(a.given) ?? '';
   let given = hasFamily ? a.given : '';
+  // Most names are one plain word: no list of words, and no initial to split off.
+  if (isPlainWord(name)) return { family: name.toLowerCase(), initial: firstLetter(given) };
+  const words = nameWords(name);
   // Initials a reader failed to split off ("Webber M").
   let initial = '';
   while (words.length > 1 && words[words.length - 1].length === 1) initial = words.pop()!;

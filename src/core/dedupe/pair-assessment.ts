@@ -95,6 +95,9 @@ export interface AuthorName {
   initial: string;
 }
 
+/** Letter and digit counts of a title key (MatchKeys.titleHistogram). */
+export type TitleHistogram = readonly number[];
+
 /** Everything the assessment looks at, computed once per record. */
 export interface MatchKeys {
   index: number;
@@ -144,10 +147,11 @@ export interface MatchKeys {
   /** The first author's family and given names as folded words, for names swapped between databases. */
   firstName?: { family: string[]; given: string[] };
   /**
-   * Letter and digit counts of titleKey, 4 bits each (capped at 15), packed 8 to a number: half their
-   * L1 distance bounds the edit distance from below. Numbers, not a typed array: no allocation per record.
+   * Letter and digit counts of titleKey, 4 bits each (capped at 15), packed 4 to a number (9 numbers):
+   * half their L1 distance bounds the edit distance from below. 16-bit numbers stay small integers
+   * (32-bit ones would be boxed doubles, one allocation each).
    */
-  titleHistogram: readonly [number, number, number, number, number];
+  titleHistogram: TitleHistogram;
   /** How many of doi, abstract, authors, year, journal, volume, issue, startPage, keywords are filled. */
   completeness: number;
 }
@@ -161,8 +165,25 @@ function isLongEnough(normalized: string): boolean {
 
 const filled = (s: string | undefined): number => (s !== undefined && s.trim() !== '' ? 1 : 0);
 
-/** Everything but letters and digits: apostrophes and spaces included, so what is left is the compact title key. */
-const NOT_KEY_CHAR_RE = /[^a-z0-9]+/g;
+/** Reused for compact keys: the characters kept are ASCII letters and digits, one byte each. */
+let keyBytes = Buffer.allocUnsafe(512);
+
+/**
+ * The compact key of a folded title: its letters a-z and digits 0-9 in order, everything else
+ * (apostrophes and spaces included) dropped; `s.replace(/[^a-z0-9]+/g, '')` without the regular
+ * expression's parts list, once per record of a million.
+ */
+function compactKey(s: string): string {
+  const n = s.length;
+  if (keyBytes.length < n) keyBytes = Buffer.allocUnsafe(n * 2);
+  const bytes = keyBytes;
+  let used = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) bytes[used++] = c;
+  }
+  return used === 0 ? '' : bytes.toString('latin1', 0, used);
+}
 
 export function matchKeys(r: ReviewRecord, index: number): MatchKeys {
   return new RecordKeys(r, index);
@@ -193,7 +214,7 @@ class RecordKeys implements MatchKeys {
   startPage?: string;
   endPage?: string;
   conference: boolean;
-  titleHistogram: readonly [number, number, number, number, number];
+  titleHistogram: TitleHistogram;
   completeness: number;
   printedIn?: string[];
   supplement?: boolean;
@@ -214,18 +235,19 @@ class RecordKeys implements MatchKeys {
     // Two databases frame one correction notice differently; the article title it repeats is what compares.
     const comparable = notice === 'correction' ? correctedArticleTitle(folded) : folded;
     // The compact key is the normalised title without its spaces: every letter and digit, in order.
-    const titleKey = comparable.replace(NOT_KEY_CHAR_RE, '');
+    const titleKey = compactKey(comparable);
     let mainKey: string | undefined;
     const main = translatedTitle(folded) ?? subtitledMainTitle(folded);
     let shortMainKey: string | undefined;
     if (main !== undefined) {
-      const normalizedMain = normalizeFoldedTitle(main);
-      const compactMain = normalizedMain.replace(/ /g, '');
-      // A normalised title without its spaces is its compact key: another compact key is another title,
-      // and the whole title need not be normalised to tell.
-      if (compactMain !== titleKey || normalizedMain !== normalizeFoldedTitle(comparable)) {
-        if (isLongEnough(normalizedMain)) mainKey = compactMain;
-        else if (normalizedMain !== '') shortMainKey = compactMain;
+      // The normalised main title without its spaces is its compact key (only its letters and digits).
+      const compactMain = compactKey(main);
+      // Another compact key is another title, and the whole title need not be normalised to tell.
+      if (compactMain !== titleKey || normalizeFoldedTitle(main) !== normalizeFoldedTitle(comparable)) {
+        // titleLongEnough(main) is isLongEnough(normalizeFoldedTitle(main)); the normalised main title is
+        // empty exactly when its compact key is.
+        if (titleLongEnough(main)) mainKey = compactMain;
+        else if (compactMain !== '') shortMainKey = compactMain;
       }
     }
     this.shortMainKey = shortMainKey;
@@ -267,7 +289,7 @@ class RecordKeys implements MatchKeys {
       filled(present(r.issue)) +
       filled(present(r.startPage)) +
       ((r.keywords?.length ?? 0) > 0 ? 1 : 0);
-    this.printedIn = conference ? journalWords(meetingJournal(journal)) : undefined;
+    this.printedIn = conference ? sharedJournalWords(meetingJournal(journal)) : undefined;
     this.supplement = isSupplement(r.volume, r.issue);
     this.dissertationAbstract = journal !== undefined && DISSERTATION_ABSTRACTS_RE.test(journal);
   }
@@ -295,9 +317,24 @@ class RecordKeys implements MatchKeys {
     return this.#firstName ?? undefined;
   }
   get journal(): string[] | undefined {
-    if (this.#journal === undefined) this.#journal = journalWords(this.#journalName) ?? null;
+    if (this.#journal === undefined) this.#journal = sharedJournalWords(this.#journalName) ?? null;
     return this.#journal ?? undefined;
   }
+}
+
+/** `journalWords` of recent journal names: records share a few thousand journals. Lists are shared, never changed. */
+const journalWordsCache = new Map<string, string[] | null>();
+const JOURNAL_CACHE_LIMIT = 1 << 14;
+
+function sharedJournalWords(journal: string | undefined): string[] | undefined {
+  if (!journal) return undefined;
+  let words = journalWordsCache.get(journal);
+  if (words === undefined) {
+    if (journalWordsCache.size >= JOURNAL_CACHE_LIMIT) journalWordsCache.clear();
+    words = journalWords(journal) ?? null;
+    journalWordsCache.set(journal, words);
+  }
+  return words ?? undefined;
 }
 
 /**
@@ -391,28 +428,32 @@ function pubmedIdOf(r: ReviewRecord): string | undefined {
   return undefined;
 }
 
-function histogram(key: string): [number, number, number, number, number] {
-  const h: [number, number, number, number, number] = [0, 0, 0, 0, 0];
+/** Reused counts of the 36 letters and digits while a histogram is built. */
+const binCounts = new Int32Array(36);
+
+function histogram(key: string): TitleHistogram {
+  const counts = binCounts;
   for (let i = 0; i < key.length; i++) {
     const c = key.charCodeAt(i);
     const bin = c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : -1;
-    if (bin < 0) continue;
-    const word = bin >> 3;
-    const shift = (bin & 7) * 4;
-    // Kept a 32-bit integer (small integers, not boxed doubles); read back with >>>.
-    if (((h[word] >>> shift) & 15) < 15) h[word] = (h[word] + (1 << shift)) | 0;
+    if (bin >= 0 && counts[bin] < 15) counts[bin]++;
   }
+  // Four bins of 4 bits to a number: 16 bits, a small integer, never a boxed double.
+  const h = [packBins(counts, 0), packBins(counts, 4), packBins(counts, 8), packBins(counts, 12), packBins(counts, 16), packBins(counts, 20), packBins(counts, 24), packBins(counts, 28), packBins(counts, 32)];
+  counts.fill(0);
   return h;
 }
 
+const packBins = (counts: Int32Array, at: number): number => counts[at] | (counts[at + 1] << 4) | (counts[at + 2] << 8) | (counts[at + 3] << 12);
+
 /** A lower bound of the edit distance between two title keys from their letter counts. */
-function histogramDistance(a: readonly number[], b: readonly number[]): number {
+function histogramDistance(a: TitleHistogram, b: TitleHistogram): number {
   let d = 0;
-  for (let w = 0; w < 5; w++) {
+  for (let w = 0; w < 9; w++) {
     const x = a[w];
     const y = b[w];
     if (x === y) continue;
-    for (let shift = 0; shift < 32; shift += 4) {
+    for (let shift = 0; shift < 16; shift += 4) {
       const diff = ((x >>> shift) & 15) - ((y >>> shift) & 15);
       d += diff < 0 ? -diff : diff;
     }
@@ -494,6 +535,38 @@ const NONE: PairAssessment = Object.freeze({ kind: 'none', score: 0, reasons: []
 /** Titles that do not agree (shared, never mutated: most pairs end here). */
 const NO_TITLE: { readonly sim: number; readonly how: string } = Object.freeze({ sim: 0, how: '' });
 
+/** Title agreements that are the same for every pair (shared, never mutated). */
+const SAME_TITLE: { readonly sim: number; readonly how: string } = Object.freeze({ sim: 1, how: 'same title' });
+const TRUNCATED_TITLE: { readonly sim: number; readonly how: string } = Object.freeze({
+  sim: TITLE_AGREEMENT.truncated,
+  how: 'title truncated in one copy',
+});
+const SUBTITLE_MISSING: { readonly sim: number; readonly how: string } = Object.freeze({
+  sim: TITLE_AGREEMENT.subtitleMissing,
+  how: 'subtitle missing in one copy',
+});
+const NAME_MISSING: { readonly sim: number; readonly how: string } = Object.freeze({
+  sim: TITLE_AGREEMENT.subtitleMissing,
+  how: 'a name before the title missing in one copy',
+});
+const HEADED_TITLE: { readonly sim: number; readonly how: string } = Object.freeze({
+  sim: SAME_TITLE_SIMILARITY,
+  how: 'a column heading in front of the title in one copy',
+});
+
+/** "titles 97% alike" by similarity: a few hundred distinct values recur across the pairs. */
+const similarReasons = new Map<number, string>();
+
+function similarTitlesReason(sim: number): string {
+  let how = similarReasons.get(sim);
+  if (how === undefined) {
+    if (similarReasons.size >= 4096) similarReasons.clear();
+    how = `titles ${(sim * 100).toFixed(0)}% alike`;
+    similarReasons.set(sim, how);
+  }
+  return how;
+}
+
 /** Title agreement in [0, 1] with the reason; 0 when below the uncertain band. */
 function titleAgreement(
   a: MatchKeys,
@@ -504,18 +577,18 @@ function titleAgreement(
   const ka = a.titleKey;
   const kb = b.titleKey;
   if (ka === '' || kb === '') return NO_TITLE;
-  if (ka === kb) return { sim: 1, how: 'same title' };
+  if (ka === kb) return SAME_TITLE;
   // Not destructured from an array literal: this runs for every candidate pair.
   const short = ka.length <= kb.length ? ka : kb;
   const long = ka.length <= kb.length ? kb : ka;
-  if (short.length >= TRUNCATED_TITLE_CHARS && long.startsWith(short)) return { sim: TITLE_AGREEMENT.truncated, how: 'title truncated in one copy' };
+  if (short.length >= TRUNCATED_TITLE_CHARS && long.startsWith(short)) return TRUNCATED_TITLE;
   if (settings.matchMainTitle && ((a.mainKey !== undefined && a.mainKey === kb) || (b.mainKey !== undefined && b.mainKey === ka))) {
-    return { sim: TITLE_AGREEMENT.subtitleMissing, how: 'subtitle missing in one copy' };
+    return SUBTITLE_MISSING;
   }
   if (settings.matchMainTitle && ((a.afterNameKey !== undefined && a.afterNameKey === kb) || (b.afterNameKey !== undefined && b.afterNameKey === ka))) {
-    return { sim: TITLE_AGREEMENT.subtitleMissing, how: 'a name before the title missing in one copy' };
+    return NAME_MISSING;
   }
-  if (headedTitle(short, long)) return { sim: SAME_TITLE_SIMILARITY, how: 'a column heading in front of the title in one copy' };
+  if (headedTitle(short, long)) return HEADED_TITLE;
   // Most candidate pairs share a block but not a title: their letter counts already say so.
   const maxDistance = (1 - minSimilarity) * long.length;
   // Letter counts bound the edit distance from below: most pairs stop here.
@@ -529,7 +602,7 @@ function titleAgreement(
     if (cut > sim) sim = Math.min(cut, TITLE_AGREEMENT.truncated);
   }
   if (sim === 0) return NO_TITLE;
-  return { sim, how: `titles ${(sim * 100).toFixed(0)}% alike` };
+  return { sim, how: similarTitlesReason(sim) };
 }
 
 /** Notice words a heading must not start with: "Reply: <title>" is another item than <title>. */
