@@ -4,7 +4,7 @@ import { parseText } from '../formats/registry.js';
 import { readExportText } from '../io/files.js';
 import type { Command } from 'commander';
 import { examples } from '../io/command.js';
-import { out, json, table, printWarnings } from '../io/output.js';
+import { out, jsonStreamed, table, printWarnings } from '../io/output.js';
 
 export interface ImportOptions {
   files: string[];
@@ -47,7 +47,8 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
       withYear: count((r) => r.year !== undefined),
       warnings: result.warnings,
     });
-    records.push(...result.records);
+    // One at a time: spreading 100,000+ records into push() overflows the call stack.
+    for (const record of result.records) records.push(record);
   }
   return { files, records };
 }
@@ -74,7 +75,7 @@ export function register(program: Command): void {
     .addHelpText('after', examples('litscreen import exports/psycinfo.ris exports/sco.csv', 'litscreen import --json exports/*.ris > records.json'))
     .action(async (files: string[], opts: { format?: string; json?: boolean }) => {
       const result = await runImport({ files, format: opts.format });
-      if (opts.json) return json(result);
+      if (opts.json) return jsonStreamed({ ...result });
       out(renderImportTable(result));
       out(`\n${result.records.length} records read from ${result.files.length} file(s).`);
       printWarnings(result.files.flatMap((f) => f.warnings));

@@ -36,6 +36,47 @@ export function json(value: unknown): void {
   out(JSON.stringify(value, mapReplacer, 2));
 }
 
+/**
+ * The same text as `json(value)` for an object whose arrays may hold hundreds of thousands of
+ * records, written element by element instead of as one string: V8 cannot build a string past
+ * ~512 MB ("Invalid string length"), which `import --json` hit at ~93,000 records. Waits for the
+ * pipe to drain, so memory stays bounded by the records already in hand, not doubled by the text.
+ */
+export async function jsonStreamed(value: Record<string, unknown>, stream: NodeJS.WritableStream = process.stdout): Promise<void> {
+  let pending = '';
+  const flush = async () => {
+    if (pending === '') return;
+    const chunk = pending;
+    pending = '';
+    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+  };
+  const emit = async (text: string) => {
+    pending += text;
+    if (pending.length >= 1 << 20) await flush();
+  };
+  // Nested values print as JSON.stringify prints them at that depth: its own text, re-indented.
+  const nested = (v: unknown, indent: string) => (JSON.stringify(v, mapReplacer, 2) ?? 'null').replace(/\n/g, '\n' + indent);
+  const keys = Object.keys(value).filter((k) => {
+    const v = mapReplacer(k, value[k]);
+    return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
+  });
+  if (keys.length === 0) return void (await emit('{}\n'), await flush());
+  await emit('{\n');
+  for (const [i, key] of keys.entries()) {
+    const v = mapReplacer(key, value[key]);
+    const comma = i < keys.length - 1 ? ',' : '';
+    if (Array.isArray(v) && v.length > 0) {
+      await emit(`  ${JSON.stringify(key)}: [\n`);
+      for (let j = 0; j < v.length; j++) await emit(`    ${nested(v[j], '    ')}${j < v.length - 1 ? ',' : ''}\n`);
+      await emit(`  ]${comma}\n`);
+    } else {
+      await emit(`  ${JSON.stringify(key)}: ${nested(v, '  ')}${comma}\n`);
+    }
+  }
+  await emit('}\n');
+  await flush();
+}
+
 function mapReplacer(_key: string, value: unknown) {
   if (value instanceof Map) return Object.fromEntries(value);
   if (value instanceof Set) return [...value];
