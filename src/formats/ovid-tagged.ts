@@ -331,7 +331,8 @@ export function ovidEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
   if (!doi) for (const v of [...(byTag.XL ?? []), ...(byTag.UR ?? [])]) if ((doi = findDoiInText(v))) break;
 
   const keywords: string[] = [];
-  for (const tag of ['KW', 'ID']) for (const v of byTag[tag] ?? []) keywords.push(...splitKeywords(v));
+  // Loops, not push(...): a hostile keyword field may split into more values than a call takes arguments.
+  for (const tag of ['KW', 'ID']) for (const v of byTag[tag] ?? []) for (const k of splitKeywords(v)) keywords.push(k);
   for (const tag of ['MH', 'DE']) {
     for (const v of byTag[tag] ?? []) {
       for (const line of v.split('\n')) {

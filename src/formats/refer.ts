@@ -159,7 +159,8 @@ export function referEntryToRecord(entry: TaggedEntry, file: string, warnings: W
   if (!doi) for (const v of [...(raw['%U'] ?? []), ...(raw['%O'] ?? [])]) if ((doi = findDoiInText(v))) break;
 
   const keywords: string[] = [];
-  for (const v of raw['%K'] ?? []) keywords.push(...splitKeywords(v));
+  // Loops, not push(...): a hostile keyword field may split into more values than a call takes arguments.
+  for (const v of raw['%K'] ?? []) for (const k of splitKeywords(v)) keywords.push(k);
 
   let authors = authorsFromValues(raw['%A'] ?? []);
   if (authors.length === 0) authors = authorsFromValues(raw['%E'] ?? []);

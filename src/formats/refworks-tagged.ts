@@ -156,7 +156,8 @@ export function refworksEntryToRecord(entry: TaggedEntry, file: string, warnings
   if (!doi) for (const v of [...(raw.UL ?? []), ...(raw.LK ?? [])]) if ((doi = findDoiInText(v))) break;
 
   const keywords: string[] = [];
-  for (const v of raw.K1 ?? []) keywords.push(...splitKeywords(v));
+  // Loops, not push(...): a hostile keyword field may split into more values than a call takes arguments.
+  for (const v of raw.K1 ?? []) for (const k of splitKeywords(v)) keywords.push(k);
 
   const journal = type === 'book' || type === 'chapter' ? undefined : (nonEmpty(first('JF')) ?? nonEmpty(first('JO')));
 

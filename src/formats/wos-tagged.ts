@@ -210,7 +210,8 @@ export function wosEntryToRecord(entry: WosEntry, file: string, warnings: Warnin
   const type = vendorType && vendorType !== 'other' ? vendorType : baseType;
 
   const keywords: string[] = [];
-  for (const tag of ['DE', 'ID']) for (const v of raw[tag] ?? []) keywords.push(...splitKeywords(v));
+  // Loops, not push(...): a hostile keyword field may split into more values than a call takes arguments.
+  for (const tag of ['DE', 'ID']) for (const v of raw[tag] ?? []) for (const k of splitKeywords(v)) keywords.push(k);
 
   let pages: { startPage?: string; endPage?: string } = {};
   const bp = nonEmpty(first('BP'));

@@ -150,7 +150,8 @@ export function at(node: XNode | undefined, path: string): XNode[] {
   let current: XNode[] = node ? [node] : [];
   for (const step of path.split('/')) {
     const next: XNode[] = [];
-    for (const n of current) next.push(...kids(n, step));
+    // A loop, not push(...): an export's root may hold 100,000+ records, past the argument limit.
+    for (const n of current) for (const kid of kids(n, step)) next.push(kid);
     current = next;
     if (current.length === 0) break;
   }
