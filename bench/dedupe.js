@@ -242,6 +242,14 @@ async function main() {
     }
   }
 
+  // Growth exponent between consecutive sizes: CPU time ∝ n^k, k = log(t2/t1) / log(n2/n1); 1 is linear.
+  for (let i = 1; i < growth.length; i++) {
+    const [a, b] = [growth[i - 1], growth[i]];
+    const k = Math.log(b.cpuSeconds / a.cpuSeconds) / Math.log(b.records / a.records);
+    const kWall = Math.log(b.seconds / a.seconds) / Math.log(b.records / a.records);
+    console.log(`growth ${a.records} -> ${b.records}: CPU time ~ n^${k.toFixed(2)} (wall ~ n^${kWall.toFixed(2)})`);
+  }
+
   const outDir = path.join(repo, 'bench', 'out');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
