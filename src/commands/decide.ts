@@ -1,5 +1,4 @@
-import { loadReview, decisionLogPath, listReviewers } from '../io/review.js';
-import { checkReviewerName } from '../model/reviewer-name.js';
+import { loadReview, decisionLogPath, reviewerFor } from '../io/review.js';
 import { appendLogRows } from '../io/append-log.js';
 import { usageError, LitscreenError, ExitCode, formatLocated } from '../errors.js';
 import { checkDecision, checkStop } from '../core/review/check-decision.js';
@@ -35,14 +34,6 @@ export interface DecideResult {
   time: string;
   /** Things the reviewer should know but that do not stop the decision. */
   notices: string[];
-}
-
-/** Who decides: --reviewer or $LITSCREEN_REVIEWER, checked against the review's existing reviewers. */
-export async function reviewerFor(review: string, named: string | undefined): Promise<string> {
-  const name = named ?? process.env.LITSCREEN_REVIEWER;
-  if (!name) throw usageError('say who decides: --reviewer NAME, or set LITSCREEN_REVIEWER');
-  // The spelling of an existing reviewer's log when the name is theirs up to Unicode form.
-  return checkReviewerName(name, await listReviewers(review));
 }
 
 /**

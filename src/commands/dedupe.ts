@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { ReviewRecord } from '../model/record.js';
 import * as path from 'node:path';
 import { RESOLUTION_LOG_COLUMNS, RETRACT, type ResolutionValue, type ResolutionInput } from '../model/decision.js';
-import { loadReview, assignIds, resolutionLogPath, listReviewers, type LoadedReview } from '../io/review.js';
+import { loadReview, assignIds, resolutionLogPath, reviewerFor, type LoadedReview } from '../io/review.js';
 import { readInputText, writeFileAtomic } from '../io/files.js';
 import { appendLogRows } from '../io/append-log.js';
 import { parseCsvTable } from '../io/csv-table.js';
@@ -16,7 +16,6 @@ import type { Command } from 'commander';
 import { examples } from '../io/command.js';
 import { out, json, style, truncate } from '../io/output.js';
 import { reviewPairsInTerminal } from '../io/pair-review.js';
-import { checkReviewerName } from '../model/reviewer-name.js';
 
 export interface DedupeOptions {
   review?: string;
@@ -239,9 +238,7 @@ export function register(program: Command): void {
 
 /** `dedupe --resolve FILE` or `--review`: take a reviewer's verdicts on uncertain pairs, log them, re-run. */
 async function resolvePairs(review: string, opts: DedupeCliOptions): Promise<void> {
-  const named = opts.reviewer ?? process.env.LITSCREEN_REVIEWER;
-  if (!named) throw usageError('say who resolves: --reviewer NAME, or set LITSCREEN_REVIEWER');
-  const reviewer = checkReviewerName(named, await listReviewers(review));
+  const reviewer = await reviewerFor(review, opts.reviewer, 'resolves');
   const loaded = await loadReview(review);
   const mine = new Map([...verdictsOf(loaded.state.resolutions, reviewer)].map(([key, row]) => [key, row.decision as ResolutionValue]));
   let file = resolutionLogPath(loaded.dir, reviewer);

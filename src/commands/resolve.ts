@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
-import { loadReview, adjudicationLogPath } from '../io/review.js';
+import { loadReview, adjudicationLogPath, reviewerFor } from '../io/review.js';
 import { appendLogRows } from '../io/append-log.js';
 import { usageError } from '../errors.js';
 import { examples } from '../io/command.js';
 import { out, json } from '../io/output.js';
-import { DECISION_LOG_COLUMNS, STAGES, type Stage } from '../model/decision.js';
+import { DECISION_LOG_COLUMNS, stageOption, type Stage } from '../model/decision.js';
 import { outcomeAt } from '../core/screening/queue.js';
 import { describeReviewers } from '../core/review/decisions.js';
 import { reviewerNameKey } from '../model/reviewer-name.js';
-import { reviewerFor } from './decide.js';
 
 export interface ResolveOptions {
   review: string;
@@ -40,8 +39,7 @@ const ADJUDICATED = ['include', 'exclude', 'not-retrieved'] as const;
  * uses it; the reviewers' own votes stay as they are, for the agreement figures.
  */
 export async function runResolve(options: ResolveOptions): Promise<ResolveResult> {
-  const stage = options.stage as Stage;
-  if (!STAGES.includes(stage)) throw usageError(`--stage must be one of ${STAGES.join(', ')} (got "${options.stage}")`);
+  const stage = stageOption(options.stage);
   if (!(ADJUDICATED as readonly string[]).includes(options.decision)) throw usageError(`decision must be one of ${ADJUDICATED.join(', ')} (got "${options.decision}")`);
   if (options.decision === 'not-retrieved' && stage === 'title-abstract') throw usageError('"not-retrieved" is a full-text decision');
   const adjudicator = await reviewerFor(options.review, options.reviewer);

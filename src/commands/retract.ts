@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { loadReview, decisionLogPath, adjudicationLogPath } from '../io/review.js';
+import { loadReview, decisionLogPath, adjudicationLogPath, reviewerFor } from '../io/review.js';
 import { appendLogRows } from '../io/append-log.js';
 import { usageError } from '../errors.js';
 import { examples } from '../io/command.js';
 import { out, json } from '../io/output.js';
-import { DECISION_LOG_COLUMNS, STAGES, STOP_RECORD_ID, type Stage } from '../model/decision.js';
+import { DECISION_LOG_COLUMNS, stageOption, STOP_RECORD_ID, type Stage } from '../model/decision.js';
 import { outcomeAt } from '../core/screening/queue.js';
-import { reviewerFor } from './decide.js';
 
 export interface RetractOptions {
   review: string;
@@ -33,8 +32,7 @@ export interface RetractResult {
  * An adjudicator with no vote of their own on the study retracts their adjudication.
  */
 export async function runRetract(options: RetractOptions): Promise<RetractResult> {
-  const stage = options.stage as Stage;
-  if (!STAGES.includes(stage)) throw usageError(`--stage must be one of ${STAGES.join(', ')} (got "${options.stage}")`);
+  const stage = stageOption(options.stage);
   const reviewer = await reviewerFor(options.review, options.reviewer);
   const review = await loadReview(options.review);
   if (options.id === STOP_RECORD_ID) {

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { loadReview, decisionLogPath, listReviewers } from '../io/review.js';
+import { loadReview, decisionLogPath, reviewerFor } from '../io/review.js';
 import { appendLogRows } from '../io/append-log.js';
 import { screenInTerminal, type ScreenIo } from '../io/screen-terminal.js';
 import { examples } from '../io/command.js';
 import { out } from '../io/output.js';
-import { checkReviewerName } from '../model/reviewer-name.js';
-import { STAGES, DECISION_LOG_COLUMNS, type Stage } from '../model/decision.js';
+import { stageOption, DECISION_LOG_COLUMNS, type Stage } from '../model/decision.js';
 import { usageError, protocolError, LitscreenError, ExitCode } from '../errors.js';
 import { FILE_ORDER, randomOrder, rowCells, screenKeys, startScreen, type QueueOrder, type ScreenCounts, type ScreenRow } from '../core/screening/screen-session.js';
 import { labelOfDecision, rankedTexts, relevanceOrder, relevanceReady, streakText, trainingLabels, type TrainingLabel } from '../core/screening/relevance-order.js';
@@ -63,8 +62,7 @@ export function orderLogPath(decisionLog: string): string {
  * 2) to start without a terminal, where `decide` and `decide --from` do the same work.
  */
 export async function runScreen(options: ScreenOptions): Promise<ScreenResult> {
-  const stage = options.stage as Stage;
-  if (!STAGES.includes(stage)) throw usageError(`--stage must be one of ${STAGES.join(', ')} (got "${options.stage}")`);
+  const stage = stageOption(options.stage);
   const asked = queueOrder(options.order, options.seed);
   const io: ScreenIo = options.io ?? { input: process.stdin, output: process.stdout };
   if (io.input.isTTY !== true || io.output.isTTY !== true || typeof io.input.setRawMode !== 'function') {
@@ -73,9 +71,7 @@ export async function runScreen(options: ScreenOptions): Promise<ScreenResult> {
       `  many at once:  litscreen decide ${options.review} --from decisions.csv --stage ${stage} --reviewer NAME   (columns record_id,decision,reason,note)`,
     ]);
   }
-  const named = options.reviewer ?? process.env.LITSCREEN_REVIEWER;
-  if (!named) throw usageError('say who screens: --reviewer NAME, or set LITSCREEN_REVIEWER');
-  const reviewer = checkReviewerName(named, await listReviewers(options.review));
+  const reviewer = await reviewerFor(options.review, options.reviewer, 'screens');
 
   const review = await loadReview(options.review);
   const { keys, problem } = screenKeys(review.protocol);

@@ -17,13 +17,13 @@ import {
   type ResolutionRow,
   type ResolutionLogValue,
 } from '../model/decision.js';
-import { inputError, LitscreenError } from '../errors.js';
+import { inputError, usageError, LitscreenError } from '../errors.js';
 import { decodeExport } from '../formats/encoding.js';
 import { readExportText, readInputText, readInputBytes, pathExists, INPUT_LIMITS } from './files.js';
 import { parseCsvTable, type TableRow } from './csv-table.js';
 import { readLogTable, parseLogBytes, isIncompleteLastRow } from './append-log.js';
 import { PROTOCOL_FILE, sourceFileClashes } from './protocol-file.js';
-import { reviewerLogFileName, reviewerOfLogFile } from '../model/reviewer-name.js';
+import { checkReviewerName, reviewerLogFileName, reviewerOfLogFile } from '../model/reviewer-name.js';
 // Deduplication (core/review/derive.ts and the engine) and the protocol's schema (protocol.ts and
 // zod) are loaded only when something must be derived or checked again: never on a warm cache.
 import {
@@ -84,6 +84,17 @@ export function decisionLogPath(reviewDir: string, stage: Stage, reviewer: strin
 /** An adjudicator's final decisions on conflicts: decisions/<stage>/adjudication/<name>.csv. */
 export function adjudicationLogPath(reviewDir: string, stage: Stage, adjudicator: string): string {
   return path.join(reviewDir, DECISIONS_DIR, stage, ADJUDICATION_DIR, reviewerLogFileName(adjudicator));
+}
+
+/**
+ * Who acts: `--reviewer` or $LITSCREEN_REVIEWER, checked against the review's existing reviewers
+ * (the spelling of an existing reviewer's log when the name is theirs up to Unicode form).
+ * `who` words the refusal when no name is given ("decides", "screens", "resolves").
+ */
+export async function reviewerFor(reviewDir: string, named: string | undefined, who = 'decides'): Promise<string> {
+  const name = named ?? process.env.LITSCREEN_REVIEWER;
+  if (!name) throw usageError(`say who ${who}: --reviewer NAME, or set LITSCREEN_REVIEWER`);
+  return checkReviewerName(name, await listReviewers(reviewDir));
 }
 
 /**

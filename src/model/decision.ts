@@ -1,6 +1,13 @@
+import { usageError } from '../errors.js';
 /** Decision logs: `decisions/<stage>/<reviewer>.csv`, append-only, one file per reviewer and stage. */
 export const STAGES = ['title-abstract', 'full-text'] as const;
 export type Stage = (typeof STAGES)[number];
+
+/** A `--stage` value as a Stage, or a usage error (exit 2) naming the stages. */
+export function stageOption(value: string): Stage {
+  if (!(STAGES as readonly string[]).includes(value)) throw usageError(`--stage must be one of ${STAGES.join(', ')} (got "${value}")`);
+  return value as Stage;
+}
 
 /**
  * What a row of a decision log may say.

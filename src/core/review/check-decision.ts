@@ -1,5 +1,5 @@
 import { usageError } from '../../errors.js';
-import { STAGES, STOP_RECORD_ID, VOTES, type DecisionRow, type DecisionValue, type Stage } from '../../model/decision.js';
+import { stageOption, STOP_RECORD_ID, VOTES, type DecisionRow, type DecisionValue, type Stage } from '../../model/decision.js';
 import { checkStopRule, decisionOrderLabels, describeStoppingRule } from './stop.js';
 import type { Protocol } from '../../model/protocol.js';
 import { reachedFullText, type ReviewState } from './review-state.js';
@@ -32,8 +32,7 @@ export interface CheckedDecision {
 
 /** Throws a usage error (exit 2) saying why and what to do, or returns the row to append. */
 export function checkDecision(state: ReviewState, protocol: Protocol, input: DecisionInput, reviewHint = 'REVIEW'): CheckedDecision {
-  const stage = input.stage as Stage;
-  if (!STAGES.includes(stage)) throw usageError(`--stage must be one of ${STAGES.join(', ')} (got "${input.stage}")`);
+  const stage = stageOption(input.stage);
   if (!(VOTES as readonly string[]).includes(input.decision)) {
     throw usageError(`decision must be one of ${VOTES.join(', ')} (got "${input.decision}")`);
   }
