@@ -17,6 +17,7 @@
 import { readFileSync, existsSync, writeFileSync, mkdirSync, rmSync, cpSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { seededRandom } from '../dist/core/random.js';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -28,16 +29,7 @@ const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 3);
 const KEEP_DIR = process.env.BENCH_REVIEW_DIR ? path.resolve(process.env.BENCH_REVIEW_DIR) : undefined;
 const ONLY = process.env.BENCH_COMMANDS ? new Set(process.env.BENCH_COMMANDS.split(',').map((c) => c.trim())) : undefined;
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** RIS entries of the corpus (or the seed review) as tag -> values. */
 function corpusEntries() {

@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../dist/core/random.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -163,14 +164,7 @@ function stats(xs) {
 
 /** Records that look like the seed review's: most pass its criteria, some do not; abstracts of ~150-250 words. */
 function syntheticRecords(n) {
-  let s = 12345;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(12345);
   const pick = (xs) => xs[Math.floor(next() * xs.length)];
   const topics = ['service user involvement', 'carer participation', 'coproduction', 'lived experience', 'experts by experience', 'user participation', 'hospital discharge', 'school attainment'];
   const fields = ['social work education', 'social care practice', 'social work practice', 'community nursing', 'child protection social work'];

@@ -23,6 +23,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+import { seededRandom } from '../dist/core/random.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(REPO, 'bin/litscreen.js');
@@ -50,17 +51,8 @@ function options(argv) {
   return o;
 }
 
-/** A small seeded PRNG (mulberry32), so a run can be repeated with --seed. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (mulberry32), so a run can be repeated with --seed. */
+const random = seededRandom;
 
 /** Run `litscreen args`; kill it with SIGKILL after `killAfter` ms when given. */
 function run(args, killAfter) {

@@ -1,4 +1,5 @@
 import type { SparseRows } from './tfidf.js';
+import { seededRandom } from '../random.js';
 
 /**
  * The relevance model behind `screen --order relevance` and `litscreen simulate`: a linear
@@ -57,17 +58,6 @@ export interface ModelConfig {
  */
 export const DEFAULT_MODEL: ModelConfig = { classifier: 'svm', c: 0.11, balance: 1, relevantBoost: 9.8, bias: 1, tolerance: 0.05, maxPasses: 30, alpha: 1 };
 
-/** mulberry32: a small, fast, seeded generator of numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A model over one fixed set of records. `setLabel` records a decision (1 relevant, 0

@@ -1,5 +1,6 @@
 import type { SparseRows } from './tfidf.js';
-import { RelevanceModel, seededRandom, type ModelConfig } from './relevance-model.js';
+import { RelevanceModel, type ModelConfig } from './relevance-model.js';
+import { seededRandom } from '../random.js';
 import { simulationMetrics, type SimulationMetrics } from './metrics.js';
 
 /**
