@@ -8,6 +8,7 @@ import { DECISION_LOG_COLUMNS, stageOption, type Stage } from '../model/decision
 import { outcomeAt } from '../core/screening/queue.js';
 import { describeReviewers } from '../core/review/decisions.js';
 import { reviewerNameKey } from '../model/reviewer-name.js';
+import { findExclusionReason } from '../core/review/check-decision.js';
 
 export interface ResolveOptions {
   review: string;
@@ -58,7 +59,7 @@ export async function runResolve(options: ResolveOptions): Promise<ResolveResult
   let reason = (options.reason ?? '').trim();
   if (options.decision === 'exclude' && stage === 'full-text') {
     const reasons = review.protocol.fullText.exclusionReasons;
-    const match = reasons.find((r) => r.id === reason || r.label.toLowerCase() === reason.toLowerCase());
+    const match = findExclusionReason(reasons, reason);
     if (!match) throw usageError(`a full-text exclusion needs --reason, one of: ${reasons.map((r) => r.id).join(', ')}`);
     reason = match.id;
   }

@@ -72,7 +72,7 @@ export function checkDecision(state: ReviewState, protocol: Protocol, input: Dec
     const allowed = reasons.map((r) => `${r.id} (${r.label})`).join('; ');
     if (stage === 'full-text' && !reason) throw usageError(`a full-text exclusion needs --reason, one of: ${allowed}`);
     if (reason) {
-      const match = reasons.find((r) => r.id === reason || r.label.toLowerCase() === reason.toLowerCase());
+      const match = findExclusionReason(reasons, reason);
       if (match) reason = match.id;
       else if (stage === 'full-text') throw usageError(`--reason "${reason}" is not in the protocol's full-text exclusion reasons: ${allowed}`);
       // At title/abstract a reason outside the list is free text ("other"); it is kept as typed.
@@ -131,4 +131,10 @@ export function checkStop(state: ReviewState, protocol: Protocol, input: { stage
     );
   }
   return { recordId: STOP_RECORD_ID, stage: 'title-abstract', decision: 'stop', reason: described, note: input.note ?? 'random sample checked by the reviewer' };
+}
+
+/** The protocol's exclusion reason a reviewer named, by its id or its label in any case. */
+export function findExclusionReason<R extends { id: string; label: string }>(reasons: readonly R[], named: string): R | undefined {
+  const lower = named.toLowerCase();
+  return reasons.find((r) => r.id === named || r.label.toLowerCase() === lower);
 }
