@@ -1,5 +1,6 @@
 import { loadReview, decisionLogPath, reviewerFor } from '../io/review.js';
 import { appendLogRows } from '../io/append-log.js';
+import { readOrderLog } from '../io/order-log.js';
 import { usageError, LitscreenError, ExitCode, formatLocated } from '../errors.js';
 import { checkDecision, checkStop } from '../core/review/check-decision.js';
 import { DECISION_LOG_COLUMNS, type Stage, type DecisionValue } from '../model/decision.js';
@@ -65,6 +66,8 @@ export interface StopResult {
   logFile: string;
   reviewer: string;
   rule: string;
+  /** How the random sample is known: drawn by litscreen and checked, or the reviewer's word. */
+  sample: string;
   time: string;
   /** Title/abstract studies the flow now counts as excluded by automation (when every required reviewer has stopped). */
   excludedAutomatic?: number;
@@ -77,12 +80,14 @@ export interface StopResult {
 export async function runStop(options: StopOptions): Promise<StopResult> {
   const reviewer = await reviewerFor(options.review, options.reviewer);
   const review = await loadReview(options.review);
-  const checked = checkStop(review.state, review.protocol, { stage: options.stage, reviewer, sampleChecked: options.sampleChecked, note: options.note }, options.review);
+  // The order log shows a sample the screen drew; checkStop draws it again from the logs.
+  const orderRows = options.stage === 'title-abstract' ? await readOrderLog(decisionLogPath(options.review, 'title-abstract', reviewer)) : [];
+  const checked = checkStop(review.state, review.protocol, { stage: options.stage, reviewer, sampleChecked: options.sampleChecked, note: options.note, orderRows }, options.review);
   const time = (options.now ?? new Date()).toISOString();
   const logFile = decisionLogPath(options.review, checked.stage, reviewer);
   await appendLogRows(logFile, DECISION_LOG_COLUMNS, [[time, checked.recordId, checked.decision, checked.reason, checked.note]]);
   const after = await loadReview(options.review);
-  return { logFile, reviewer, rule: checked.reason, time, excludedAutomatic: after.state.flow.title_abstract_stopped };
+  return { logFile, reviewer, rule: checked.reason, sample: checked.note, time, excludedAutomatic: after.state.flow.title_abstract_stopped };
 }
 
 export interface DecideFromOptions {
@@ -156,7 +161,7 @@ export function register(program: Command): void {
     .option('--note <text>', 'free note kept with the decision')
     .option('--override', 'include at title/abstract a record that a criterion excluded (needs --reason)')
     .option('--stop', 'stop title/abstract screening under the protocol\'s titleAbstract.stoppingRule (checked against your log); the records nobody screened count as excluded by automation')
-    .option('--sample-checked', 'with --stop: your last decisions include the rule\'s random sample of the unscreened records (the log cannot show it)')
+    .option('--sample-checked', 'with --stop: a random sample screened outside litscreen (the stop row says it is your word); a sample the screen drew is checked from the order log without it')
     .option('--from <file>', 'many decisions from a spreadsheet (columns record_id,decision,reason,note); all rows or none')
     .option('--json', 'machine-readable output')
     .addHelpText(
@@ -175,7 +180,7 @@ export function register(program: Command): void {
         const result = await runStop({ review, stage: opts.stage, reviewer: opts.reviewer, sampleChecked: opts.sampleChecked, note: opts.note });
         if (opts.json) return json(result);
         return out(
-          `${result.reviewer}: stop at title-abstract (${result.rule}) -> ${result.logFile}` +
+          `${result.reviewer}: stop at title-abstract (${result.rule}; ${result.sample}) -> ${result.logFile}` +
             (result.excludedAutomatic === undefined ? '\n(screening stops once every required reviewer has stopped)' : `\n${result.excludedAutomatic} unscreened record(s) now count as excluded by automation tools`),
         );
       }

@@ -10,7 +10,7 @@ import { FILE_ORDER, randomOrder, rowCells, screenKeys, startScreen, type QueueO
 import { labelOfDecision, rankedTexts, relevanceOrder, relevanceReady, streakText, trainingLabels, type TrainingLabel } from '../core/screening/relevance-order.js';
 import { outcomeAt } from '../core/screening/queue.js';
 import { RelevanceWorker } from '../io/relevance-worker.js';
-import * as path from 'node:path';
+import { ORDER_LOG_COLUMNS, orderLogPath, readOrderLog } from '../io/order-log.js';
 
 export interface ScreenOptions {
   review: string;
@@ -44,18 +44,7 @@ export interface ScreenResult {
 
 const ORDERS = ['relevance', 'file', 'random'] as const;
 
-/**
- * The order log, one per reviewer and stage (decisions/<stage>/order/<reviewer>.csv, append-only
- * like the decision logs, which keep their fixed columns): for every record the reviewer decided
- * in a session, the order that showed it and, for a relevance ranking, how many decisions that
- * ranking was trained on (blank: the record was not chosen by a ranking: the first records before
- * an include and an exclude exist, a search, an undo).
- */
-export const ORDER_LOG_COLUMNS = ['time', 'record_id', 'order', 'ranked_on'] as const;
-
-export function orderLogPath(decisionLog: string): string {
-  return path.join(path.dirname(decisionLog), 'order', path.basename(decisionLog));
-}
+export { ORDER_LOG_COLUMNS, orderLogPath };
 
 /**
  * `litscreen screen`: screen this reviewer's queue at a stage, one key per record. Refuses (exit

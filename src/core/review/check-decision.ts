@@ -1,6 +1,6 @@
 import { usageError } from '../../errors.js';
 import { stageOption, STOP_RECORD_ID, VOTES, type DecisionRow, type DecisionValue, type Stage } from '../../model/decision.js';
-import { checkStopRule, decisionOrderLabels, describeStoppingRule } from './stop.js';
+import { checkDrawnSample, checkStopRule, decisionOrderLabels, describeStoppingRule, drawnSampleNote, REVIEWERS_WORD_NOTE, sampleFromLogs, type OrderLogRow } from './stop.js';
 import type { Protocol } from '../../model/protocol.js';
 import { reachedFullText, type ReviewState } from './review-state.js';
 
@@ -94,11 +94,19 @@ export interface CheckedStop {
 }
 
 /**
- * Whether `reviewer` may log a `stop` now (`decide --stop`): the protocol adopts a stopping rule,
- * and the reviewer's own decisions, in the order made, end in N + M excludes. That the last M were a
- * random sample of the unscreened records the logs cannot show: the reviewer says so (`sampleChecked`).
+ * Whether `reviewer` may log a `stop` now (`decide --stop`, and the screen's stop key): the
+ * protocol adopts a stopping rule, and the reviewer's own decisions, in the order made, end in
+ * N + M excludes. When the screen drew the random sample, the order log shows the draw and it is
+ * made again and compared (core/review/stop.ts): the stop row then says the sample was checked.
+ * Otherwise that the last M were a random sample is the reviewer's word (`sampleChecked`), and the
+ * stop row says that instead. A litscreen sample that does not check is refused either way.
  */
-export function checkStop(state: ReviewState, protocol: Protocol, input: { stage: string; reviewer: string; sampleChecked?: boolean; note?: string }, reviewHint = 'REVIEW'): CheckedStop {
+export function checkStop(
+  state: ReviewState,
+  protocol: Protocol,
+  input: { stage: string; reviewer: string; sampleChecked?: boolean; note?: string; orderRows?: readonly OrderLogRow[]; sessionRows?: readonly DecisionRow[] },
+  reviewHint = 'REVIEW',
+): CheckedStop {
   if (input.stage !== 'title-abstract') throw usageError('--stop ends title/abstract screening under the protocol\'s stopping rule: use it with --stage title-abstract');
   const rule = protocol.titleAbstract.stoppingRule;
   if (!rule) {
@@ -110,27 +118,48 @@ export function checkStop(state: ReviewState, protocol: Protocol, input: { stage
   if (state.decisions.stops.some((r) => r.stage === 'title-abstract' && r.role === 'reviewer' && r.reviewer === input.reviewer)) {
     throw usageError(`${input.reviewer} has already stopped under the stopping rule (to take it back: litscreen retract ${reviewHint} ${STOP_RECORD_ID} --stage title-abstract)`);
   }
-  const own: DecisionRow[] = [];
-  for (const rows of state.decisions.history.get('title-abstract')?.values() ?? []) {
-    for (const row of rows) if (row.role === 'reviewer' && row.reviewer === input.reviewer) own.push(row);
-  }
-  // One log per reviewer and stage: its line order is the order the reviewer decided in.
-  own.sort((a, b) => a.line - b.line);
-  const check = checkStopRule(rule, decisionOrderLabels(own, (id) => state.studyIdOf.get(id)));
+  const own = [...ownRowsAt(state, input.reviewer), ...(input.sessionRows ?? [])];
   const described = describeStoppingRule(rule);
+  const withNote = (basis: string) => (input.note ? `${basis}; ${input.note}` : basis);
+  const resolveStudy = (id: string) => state.studyIdOf.get(id);
+  const sample = sampleFromLogs({ rows: own, orderRows: input.orderRows ?? [], candidates: sampleCandidates(state), resolveStudy });
+  const drawn = checkDrawnSample(rule, sample);
+  if (drawn.ok) return { recordId: STOP_RECORD_ID, stage: 'title-abstract', decision: 'stop', reason: described, note: withNote(drawnSampleNote(drawn.draw.seed)) };
+  const refuse = (why: string) => usageError(`the stopping rule (${described}) does not hold for ${input.reviewer}: ${why}`);
+  // A sample litscreen drew that does not check is never the reviewer's word instead: a record
+  // tagged as drawn that was not, or a sample still being screened.
+  if (sample.kind !== 'none' && sample.kind !== 'withdrawn' && sample.kind !== 'changed' && (sample.notDrawn.length > 0 || !input.sampleChecked || sample.kind === 'open')) {
+    throw refuse(drawn.message);
+  }
+  const check = checkStopRule(rule, decisionOrderLabels(own, resolveStudy));
   if (!check.holds) {
-    throw usageError(
-      `the stopping rule (${described}) does not hold yet for ${input.reviewer}: the last ${check.streak} record(s) you decided are excludes in a row, ` +
+    throw refuse(
+      `the last ${check.streak} record(s) you decided are excludes in a row, ` +
         `and the rule needs ${check.needed} (${rule.consecutiveIrrelevant} in a row, then the random sample of ${rule.randomSample})`,
     );
   }
   if (!input.sampleChecked) {
     throw usageError(
-      `the logs show ${check.streak} excludes in a row, but not that the last ${rule.randomSample} were a random sample of the records still unscreened; ` +
-        `screen such a sample (litscreen screen ${reviewHint} --order random), then add --sample-checked`,
+      `the logs show ${check.streak} excludes in a row, but ${drawn.message}, so not that the last ${rule.randomSample} were a random sample of the records still unscreened; ` +
+        `let the screen draw it (litscreen screen ${reviewHint} --stage title-abstract, then its stop key), or for a sample screened outside litscreen add --sample-checked`,
     );
   }
-  return { recordId: STOP_RECORD_ID, stage: 'title-abstract', decision: 'stop', reason: described, note: input.note ?? 'random sample checked by the reviewer' };
+  return { recordId: STOP_RECORD_ID, stage: 'title-abstract', decision: 'stop', reason: described, note: withNote(REVIEWERS_WORD_NOTE) };
+}
+
+/** The reviewer's own title/abstract rows in the order of their log (one log per reviewer and stage). */
+export function ownRowsAt(state: ReviewState, reviewer: string): DecisionRow[] {
+  const own: DecisionRow[] = [];
+  for (const rows of state.decisions.history.get('title-abstract')?.values() ?? []) {
+    for (const row of rows) if (row.role === 'reviewer' && row.reviewer === reviewer) own.push(row);
+  }
+  own.sort((a, b) => a.line - b.line);
+  return own;
+}
+
+/** The studies a person screens at title/abstract (no criterion excludes them): the random sample is drawn from these. */
+export function sampleCandidates(state: ReviewState): string[] {
+  return state.studies.filter((s) => s.status !== 'excluded-by-criterion').map((s) => s.id);
 }
 
 /** The protocol's exclusion reason a reviewer named, by its id or its label in any case. */

@@ -14,6 +14,8 @@
  * 2024; statistical stopping, Callaghan & Müller-Hansen 2020).
  */
 
+import { seededRandom } from '../random.js';
+
 export interface StoppingRule {
   consecutiveIrrelevant: number;
   randomSample: number;
@@ -129,4 +131,23 @@ export function streakStop(labels: ArrayLike<number>, consecutiveIrrelevant: num
     }
   }
   return { screened: labels.length, recall: 1 };
+}
+
+/**
+ * The rule's random sample: `size` of the `population` (study ids) drawn without replacement by
+ * a partial Fisher-Yates shuffle driven by the project's seeded generator (core/random.ts), in the
+ * order drawn. The population is sorted first (by code unit), so the draw depends only on the set
+ * of ids and the seed: anyone with the logs can draw it again and compare (core/review/stop.ts).
+ */
+export function drawRandomSample(population: Iterable<string>, size: number, seed: number): string[] {
+  const ids = [...population].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const random = seededRandom(seed);
+  const n = Math.min(Math.max(0, size), ids.length);
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(random() * (ids.length - i));
+    const picked = ids[j];
+    ids[j] = ids[i];
+    ids[i] = picked;
+  }
+  return ids.slice(0, n);
 }

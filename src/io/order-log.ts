@@ -1,0 +1,26 @@
+import * as path from 'node:path';
+import { existsSync } from 'node:fs';
+import { readLogTable } from './append-log.js';
+import type { OrderLogRow } from '../core/review/stop.js';
+
+/**
+ * The order log, one per reviewer and stage (decisions/<stage>/order/<reviewer>.csv, append-only
+ * like the decision logs, which keep their fixed columns): for every record the reviewer decided
+ * in a session, the order that showed it and, for a relevance ranking, how many decisions that
+ * ranking was trained on (blank: the record was not chosen by a ranking: the first records before
+ * an include and an exclude exist, a search, an undo). The stopping rule's random sample is
+ * logged here too (core/review/stop.ts): its draw (record `*`) and the records it showed.
+ */
+export const ORDER_LOG_COLUMNS = ['time', 'record_id', 'order', 'ranked_on'] as const;
+
+export function orderLogPath(decisionLog: string): string {
+  return path.join(path.dirname(decisionLog), 'order', path.basename(decisionLog));
+}
+
+/** An order log's rows, read as tolerantly as a decision log (BOM, CRLF, semicolons, UTF-16); none when there is no log. */
+export async function readOrderLog(decisionLog: string): Promise<OrderLogRow[]> {
+  const file = orderLogPath(decisionLog);
+  if (!existsSync(file)) return [];
+  const table = await readLogTable(file, ORDER_LOG_COLUMNS);
+  return table.rows.map((r) => ({ time: (r.cells.time ?? '').trim(), recordId: (r.cells.record_id ?? '').trim(), order: r.cells.order ?? '', line: r.line }));
+}
