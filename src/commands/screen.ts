@@ -7,6 +7,7 @@ import { out } from '../io/output.js';
 import { stageOption, DECISION_LOG_COLUMNS, type Stage } from '../model/decision.js';
 import { usageError, protocolError, LitscreenError, ExitCode } from '../errors.js';
 import { FILE_ORDER, randomOrder, rowCells, screenKeys, startScreen, type QueueOrder, type ScreenCounts, type ScreenRow } from '../core/screening/screen-session.js';
+import { randomInt } from 'node:crypto';
 import { labelOfDecision, rankedTexts, relevanceOrder, relevanceReady, streakText, trainingLabels, type TrainingLabel } from '../core/screening/relevance-order.js';
 import { outcomeAt } from '../core/screening/queue.js';
 import { RelevanceWorker } from '../io/relevance-worker.js';
@@ -27,6 +28,8 @@ export interface ScreenOptions {
   io?: ScreenIo;
   /** Injected clock for tests; defaults to now. */
   now?: () => Date;
+  /** Injected seed of the stopping rule's random sample for tests; defaults to a random one. */
+  drawSeed?: () => number;
 }
 
 export interface ScreenResult {
@@ -40,6 +43,8 @@ export interface ScreenResult {
   counts: ScreenCounts;
   /** Notes typed on records left undecided: a note is written with a decision, so these were not. */
   notesNotWritten: number;
+  /** The session ended with a stop under the protocol's stopping rule. */
+  stopped?: { time: string; rule: string; sample: string; review: string };
 }
 
 const ORDERS = ['relevance', 'file', 'random'] as const;
@@ -95,19 +100,25 @@ export async function runScreen(options: ScreenOptions): Promise<ScreenResult> {
     }
   };
 
-  const start = startScreen({ state: review.state, protocol: review.protocol, stage, reviewer, now: options.now ?? (() => new Date()), order, keys });
   const logFile = decisionLogPath(options.review, stage, reviewer);
+  // The stopping rule's random sample is read back from the order log (a session killed halfway resumes it).
+  const orderLog = stage === 'title-abstract' && review.protocol.titleAbstract.stoppingRule ? await readOrderLog(logFile) : [];
+  const drawSeed = options.drawSeed ?? (() => randomInt(1, 2 ** 31 - 1));
+  const start = startScreen({ state: review.state, protocol: review.protocol, stage, reviewer, now: options.now ?? (() => new Date()), order, keys, orderLog, drawSeed });
   let state: typeof start;
   let rowsWritten: number;
   try {
-    ({ state, rowsWritten } = await screenInTerminal(start, io, async (rows) => {
+    ({ state, rowsWritten } = await screenInTerminal(start, io, async (rows, orderOnly) => {
       // Appended in the log's own conventions, read back and synced before the next record is drawn.
-      await appendLogRows(logFile, DECISION_LOG_COLUMNS, rows.map(rowCells));
-      const decided = rows.filter((r) => r.decision !== 'retract');
-      if (decided.length > 0) {
-        const ranked = (id: string) => worker?.rankedOn(id)?.toString() ?? '';
+      if (rows.length > 0) await appendLogRows(logFile, DECISION_LOG_COLUMNS, rows.map(rowCells));
+      const decided = rows.filter((r) => r.decision !== 'retract' && r.decision !== 'stop');
+      if (decided.length > 0 || orderOnly.length > 0) {
+        const ranked = (r: ScreenRow) => (r.shownBy === undefined ? (worker?.rankedOn(r.recordId)?.toString() ?? '') : '');
         const orderName = worker ? 'relevance' : order.name;
-        await appendLogRows(orderLogPath(logFile), ORDER_LOG_COLUMNS, decided.map((r) => [r.time, r.recordId, orderName, ranked(r.recordId)]));
+        await appendLogRows(orderLogPath(logFile), ORDER_LOG_COLUMNS, [
+          ...decided.map((r) => [r.time, r.recordId, r.shownBy ?? orderName, ranked(r)]),
+          ...orderOnly.map((r) => [r.time, r.recordId, r.order, '']),
+        ]);
       }
       for (const r of rows) {
         const l = labelOfDecision(r.decision);
@@ -123,7 +134,16 @@ export async function runScreen(options: ScreenOptions): Promise<ScreenResult> {
   } finally {
     await worker?.close();
   }
-  return { reviewer, stage, logFile, rowsWritten, decisions: state.history.length, counts: state.counts, notesNotWritten: state.notes.size };
+  return {
+    reviewer,
+    stage,
+    logFile,
+    rowsWritten,
+    decisions: state.history.length,
+    counts: state.counts,
+    notesNotWritten: state.notes.size,
+    ...(state.stopped ? { stopped: { time: state.stopped.time, rule: state.stopped.reason, sample: state.stopped.note, review: options.review } } : {}),
+  };
 }
 
 /** The order asked for: undefined (the default: relevance when the stage is ready for it), 'relevance', or a fixed order. */
@@ -149,7 +169,12 @@ export function renderScreenResult(result: ScreenResult): string {
     `${result.reviewer}: ${result.decisions} decision(s) this session at ${result.stage}, ` +
     `${result.rowsWritten} row(s) appended to ${result.logFile}; ${left}.\n` +
     `You have screened ${c.screened}: ${c.included} included, ${c.excluded} excluded, ${c.maybe} maybe.` +
-    (result.notesNotWritten > 0 ? `\n${result.notesNotWritten} note(s) on records you did not decide were not written (a note goes with a decision).` : '')
+    (result.notesNotWritten > 0 ? `\n${result.notesNotWritten} note(s) on records you did not decide were not written (a note goes with a decision).` : '') +
+    (result.stopped
+      ? `\nYou stopped title/abstract screening at ${result.stopped.time} under the protocol's rule (${result.stopped.rule}); ${result.stopped.sample}.` +
+        `\nOnce every required reviewer has stopped, the records nobody screened count as excluded by automation tools (see litscreen flow). ` +
+        `To take the stop back: litscreen retract ${result.stopped.review} '*' --stage ${result.stage} --reviewer ${result.reviewer}`
+      : '')
   );
 }
 
@@ -165,7 +190,8 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nKeys (remap them in the protocol\'s screening.keys): i include, e exclude (then a reason number), m maybe,\n' +
-        's skip, u undo (a retract row), n note, / search, o override (title/abstract), ? help, q quit.\n' +
+        's skip, u undo (a retract row), n note, / search, o override (title/abstract), r stopping rule (draw its random\n' +
+        'sample once the streak is reached, then stop; each asks first), ? help, q quit.\n' +
         'Each decision is synced to your log before the next record appears; the next session resumes at your\n' +
         'first undecided record. Without a terminal, use litscreen decide (or decide --from FILE).\n' +
         examples('litscreen screen . --stage title-abstract --reviewer alice', 'litscreen screen . --stage full-text --reviewer bob'),

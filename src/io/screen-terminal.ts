@@ -1,6 +1,6 @@
 import { rawKeypresses } from './raw-keys.js';
 import chalk from 'chalk';
-import { KEY, press, currentStudy, type ScreenRow, type ScreenState } from '../core/screening/screen-session.js';
+import { KEY, press, currentStudy, type OrderRow, type ScreenRow, type ScreenState } from '../core/screening/screen-session.js';
 import { renderScreen, type Paint } from '../core/screening/screen-render.js';
 import { style } from './output.js';
 
@@ -38,7 +38,7 @@ const SCROLL_UP = '<up>';
 const SCROLL_DOWN = '<down>';
 const RESIZE = '<resize>';
 
-export async function screenInTerminal(start: ScreenState, io: ScreenIo, save: (rows: ScreenRow[]) => Promise<void>): Promise<ScreenSessionResult> {
+export async function screenInTerminal(start: ScreenState, io: ScreenIo, save: (rows: ScreenRow[], orderRows: OrderRow[]) => Promise<void>): Promise<ScreenSessionResult> {
   if (io.input.isTTY !== true || typeof io.input.setRawMode !== 'function') {
     throw new Error('screenInTerminal needs a terminal (the command checks this first)');
   }
@@ -77,7 +77,7 @@ export async function screenInTerminal(start: ScreenState, io: ScreenIo, save: (
       const before = currentStudy(state);
       const step = press(state, key);
       // Written and synced before anything else is shown: what the screen says is recorded, is.
-      if (step.rows.length > 0) await save(step.rows);
+      if (step.rows.length > 0 || (step.orderRows?.length ?? 0) > 0) await save(step.rows, step.orderRows ?? []);
       rowsWritten += step.rows.length;
       state = step.state;
       if (step.quit) break;

@@ -118,7 +118,7 @@ export const FullTextSchema = z
   .strict();
 
 /** The keys of the interactive screen, remappable in the protocol (`screening.keys`). */
-export const SCREEN_ACTIONS = ['include', 'exclude', 'maybe', 'skip', 'undo', 'note', 'search', 'help', 'quit', 'override'] as const;
+export const SCREEN_ACTIONS = ['include', 'exclude', 'maybe', 'skip', 'undo', 'note', 'search', 'help', 'quit', 'override', 'stop'] as const;
 
 export const ScreeningSchema = z
   .object({
@@ -133,7 +133,9 @@ export const ScreeningSchema = z
     keys: z
       .partialRecord(z.enum(SCREEN_ACTIONS), z.string().length(1))
       .default({})
-      .describe('Remap the screen\'s one-key actions, e.g. {"include": "y", "exclude": "n"}.'),
+      .describe(
+        'Remap the screen\'s one-key actions, e.g. {"include": "y", "exclude": "n"}. "stop" (default "r") draws the stopping rule\'s random sample once the streak is reached, then stops screening under the rule.',
+      ),
   })
   .strict();
 

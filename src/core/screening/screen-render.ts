@@ -7,9 +7,12 @@ import {
   currentStudy,
   excludingCriterion,
   isBlindNow,
+  openSample,
   outcomeOf,
   ownDecision,
   progressOf,
+  sampleProgressText,
+  stoppingOf,
   type ScreenState,
   type SessionContext,
 } from './screen-session.js';
@@ -209,7 +212,9 @@ export function renderScreen(state: ScreenState, options: RenderOptions): Render
   const bottom: string[] = [];
   let abstract: string[] = [];
 
-  const heading = `litscreen screen · ${STAGE_NAMES[ctx.stage]} · ${cleanText(ctx.reviewer)}${ctx.order.name === 'file' ? '' : ` · ${ctx.order.name} order`}`;
+  const sample = openSample(state);
+  const shownBy = sample ? ` · random sample (seed ${sample.draw.seed})` : ctx.order.name === 'file' ? '' : ` · ${ctx.order.name} order`;
+  const heading = `litscreen screen · ${STAGE_NAMES[ctx.stage]} · ${cleanText(ctx.reviewer)}${shownBy}`;
   top.push(paint.dim(truncate(heading, width)));
 
   if (mode.kind === 'help') {
@@ -245,6 +250,7 @@ export function renderScreen(state: ScreenState, options: RenderOptions): Render
     bottom.push(...decisionLines(state, study, width, paint));
   }
   bottom.push('');
+  bottom.push(...wrapPlain(stoppingLine(state) ?? '', width).map(paint.heading));
   bottom.push(progressLine(state));
   if (state.message) bottom.push(...wrapPlain(cleanText(state.message), width).map(paint.warn));
   bottom.push(...promptLines(state, width, paint));
@@ -342,7 +348,25 @@ export function progressLine(state: ScreenState): string {
   const c = state.counts;
   const parts = [`${position}/${total}`, `${c.included} included`, `${c.excluded} excluded`, `${c.maybe} maybe`];
   parts.push(isBlindNow(state) ? 'blind' : `${c.conflicts} conflict${c.conflicts === 1 ? '' : 's'}`);
+  const sample = openSample(state);
+  if (sample) parts.push(`random sample ${sampleProgressText(sample)}`);
   return parts.join(' · ');
+}
+
+/**
+ * Where the protocol's stopping rule stands for this reviewer (title/abstract, rule adopted):
+ * the streak towards N, the sample, or the stop. Blind or not, only the reviewer's own decisions.
+ */
+export function stoppingLine(state: ScreenState): string | undefined {
+  const view = stoppingOf(state);
+  if (!view) return undefined;
+  const { rule, streak, sample, stopped } = view;
+  const k = state.ctx.keys.byAction;
+  if (stopped) return `Stopping rule: you stopped screening under it at ${stopped.time} (${stopped.note}).`;
+  if (sample.kind === 'open') return `Stopping rule: random sample ${sampleProgressText(sample)}; an include ends it, all ${sample.drawn.length} excluded meets the rule.`;
+  if (sample.kind === 'complete') return `Stopping rule met: ${streak} irrelevant in a row, the last ${sample.drawn.length} a random sample (seed ${sample.draw.seed}) with no includes. ${k.stop} stops screening (it asks first).`;
+  if (streak >= rule.consecutiveIrrelevant) return `Stopping rule: ${streak} irrelevant in a row (the rule's ${rule.consecutiveIrrelevant} reached). ${k.stop} draws its random sample of ${rule.randomSample}.`;
+  return `Stopping rule: ${streak} of ${rule.consecutiveIrrelevant} irrelevant in a row, then a random sample of ${rule.randomSample}.`;
 }
 
 function promptLines(state: ScreenState, width: number, paint: Paint): string[] {
@@ -356,6 +380,19 @@ function promptLines(state: ScreenState, width: number, paint: Paint): string[] 
       lines.push(paint.dim('  Esc  back, not excluded'));
       return lines;
     }
+    case 'confirm': {
+      const view = stoppingOf(state)!;
+      if (mode.purpose === 'draw') {
+        return [
+          ...wrapPlain(`Draw the stopping rule's random sample: ${view.rule.randomSample} records at random from those you have not screened (the seed goes into your order log, so the draw can be checked)? The screen then shows only the sample until an include ends it or all are excluded.`, width).map(paint.heading),
+          paint.dim('y draws · any other key goes on screening'),
+        ];
+      }
+      return [
+        ...wrapPlain(`Stop title/abstract screening under the rule (${view.rule.consecutiveIrrelevant} irrelevant in a row, then a random sample of ${view.rule.randomSample} with no includes)? One stop row goes into your log; once every required reviewer has stopped, the records nobody screened count as excluded by automation tools. The session then ends.`, width).map(paint.heading),
+        paint.dim("y stops · any other key goes on screening · a stop is taken back with litscreen retract REVIEW '*' --stage title-abstract"),
+      ];
+    }
     case 'text': {
       const label = { note: 'Note', search: 'Search (id, title, abstract or #number)', 'other-reason': 'Reason', 'override-reason': 'Why include it despite the criterion' }[mode.purpose];
       const hint = mode.purpose === 'search' && state.lastSearch ? ` Enter alone repeats "${cleanText(state.lastSearch)}".` : '';
@@ -367,6 +404,7 @@ function promptLines(state: ScreenState, width: number, paint: Paint): string[] 
         : study
           ? [`${k.include} include`, `${k.exclude} exclude`, `${k.maybe} maybe`, `${k.skip} skip`, `${k.undo} undo`, `${k.note} note`]
           : [`${k.undo} undo`];
+      if (ctx.rule) parts.push(`${k.stop} stop rule`);
       parts.push(`${k.search} search`, `${k.help} help`, `${k.quit} quit`);
       return wrapPlain(parts.join(' · '), width).map(paint.dim);
     }
@@ -387,6 +425,14 @@ function helpLines(state: ScreenState, width: number, paint: Paint): string[] {
     [k.search, 'search the id, title or abstract (or #number); Enter alone repeats the last search'],
   ];
   if (ctx.stage === 'title-abstract') rows.push([k.override, 'override: include a record a criterion excluded (find it with search; a reason is required)']);
+  if (ctx.stage === 'title-abstract') {
+    rows.push([
+      k.stop,
+      ctx.rule
+        ? `stopping rule: after ${ctx.rule.consecutiveIrrelevant} irrelevant in a row, draw a random sample of ${ctx.rule.randomSample} from the records you have not screened; when all are excluded, stop screening (each asks first)`
+        : 'stopping rule: the protocol adopts none, so every record is screened',
+    ]);
+  }
   rows.push([k.help, 'this help'], [k.quit, 'quit (Ctrl-C too): every decision is already saved']);
   const lines = [paint.heading('Keys (one key each, no Enter)')];
   for (const [key, what] of rows) lines.push(...wrapPlain(`${key}  ${what}`, width - 3, '  ').map((l, i) => (i === 0 ? l : '   ' + l)));

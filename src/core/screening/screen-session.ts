@@ -1,9 +1,23 @@
-import type { Protocol, Criterion } from '../../model/protocol.js';
+import type { Protocol, Criterion, StoppingRuleSetting } from '../../model/protocol.js';
 import { SCREEN_ACTIONS } from '../../model/protocol.js';
 import type { DecisionRow, DecisionValue, Stage } from '../../model/decision.js';
 import type { ReviewState, Study } from '../review/derive.js';
 import { stageOutcome, finalDecisionOf, type FoldedDecisions, type StageOutcome } from '../review/decisions.js';
 import { reviewerQueue, requiredReviewers, outcomeAt, screenedAt } from './queue.js';
+import { LitscreenError } from '../../errors.js';
+import { STOP_RECORD_ID } from '../../model/decision.js';
+import { checkStop, ownRowsAt, sampleCandidates } from '../review/check-decision.js';
+import {
+  decisionOrderLabels,
+  sampleDrawCell,
+  sampleFromLogs,
+  sampleRecordCell,
+  sampleWithdrawnCell,
+  type OrderLogRow,
+  type SampleProgress,
+  type SampleStatus,
+} from '../review/stop.js';
+import { irrelevantStreak } from './stopping.js';
 
 /**
  * The interactive screen of `litscreen screen`, as a pure state machine: the terminal layer
@@ -38,7 +52,15 @@ import { reviewerQueue, requiredReviewers, outcomeAt, screenedAt } from './queue
  *   id, title or abstract contains the text (case-insensitive), or `#123` for a short number; then
  *   the records outside the queue a reviewer may still want: their own earlier decisions and maybes
  *   at this stage and, at title/abstract, the records a criterion excluded (for override). After a
- *   decision on such a record the screen returns to the queue where it was.
+ *   decision on such a record the screen returns to the queue where it was;
+ * - stop (title/abstract, under the protocol's `titleAbstract.stoppingRule` {N, M}): once the
+ *   reviewer's own excludes in a row reach N, it offers to draw the random sample (M records,
+ *   seeded, from those this reviewer has not screened; the draw goes into the order log); the
+ *   screen then shows the sample's records, and only those, until an include ends it (the rule is
+ *   not met) or all are excluded; then the same key, confirmed with `y`, appends the `stop` row
+ *   (after the same check `decide --stop` makes) and ends the session. The sample is read from the
+ *   logs (core/review/stop.ts), so a session killed halfway resumes it with the same records, and
+ *   an undo within it un-counts a record; an undo back to before the draw withdraws it (logged).
  */
 
 export type ScreenAction = (typeof SCREEN_ACTIONS)[number];
@@ -54,7 +76,11 @@ export const DEFAULT_SCREEN_KEYS: Readonly<Record<ScreenAction, string>> = {
   help: '?',
   quit: 'q',
   override: 'o',
+  stop: 'r',
 };
+
+/** Keys the stop action falls back to when a protocol had already given its default to another action. */
+const STOP_KEY_FALLBACKS = ['r', 'x', 'z', '!', '.'];
 
 /** Keys that are not characters, as the one-character strings a terminal sends for them. */
 export const KEY = { enter: '\r', escape: '\x1b', backspace: '\x7f', interrupt: '\x03' } as const;
@@ -80,6 +106,12 @@ export function screenKeys(protocol: Pick<Protocol, 'screening'>): { keys: Scree
   for (const action of SCREEN_ACTIONS) {
     const key = remapped[action];
     if (key !== undefined) byAction[action] = key;
+  }
+  // The stop key came after protocols could remap keys: one that gave "r" to another action keeps
+  // working, and the stop key moves to a free one.
+  if (remapped.stop === undefined) {
+    const taken = new Set(SCREEN_ACTIONS.filter((a) => a !== 'stop').map((a) => byAction[a]));
+    byAction.stop = STOP_KEY_FALLBACKS.find((k) => !taken.has(k)) ?? byAction.stop;
   }
   const actionOf = new Map<string, ScreenAction>();
   let problem: string | undefined;
@@ -146,6 +178,15 @@ export interface ScreenRow {
   decision: DecisionValue;
   reason: string;
   note: string;
+  /** The order log's `order` for this decision when the session knows it better than the caller (the random sample). */
+  shownBy?: string;
+}
+
+/** A row for the order log alone (the random sample's draw, or its withdrawal: record `*`). */
+export interface OrderRow {
+  time: string;
+  recordId: string;
+  order: string;
 }
 
 export const rowCells = (r: ScreenRow): string[] => [r.time, r.recordId, r.decision, r.reason, r.note];
@@ -170,6 +211,10 @@ export interface ScreenInput {
   order?: QueueOrder;
   /** Keys from screenKeys(protocol); a problem there is the caller's to report. */
   keys?: ScreenKeys;
+  /** The reviewer's order log at the stage (the random sample of the stopping rule is read from it). */
+  orderLog?: readonly OrderLogRow[];
+  /** The seed of a random sample, injected like the clock (the terminal uses crypto; tests a fixed one). */
+  drawSeed?: () => number;
 }
 
 /** What the reviewer is doing: looking at a record, choosing a reason, typing text, reading help. */
@@ -177,7 +222,9 @@ export type ScreenMode =
   | { kind: 'record' }
   | { kind: 'reason' }
   | { kind: 'text'; purpose: 'note' | 'search' | 'other-reason' | 'override-reason'; text: string }
-  | { kind: 'help' };
+  | { kind: 'help' }
+  /** The stop key asks first: draw the random sample, or stop screening. */
+  | { kind: 'confirm'; purpose: 'draw' | 'stop' };
 
 export interface ScreenCounts {
   /** Studies at this stage the reviewer has a decision or a maybe on. */
@@ -226,6 +273,14 @@ export interface SessionContext {
   readonly reasons: readonly ReasonChoice[];
   /** Short number of each study: its place in the review (1-based), the same in every session. */
   readonly shortNumber: ReadonlyMap<string, number>;
+  /** The protocol's stopping rule, at title/abstract only. */
+  readonly rule?: StoppingRuleSetting;
+  /** The reviewer's own rows at the stage before this session, in log order, and their order log. */
+  readonly ownRows: readonly DecisionRow[];
+  readonly orderLog: readonly OrderLogRow[];
+  readonly drawSeed: () => number;
+  /** The reviewer's stop row in force, if they stopped before this session. */
+  readonly stoppedBefore?: DecisionRow;
 }
 
 export interface ScreenState {
@@ -246,12 +301,21 @@ export interface ScreenState {
   /** What the last key did, for the line under the record. */
   readonly message?: string;
   readonly lastSearch?: string;
+  /** Every row this session appended to the decision log, and to the order log alone, in order. */
+  readonly appended: readonly ScreenRow[];
+  readonly orderAppended: readonly OrderRow[];
+  /** A random sample drawn in this session: an undo back past `decisions` (history length then) withdraws it. */
+  readonly drawnHere?: { seed: number; decisions: number };
+  /** The stop row this session appended (the session ends with it). */
+  readonly stopped?: ScreenRow;
 }
 
 export interface ScreenStep {
   state: ScreenState;
   /** Rows to append to the reviewer's log, and sync, before the next state is shown. */
   rows: ScreenRow[];
+  /** Rows for the order log alone (after `rows`). */
+  orderRows?: OrderRow[];
   quit?: boolean;
 }
 
@@ -294,8 +358,13 @@ export function startScreen(input: ScreenInput): ScreenState {
     others,
     reasons: reasonChoices(protocol, stage),
     shortNumber,
+    rule: stage === 'title-abstract' ? protocol.titleAbstract.stoppingRule : undefined,
+    ownRows: stage === 'title-abstract' ? ownRowsAt(state, reviewer) : [],
+    orderLog: input.orderLog ?? [],
+    drawSeed: input.drawSeed ?? (() => input.now().getTime() % 2147483647),
+    stoppedBefore: state.decisions.stops.find((r) => r.stage === stage && r.role === 'reviewer' && r.reviewer === reviewer),
   };
-  return { ctx, cursor: 0, mode: { kind: 'record' }, own: new Map(), outcomes: new Map(), notes: new Map(), skipped: new Set(), history: [], counts };
+  return { ctx, cursor: 0, mode: { kind: 'record' }, own: new Map(), outcomes: new Map(), notes: new Map(), skipped: new Set(), history: [], counts, appended: [], orderAppended: [] };
 }
 
 function reasonChoices(protocol: Protocol, stage: Stage): ReasonChoice[] {
@@ -329,6 +398,8 @@ function addTo(counts: ScreenCounts, decision: DecisionValue | undefined, n: num
 /** The study on screen, if any: a detour reached by search, else the queue's current record. */
 export function currentStudy(state: ScreenState): Study | undefined {
   if (state.detour !== undefined) return state.ctx.state.studyById.get(state.detour);
+  const sampled = sampleRecordOnScreen(state);
+  if (sampled !== undefined) return state.ctx.state.studyById.get(sampled);
   return state.ctx.queue[state.cursor];
 }
 
@@ -376,6 +447,8 @@ export function press(state: ScreenState, key: string): ScreenStep {
       return typeText(s, s.mode, key);
     case 'record':
       return onRecord(s, key);
+    case 'confirm':
+      return confirm(s, s.mode.purpose, key);
   }
 }
 
@@ -394,11 +467,18 @@ function onRecord(state: ScreenState, key: string): ScreenStep {
       return undo(state);
     case 'search':
       return stay({ ...state, mode: { kind: 'text', purpose: 'search', text: '' } });
+    case 'stop':
+      return stopKey(state);
     case undefined:
       if (key === KEY.escape || key === KEY.enter) return stay(state);
       return stay(state, `"${printableKey(key)}" is not a key here; ${keys.byAction.help} lists the keys`);
   }
   if (!study) return stay(state, `nothing left to screen: ${keys.byAction.undo} undoes your last decision, ${keys.byAction.search} searches, ${keys.byAction.quit} quits`);
+  const sample = openSample(state);
+  if (sample && !sample.drawn.includes(study.id) && (action === 'include' || action === 'exclude' || action === 'maybe' || action === 'override')) {
+    // Anything else decided now would sit between the sample's records, and the sample would no longer check.
+    return stay(state, `you are screening the random sample (${sampleProgressText(sample)}): only its records can be decided until it ends; ${keys.byAction.skip} goes back to it`);
+  }
   const criterion = excludingCriterion(state, study);
   switch (action) {
     case 'note':
@@ -501,7 +581,8 @@ function nextWaiting(state: Pick<ScreenState, 'ctx' | 'own' | 'skipped'>, from: 
 }
 
 function skip(state: ScreenState, study: Study): ScreenStep {
-  if (state.detour !== undefined) return stay({ ...state, detour: undefined }, 'back to the queue');
+  if (state.detour !== undefined) return stay({ ...state, detour: undefined }, openSample(state) ? 'back to the random sample' : 'back to the queue');
+  if (openSample(state)?.drawn.includes(study.id)) return stay({ ...state, skipped: new Set(state.skipped).add(study.id) }, 'skipped: it comes back after the rest of the sample');
   const skipped = new Set(state.skipped).add(study.id);
   const next = { ...state, skipped };
   const cursor = nextWaiting(next, state.cursor);
@@ -511,15 +592,38 @@ function skip(state: ScreenState, study: Study): ScreenStep {
 
 function decide(state: ScreenState, study: Study, decision: DecisionValue, reason: string): ScreenStep {
   const note = state.notes.get(study.id) ?? '';
-  const row: ScreenRow = { time: state.ctx.now().toISOString(), recordId: study.id, decision, reason, note };
+  const sample = openSample(state);
+  const inSample = sample !== undefined && sample.drawn.includes(study.id);
+  const row: ScreenRow = { time: state.ctx.now().toISOString(), recordId: study.id, decision, reason, note, ...(inSample ? { shownBy: sampleRecordCell(sample.draw.seed) } : {}) };
   const before = ownDecision(state, study);
   const entry: HistoryEntry = { studyId: study.id, before, cursor: state.cursor, detour: state.detour };
   const notes = new Map(state.notes);
   notes.delete(study.id);
-  const changed = setOwn({ ...state, notes, history: [...state.history, entry] }, study, { decision, reason, note });
-  const moved = moveOn(changed, study);
+  const streakBefore = stoppingOf(state)?.streak ?? 0;
+  const changed = setOwn({ ...appendRows(state, [row]), notes, history: [...state.history, entry] }, study, { decision, reason, note });
+  // The queue waits where it was while the sample's records are shown.
+  const moved = inSample && state.detour === undefined && state.ctx.queue[state.cursor]?.id !== study.id ? changed : moveOn(changed, study);
   const what = decision === 'exclude' && reason ? `exclude (${reasonLabel(state.ctx, reason)})` : decision;
-  return { state: { ...moved, message: `recorded: ${what} #${state.ctx.shortNumber.get(study.id)}` }, rows: [row] };
+  const after = { ...moved, message: `recorded: ${what} #${state.ctx.shortNumber.get(study.id)}` };
+  return { state: { ...after, message: [after.message, stoppingNews(after, streakBefore)].filter(Boolean).join('. ') }, rows: [row] };
+}
+
+/** What the stopping rule says after a decision: the sample ended or completed, or the streak reached N. */
+function stoppingNews(state: ScreenState, streakBefore: number): string | undefined {
+  const view = stoppingOf(state);
+  if (!view || view.stopped) return undefined;
+  const k = state.ctx.keys.byAction;
+  const sample = view.sample;
+  if (sample.kind === 'include' && sample.included.length === 1 && state.appended.at(-1)?.shownBy !== undefined) {
+    return `An include in the random sample: the rule is not met, so the sample ends; back to your queue, and the streak starts again`;
+  }
+  if (sample.kind === 'complete' && state.appended.at(-1)?.shownBy !== undefined) {
+    return `Random sample complete: ${sample.drawn.length} of ${sample.drawn.length} excluded, so the rule is met; ${k.stop} stops screening (it asks first)`;
+  }
+  if (sample.kind !== 'open' && streakBefore < view.rule.consecutiveIrrelevant && view.streak >= view.rule.consecutiveIrrelevant) {
+    return `${view.streak} irrelevant in a row: the rule's streak is reached; ${k.stop} draws its random sample of ${view.rule.randomSample}`;
+  }
+  return undefined;
 }
 
 function reasonLabel(ctx: SessionContext, reason: string): string {
@@ -607,13 +711,21 @@ function undo(state: ScreenState): ScreenStep {
   const undoneNote = state.own.get(study.id)?.note ?? '';
   const notes = new Map(state.notes);
   if (undoneNote !== '') notes.set(study.id, undoneNote);
-  const restored = setOwn({ ...state, notes, history: state.history.slice(0, -1) }, study, last.before);
-  // Back to that record: in the queue where it is, or as the detour it was.
+  // An undo back to before a sample drawn this session withdraws the draw: the streak it followed no longer holds.
+  const withdraw = state.drawnHere !== undefined && state.history.length <= state.drawnHere.decisions ? state.drawnHere : undefined;
+  const orderRows: OrderRow[] = withdraw ? [{ time: row.time, recordId: STOP_RECORD_ID, order: sampleWithdrawnCell(withdraw.seed) }] : [];
+  const logged = appendRows(state, [row], orderRows);
+  const restored = setOwn({ ...logged, notes, history: state.history.slice(0, -1), drawnHere: withdraw ? undefined : state.drawnHere }, study, last.before);
+  // Back to that record: in the queue where it is, or as the detour it was; a sample record is shown by the sample.
   const index = state.ctx.queueIndex.get(study.id);
-  const at = index !== undefined ? { cursor: index, detour: undefined } : { cursor: last.cursor, detour: study.id };
+  const sampleRecord = openSample(restored)?.drawn.includes(study.id) === true;
+  const at = sampleRecord ? { cursor: state.cursor, detour: undefined } : index !== undefined ? { cursor: index, detour: undefined } : { cursor: last.cursor, detour: study.id };
   const skipped = new Set(restored.skipped);
   skipped.delete(study.id);
-  return { state: { ...restored, ...at, skipped, mode: { kind: 'record' }, message: `undone: #${state.ctx.shortNumber.get(study.id)} ${last.before ? `is ${last.before.decision} again` : 'has no decision of yours'}` }, rows: [row] };
+  let message = `undone: #${state.ctx.shortNumber.get(study.id)} ${last.before ? `is ${last.before.decision} again` : 'has no decision of yours'}`;
+  if (withdraw) message += `; the random sample (seed ${withdraw.seed}) is withdrawn, since the streak it followed is undone too`;
+  else if (sampleRecord) message += ` (random sample ${sampleProgressText(openSample(restored)!)})`;
+  return { state: { ...restored, ...at, skipped, mode: { kind: 'record' }, message }, rows: [row], ...(orderRows.length > 0 ? { orderRows } : {}) };
 }
 
 function search(state: ScreenState, text: string): ScreenStep {
@@ -668,4 +780,154 @@ export function pressAll(state: ScreenState, keys: Iterable<string>): { state: S
     if (step.quit) return { state: current, rows, quit: true };
   }
   return { state: current, rows, quit: false };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stopping rule: its streak, its random sample, the stop
+
+/** What the stopping rule stands at for this reviewer, from their logs and this session's rows. */
+export interface StoppingView {
+  rule: StoppingRuleSetting;
+  /** Own excludes in a row, in the order decided (the same count `decide --stop` and verify make). */
+  streak: number;
+  sample: SampleStatus;
+  /** The reviewer's stop, when they have stopped. */
+  stopped?: { time: string; note: string };
+}
+
+/** A session's rows appended: to the decision log (`rows`) and to the order log alone (`orderRows`). */
+function appendRows(state: ScreenState, rows: readonly ScreenRow[], orderRows: readonly OrderRow[] = []): ScreenState {
+  const tags = rows.filter((r) => r.shownBy !== undefined).map((r) => ({ time: r.time, recordId: r.recordId, order: r.shownBy! }));
+  return { ...state, appended: [...state.appended, ...rows], orderAppended: [...state.orderAppended, ...tags, ...orderRows] };
+}
+
+const stoppingCache = new WeakMap<readonly ScreenRow[], WeakMap<readonly OrderRow[], StoppingView>>();
+const candidatesCache = new WeakMap<SessionContext, string[]>();
+
+/**
+ * The rule's state, derived from the logs as `decide --stop` and verify derive it (so the three
+ * cannot disagree), cached per session rows: work in proportion to the reviewer's log, once per
+ * decision, and only when the protocol adopts a rule.
+ */
+export function stoppingOf(state: ScreenState): StoppingView | undefined {
+  const { ctx } = state;
+  if (!ctx.rule) return undefined;
+  let byOrder = stoppingCache.get(state.appended);
+  if (!byOrder) stoppingCache.set(state.appended, (byOrder = new WeakMap()));
+  let view = byOrder.get(state.orderAppended);
+  if (!view) {
+    const rows = ownRowsNow(state);
+    const resolveStudy = (id: string) => ctx.state.studyIdOf.get(id);
+    let candidates = candidatesCache.get(ctx);
+    if (!candidates) candidatesCache.set(ctx, (candidates = sampleCandidates(ctx.state)));
+    const sample = sampleFromLogs({ rows, orderRows: orderRowsNow(state), candidates, resolveStudy });
+    const stop = state.stopped ?? ctx.stoppedBefore;
+    view = { rule: ctx.rule, streak: irrelevantStreak(decisionOrderLabels(rows, resolveStudy)), sample, ...(stop ? { stopped: { time: stop.time, note: stop.note } } : {}) };
+    byOrder.set(state.orderAppended, view);
+  }
+  return view;
+}
+
+/** The reviewer's own rows: the log's, then this session's (numbered on after the log's last line). */
+function ownRowsNow(state: ScreenState): DecisionRow[] {
+  const { ctx } = state;
+  const last = ctx.ownRows.length > 0 ? ctx.ownRows[ctx.ownRows.length - 1].line : 1;
+  const session = state.appended
+    .filter((r) => r.recordId !== STOP_RECORD_ID)
+    .map((r, i): DecisionRow => ({ time: r.time, recordId: r.recordId, decision: r.decision, reason: r.reason, note: r.note, reviewer: ctx.reviewer, stage: ctx.stage, role: 'reviewer', file: '(this session)', line: last + i + 1 }));
+  return [...ctx.ownRows, ...session];
+}
+
+function orderRowsNow(state: ScreenState): OrderLogRow[] {
+  const { ctx } = state;
+  const last = ctx.orderLog.reduce((max, r) => Math.max(max, r.line), 1);
+  return [...ctx.orderLog, ...state.orderAppended.map((r, i) => ({ ...r, line: last + i + 1 }))];
+}
+
+/** The random sample being screened, if one is. */
+export function openSample(state: ScreenState): SampleProgress | undefined {
+  const view = stoppingOf(state);
+  if (!view || view.stopped || view.sample.kind !== 'open') return undefined;
+  return view.sample;
+}
+
+/** `12/50, 0 includes`: records of the sample decided, of those drawn. */
+export function sampleProgressText(sample: SampleProgress): string {
+  const n = sample.included.length;
+  return `${sample.excluded.length + n}/${sample.drawn.length}, ${n} include${n === 1 ? '' : 's'}`;
+}
+
+/** The sample's record to show: the first drawn one not decided and not skipped, then skipped ones, then maybes. */
+function sampleRecordOnScreen(state: ScreenState): string | undefined {
+  const sample = openSample(state);
+  if (!sample) return undefined;
+  const { studyById } = state.ctx.state;
+  const fresh = sample.undecided.filter((id) => ownDecision(state, studyById.get(id)!) === undefined);
+  return fresh.find((id) => !state.skipped.has(id)) ?? fresh[0] ?? sample.undecided[0];
+}
+
+/** The records this reviewer has not screened now (the population a sample is drawn from). */
+function unscreenedNow(state: ScreenState): number {
+  const resolveStudy = (id: string) => state.ctx.state.studyIdOf.get(id);
+  const decided = new Set<string>();
+  for (const r of ownRowsNow(state)) {
+    const id = resolveStudy(r.recordId);
+    if (id === undefined) continue;
+    if (r.decision === 'retract') decided.delete(id);
+    else decided.add(id);
+  }
+  stoppingOf(state);
+  return (candidatesCache.get(state.ctx) ?? sampleCandidates(state.ctx.state)).filter((id) => !decided.has(id)).length;
+}
+
+function stopKey(state: ScreenState): ScreenStep {
+  const { ctx } = state;
+  const k = ctx.keys.byAction;
+  if (ctx.stage !== 'title-abstract') return stay(state, 'the stopping rule is for title/abstract screening; at full text every record is assessed');
+  const view = stoppingOf(state);
+  if (!view) {
+    return stay(
+      state,
+      'the protocol adopts no stopping rule, so every record is screened: a rule is adopted before screening, in litscreen.json ' +
+        '("titleAbstract": {"stoppingRule": {"consecutiveIrrelevant": N, "randomSample": M}}) and in the registered protocol',
+    );
+  }
+  if (view.stopped) return stay(state, `you stopped screening under the rule at ${view.stopped.time}; litscreen retract REVIEW '*' --stage title-abstract takes it back`);
+  const { rule, sample } = view;
+  if (sample.kind === 'open') return stay(state, `random sample ${sampleProgressText(sample)}: decide its records (the next is on screen); when all are excluded, ${k.stop} stops`);
+  if (sample.kind === 'complete') return stay({ ...state, mode: { kind: 'confirm', purpose: 'stop' } });
+  if (view.streak < rule.consecutiveIrrelevant) {
+    return stay(state, `the rule's random sample comes after ${rule.consecutiveIrrelevant} irrelevant records in a row; you have ${view.streak} (${rule.consecutiveIrrelevant - view.streak} to go)`);
+  }
+  if (unscreenedNow(state) === 0) return stay(state, 'you have screened every record: there is nothing left to sample or to stop');
+  return stay({ ...state, mode: { kind: 'confirm', purpose: 'draw' } });
+}
+
+function confirm(state: ScreenState, purpose: 'draw' | 'stop', key: string): ScreenStep {
+  const back: ScreenState = { ...state, mode: { kind: 'record' } };
+  if (key !== 'y' && key !== 'Y') return stay(back, purpose === 'draw' ? 'no sample drawn; screening goes on' : 'not stopped; screening goes on');
+  const { ctx } = state;
+  const rule = ctx.rule!;
+  const time = ctx.now().toISOString();
+  if (purpose === 'draw') {
+    const seed = Math.floor(Math.abs(ctx.drawSeed())) % 2147483647;
+    const from = unscreenedNow(state);
+    const orderRows: OrderRow[] = [{ time, recordId: STOP_RECORD_ID, order: sampleDrawCell(seed, rule.randomSample, from) }];
+    const drawn = { ...appendRows(back, [], orderRows), drawnHere: { seed, decisions: state.history.length } };
+    const sample = openSample(drawn);
+    const message = sample
+      ? `random sample drawn (seed ${seed}, in your order log): ${sample.drawn.length} of the ${from} records you have not screened; an include ends it`
+      : `random sample drawn (seed ${seed}): it holds no record`;
+    return { state: { ...drawn, message }, rows: [], orderRows };
+  }
+  // The same check `decide --stop` makes, over the logs and this session's rows.
+  let checked;
+  try {
+    checked = checkStop(ctx.state, ctx.protocol, { stage: ctx.stage, reviewer: ctx.reviewer, orderRows: orderRowsNow(state), sessionRows: ownRowsNow(state).slice(ctx.ownRows.length) });
+  } catch (err) {
+    if (!(err instanceof LitscreenError)) throw err;
+    return stay(back, err.message);
+  }
+  const row: ScreenRow = { time, recordId: STOP_RECORD_ID, decision: 'stop', reason: checked.reason, note: checked.note };
+  return { state: { ...appendRows(back, [row]), stopped: row, message: `stopped under the rule: ${checked.reason}` }, rows: [row], quit: true };
 }
