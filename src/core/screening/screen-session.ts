@@ -739,7 +739,10 @@ function search(state: ScreenState, text: string): ScreenStep {
   for (let step = 1; step <= n; step++) {
     const i = (((start + step) % n) + n) % n;
     const study = ctx.queue[i];
-    if (matches(study)) return stay({ ...withQuery, cursor: i, detour: undefined, skipped: without(state.skipped, study.id) }, `found "${query}" in the queue`);
+    if (!matches(study)) continue;
+    // While the random sample is screened, the queue waits where it is: a record found there is a detour.
+    if (openSample(state)) return stay({ ...withQuery, detour: study.id }, `found "${query}" in your queue; ${ctx.keys.byAction.skip} goes back to the random sample`);
+    return stay({ ...withQuery, cursor: i, detour: undefined, skipped: without(state.skipped, study.id) }, `found "${query}" in the queue`);
   }
   const found = ctx.others.find((s) => s.id !== state.detour && matches(s)) ?? ctx.others.find(matches);
   if (found) {
