@@ -1,5 +1,6 @@
 import { loadReview } from '../io/review.js';
-import { compareWithExpected, expectedFromReview } from '../core/review/verify.js';
+import { compareWithExpected, expectedFromReview, stopSampleProblems } from '../core/review/verify.js';
+import { readOrderLogsOfStops } from '../io/order-log.js';
 import { replaceExpectedBlock } from '../io/protocol-edit.js';
 import { PROTOCOL_FILE } from '../io/protocol-file.js';
 import { readInputBytes, writeFileAtomic, INPUT_LIMITS } from '../io/files.js';
@@ -55,6 +56,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   }
   problems.push(...compareWithExpected(review.state.flow, review.protocol.expected, review.state.studies));
   for (const p of review.state.problems) problems.push(formatLocated(p.message, p.file, p.line));
+  const orderLogs = await readOrderLogsOfStops(options.review, review.state.decisions.stops);
+  for (const p of stopSampleProblems(review.state, review.protocol, (reviewer) => orderLogs.get(reviewer) ?? [])) problems.push(formatLocated(p.message, p.file, p.line));
   const overrides = review.state.studies
     .filter((s) => s.overriddenCriterion)
     .map((s) => `${s.id}: criterion ${s.overriddenCriterion!.id} overridden by ${s.titleAbstract.override?.reviewer ?? '?'}: ${s.titleAbstract.override?.reason ?? ''}`);

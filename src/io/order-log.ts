@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import { readLogTable } from './append-log.js';
-import type { OrderLogRow } from '../core/review/stop.js';
+import { stopSampleOf, type OrderLogRow } from '../core/review/stop.js';
+import type { DecisionRow } from '../model/decision.js';
+import { decisionLogPath } from './review.js';
 
 /**
  * The order log, one per reviewer and stage (decisions/<stage>/order/<reviewer>.csv, append-only
@@ -23,4 +25,14 @@ export async function readOrderLog(decisionLog: string): Promise<OrderLogRow[]> 
   if (!existsSync(file)) return [];
   const table = await readLogTable(file, ORDER_LOG_COLUMNS);
   return table.rows.map((r) => ({ time: (r.cells.time ?? '').trim(), recordId: (r.cells.record_id ?? '').trim(), order: r.cells.order ?? '', line: r.line }));
+}
+
+/** The order logs of the reviewers whose stop rows say litscreen drew their sample (what verify checks). */
+export async function readOrderLogsOfStops(reviewDir: string, stops: readonly DecisionRow[]): Promise<Map<string, OrderLogRow[]>> {
+  const logs = new Map<string, OrderLogRow[]>();
+  for (const stop of stops) {
+    if (stop.stage !== 'title-abstract' || logs.has(stop.reviewer) || !stopSampleOf(stop).drawn) continue;
+    logs.set(stop.reviewer, await readOrderLog(decisionLogPath(reviewDir, 'title-abstract', stop.reviewer)));
+  }
+  return logs;
 }

@@ -1,7 +1,10 @@
 import type { Flow } from '../../model/flow.js';
 import type { ExpectedCounts, PinnedExclusion } from '../../model/protocol.js';
 import { EXPECTED_COUNT_KEYS } from '../../model/expected-keys.js';
-import type { Study } from './derive.js';
+import type { Protocol } from '../../model/protocol.js';
+import type { Study, ReviewState } from './derive.js';
+import { ownRowsAt, sampleCandidates } from './check-decision.js';
+import { checkDrawnSample, sampleFromLogs, stopSampleOf, type OrderLogRow } from './stop.js';
 
 /** The sets of studies a review pins beside its counts: which were included, which excluded at full text and why. */
 export interface PinnedStudies {
@@ -74,6 +77,34 @@ export function compareWithExpected(flow: Flow, expected: ExpectedCounts | undef
       else if (have.get(id) !== reason) problems.push(`fulltext_excluded_ids: ${id} was pinned as excluded for ${reason}, now for ${have.get(id)}`);
     }
     for (const [id, reason] of have) if (!pinned.has(id)) problems.push(`fulltext_excluded_ids: ${id} is now excluded at full text (${reason}), but not pinned`);
+  }
+  return problems;
+}
+
+/**
+ * Stop rows that say their random sample was drawn by litscreen, checked again from the
+ * reviewer's order log: the draw made again from its seed, the records decided after it exactly
+ * the drawn ones, all excluded, after N excludes in a row (core/review/stop.ts). A stop on the
+ * reviewer's word (`--sample-checked`) has nothing in the logs to check beyond its streak, which
+ * the review's own problems cover. Pure: the caller reads the order logs.
+ */
+export function stopSampleProblems(
+  state: ReviewState,
+  protocol: Protocol,
+  orderLogOf: (reviewer: string) => readonly OrderLogRow[],
+): { message: string; file: string; line: number }[] {
+  const rule = protocol.titleAbstract.stoppingRule;
+  if (!rule) return [];
+  const problems: { message: string; file: string; line: number }[] = [];
+  const candidates = sampleCandidates(state);
+  for (const stop of state.decisions.stops) {
+    if (stop.stage !== 'title-abstract' || stop.role !== 'reviewer') continue;
+    const claimed = stopSampleOf(stop);
+    if (!claimed.drawn) continue;
+    const rows = ownRowsAt(state, stop.reviewer).filter((r) => r.file === stop.file && r.line < stop.line);
+    const status = sampleFromLogs({ rows, orderRows: orderLogOf(stop.reviewer), candidates, resolveStudy: (id) => state.studyIdOf.get(id), seed: claimed.seed });
+    const check = checkDrawnSample(rule, status);
+    if (!check.ok) problems.push({ message: `${stop.reviewer} stopped saying the random sample was drawn by litscreen (seed ${claimed.seed}), but the logs do not bear it out: ${check.message}`, file: stop.file, line: stop.line });
   }
   return problems;
 }
