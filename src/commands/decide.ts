@@ -171,6 +171,7 @@ export function register(program: Command): void {
         'litscreen decide . psycinfo:2016-12345-001 exclude --stage full-text --reason not-empirical --reviewer alice',
         'litscreen decide . psycinfo:2016-12345-001 include --stage title-abstract --override --reason "criterion missed a synonym"',
         'litscreen decide . --from my-decisions.csv --stage title-abstract --reviewer alice',
+        'litscreen decide . --stop --stage title-abstract --reviewer alice',
         'litscreen decide . --stop --sample-checked --stage title-abstract --reviewer alice',
       ),
     )
