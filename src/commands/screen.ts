@@ -164,7 +164,7 @@ function queueOrder(name: string | undefined, seed: string | undefined): QueueOr
 
 export function renderScreenResult(result: ScreenResult): string {
   const c = result.counts;
-  const left = c.waiting === 0 ? 'nothing left in your queue' : `${c.waiting} record(s) left in your queue`;
+  const left = c.waiting === 0 ? 'nothing left in your queue' : result.stopped ? `${c.waiting} record(s) you had not screened when you stopped` : `${c.waiting} record(s) left in your queue`;
   return (
     `${result.reviewer}: ${result.decisions} decision(s) this session at ${result.stage}, ` +
     `${result.rowsWritten} row(s) appended to ${result.logFile}; ${left}.\n` +

@@ -69,6 +69,19 @@ export interface EffectiveStop {
   /** The latest of their times: screening stopped once every required reviewer had stopped. */
   stoppedAt: string;
   stoppedBy: string;
+  /**
+   * Whether every counting stop row says litscreen drew its random sample (verify checks that
+   * against the order log); false when any is the reviewer's word (`--sample-checked`), which
+   * flow and report may say (describeStopSample).
+   */
+  sampleDrawnByLitscreen: boolean;
+}
+
+/** How the random sample behind a stop is known, in words for the flow and the report. */
+export function describeStopSample(stop: Pick<EffectiveStop, 'sampleDrawnByLitscreen'>): string {
+  return stop.sampleDrawnByLitscreen
+    ? 'random sample drawn by litscreen and checked against the order log'
+    : "random sample on the reviewer's word (screened outside litscreen, not checked)";
 }
 
 /**
@@ -82,7 +95,7 @@ export function effectiveStop(protocol: Protocol, stops: readonly DecisionRow[])
   if (rows.length === 0 || rows.length < protocol.titleAbstract.reviewers) return undefined;
   const stoppedAt = rows.map((r) => r.time).reduce((a, b) => (b > a ? b : a));
   const stoppedBy = [...new Set(rows.map((r) => r.reviewer))].sort().join(', ');
-  return { rule, rows, stoppedAt, stoppedBy };
+  return { rule, rows, stoppedAt, stoppedBy, sampleDrawnByLitscreen: rows.every((r) => stopSampleOf(r).drawn) };
 }
 
 // ---------------------------------------------------------------------------------------------

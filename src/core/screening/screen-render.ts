@@ -363,7 +363,7 @@ export function stoppingLine(state: ScreenState): string | undefined {
   const { rule, streak, sample, stopped } = view;
   const k = state.ctx.keys.byAction;
   if (stopped) return `Stopping rule: you stopped screening under it at ${stopped.time} (${stopped.note}).`;
-  if (sample.kind === 'open') return `Stopping rule: random sample ${sampleProgressText(sample)}; an include ends it, all ${sample.drawn.length} excluded meets the rule.`;
+  if (sample.kind === 'open') return `Stopping rule: you are screening its random sample (seed ${sample.draw.seed}); an include ends it, all ${sample.drawn.length} excluded meets the rule.`;
   if (sample.kind === 'complete') return `Stopping rule met: ${streak} irrelevant in a row, the last ${sample.drawn.length} a random sample (seed ${sample.draw.seed}) with no includes. ${k.stop} stops screening (it asks first).`;
   if (streak >= rule.consecutiveIrrelevant) return `Stopping rule: ${streak} irrelevant in a row (the rule's ${rule.consecutiveIrrelevant} reached). ${k.stop} draws its random sample of ${rule.randomSample}.`;
   return `Stopping rule: ${streak} of ${rule.consecutiveIrrelevant} irrelevant in a row, then a random sample of ${rule.randomSample}.`;
@@ -390,7 +390,7 @@ function promptLines(state: ScreenState, width: number, paint: Paint): string[] 
       }
       return [
         ...wrapPlain(`Stop title/abstract screening under the rule (${view.rule.consecutiveIrrelevant} irrelevant in a row, then a random sample of ${view.rule.randomSample} with no includes)? One stop row goes into your log; once every required reviewer has stopped, the records nobody screened count as excluded by automation tools. The session then ends.`, width).map(paint.heading),
-        paint.dim("y stops · any other key goes on screening · a stop is taken back with litscreen retract REVIEW '*' --stage title-abstract"),
+        ...wrapPlain("y stops · any other key goes on screening · a stop is taken back with: litscreen retract REVIEW '*' --stage title-abstract", width).map(paint.dim),
       ];
     }
     case 'text': {

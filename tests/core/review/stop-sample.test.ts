@@ -189,3 +189,18 @@ describe('decide --stop (checkStop) with the order log', () => {
     }
   });
 });
+
+describe('a stop in the flow', () => {
+  it('says whether its sample was drawn by litscreen or is the reviewer\'s word', async () => {
+    const { effectiveStop, describeStopSample, drawnSampleNote, REVIEWERS_WORD_NOTE } = await import('../../../src/core/review/stop.js');
+    const stop = (note: string): DecisionRow => ({ time: '2024-01-01T00:00:00Z', recordId: '*', decision: 'stop', reason: 'rule', note, reviewer: 'alice', stage: 'title-abstract', role: 'reviewer', file: 'a.csv', line: 9 });
+    const drawn = effectiveStop(protocol(), [stop(drawnSampleNote(5))])!;
+    expect(drawn.sampleDrawnByLitscreen).toBe(true);
+    expect(describeStopSample(drawn)).toBe('random sample drawn by litscreen and checked against the order log');
+    const word = effectiveStop(protocol(), [stop(REVIEWERS_WORD_NOTE)])!;
+    expect(word.sampleDrawnByLitscreen).toBe(false);
+    expect(describeStopSample(word)).toContain("reviewer's word");
+    // A row written before this change (any other note) is the reviewer's word too.
+    expect(effectiveStop(protocol(), [stop('random sample checked by the reviewer')])!.sampleDrawnByLitscreen).toBe(false);
+  });
+});
