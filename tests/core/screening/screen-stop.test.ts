@@ -104,7 +104,7 @@ describe('the stop key under {consecutiveIrrelevant: 2, randomSample: 3}', () =>
     expect(stoppingLine(reached.state)).toContain('r draws its random sample of 3');
     // Any key but y leaves without drawing; nothing is written.
     const help = run(reached.state, keys('?'));
-    expect(text(help.state)).toContain('r  stopping rule: after 2 irrelevant in a row, draw a random sample of 3 from the records you have not screened');
+    expect(text(help.state)).toContain('r  stopping rule: after 2 irrelevant in a row, draw a random sample of 3');
     const declined = run(reached.state, keys('rn'));
     expect(declined.steps[0].orderRows).toEqual([]);
     expect(declined.state.message).toBe('no sample drawn; screening goes on');
