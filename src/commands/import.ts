@@ -17,6 +17,8 @@ export interface ImportOptions {
   onRecord?: (record: ParsedRecord, file: ImportedFile) => void;
   /** Awaited between chunks, for a writer whose output must drain. */
   afterChunk?: () => Promise<void> | void;
+  /** The records given to onRecord are only counted: they may come without `rawHash`. */
+  countOnly?: boolean;
   /** Per file (by position), the encoding an earlier read found, so this read cannot restart. */
   encodings?: (TextEncodingName | undefined)[];
 }
@@ -68,6 +70,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
       },
       afterChunk: options.afterChunk,
       encoding: options.encodings?.[index],
+      countOnly: options.countOnly,
     });
     encodings.push(result.encoding);
     imported.format = result.format;
@@ -89,6 +92,8 @@ export async function writeImportJson(options: ImportOptions, stream: NodeJS.Wri
   const fromStdin = new Map<number, ParsedRecord[]>();
   const counted = await runImport({
     ...options,
+    // Records of standard input are kept and written from this read, so they keep their hash.
+    countOnly: !options.files.includes('-'),
     onRecord(record, file) {
       if (file.file !== '-') return;
       const index = options.files.indexOf('-');
@@ -158,7 +163,7 @@ export function register(program: Command): void {
     .action(async (files: string[], opts: { format?: string; json?: boolean }) => {
       if (opts.json) return writeImportJson({ files, format: opts.format });
       // Only the counts are shown: records are read and let go, so memory stays bounded.
-      const result = await runImport({ files, format: opts.format, onRecord: () => {} });
+      const result = await runImport({ files, format: opts.format, onRecord: () => {}, countOnly: true });
       out(renderImportTable(result));
       out(`\n${result.files.reduce((n, f) => n + f.records, 0)} records read from ${result.files.length} file(s).`);
       printWarnings(result.files.flatMap((f) => f.warnings));

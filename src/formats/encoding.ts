@@ -110,8 +110,12 @@ export interface ChunkDecoder {
  */
 const RUN_BYTES = 16 * 1024;
 
-/** First byte of a UTF-8 sequence for a character above U+00FF (C2/C3 lead Latin-1 characters). */
-const WIDE_LEAD = 0xc4;
+/**
+ * First bytes of UTF-8 sequences for characters above U+00FF (C2/C3 lead Latin-1 characters), as
+ * characters of the Latin-1 view of the bytes: a native regex finds them at memory speed, where a
+ * JavaScript loop over the bytes cost three times the decoding itself.
+ */
+const WIDE_LEAD_RE = /[\xc4-\xf4]/g;
 
 /**
  * A decoder for one pass over a file that starts with a BOM of `bomBytes` (bomLength of its head;
@@ -187,31 +191,30 @@ function completeUtf8Length(b: Uint8Array): number {
 function utf8Runs(b: Uint8Array): string[] {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   const out: string[] = [];
-  const n = b.length;
+  const n = buf.length;
   let runStart = 0;
   for (let pieceStart = 0; pieceStart < n; ) {
     let pieceEnd = Math.min(n, pieceStart + RUN_BYTES);
     // Never inside a character: toString would make two U+FFFD of its halves.
-    while (pieceEnd < n && (b[pieceEnd] & 0xc0) === 0x80) pieceEnd--;
-    if (!isAscii(b.subarray(pieceStart, pieceEnd))) {
-      let lineStart = pieceStart;
-      for (let i = pieceStart; i < pieceEnd; i++) {
-        const c = b[i];
-        if (c < WIDE_LEAD) {
-          if (c === 10) lineStart = i + 1;
-          continue;
-        }
-        // A line with a character above U+00FF: the run before it, then the line (to its LF) alone.
+    while (pieceEnd < n && (buf[pieceEnd] & 0xc0) === 0x80) pieceEnd--;
+    if (!isAscii(buf.subarray(pieceStart, pieceEnd))) {
+      const latin1 = buf.toString('latin1', pieceStart, pieceEnd);
+      WIDE_LEAD_RE.lastIndex = 0;
+      for (let m = WIDE_LEAD_RE.exec(latin1); m !== null; m = WIDE_LEAD_RE.exec(latin1)) {
+        // The run before this character's line, then the line (through its LF) alone.
+        const at = pieceStart + m.index;
+        const lineStart = Math.max(runStart, buf.lastIndexOf(10, at) + 1);
         if (lineStart > runStart) out.push(buf.toString('utf8', runStart, lineStart));
-        let lineEnd = b.indexOf(10, i);
-        lineEnd = lineEnd === -1 ? n : lineEnd + 1;
+        const lf = buf.indexOf(10, at);
+        const lineEnd = lf === -1 ? n : lf + 1;
         out.push(buf.toString('utf8', lineStart, lineEnd));
-        runStart = lineStart = i = lineEnd;
-        i--;
+        runStart = lineEnd;
+        if (lineEnd >= pieceEnd) break;
+        WIDE_LEAD_RE.lastIndex = lineEnd - pieceStart;
       }
     }
-    if (pieceEnd - runStart >= RUN_BYTES || pieceEnd === n) {
-      if (pieceEnd > runStart) out.push(buf.toString(isAscii(b.subarray(runStart, pieceEnd)) ? 'latin1' : 'utf8', runStart, pieceEnd));
+    if (pieceEnd > runStart && (pieceEnd - runStart >= RUN_BYTES || pieceEnd === n)) {
+      out.push(buf.toString('utf8', runStart, pieceEnd));
       runStart = pieceEnd;
     }
     pieceStart = Math.max(pieceEnd, runStart);

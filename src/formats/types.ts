@@ -20,7 +20,12 @@ export interface FormatReader {
    * record to `onRecord` as soon as it is complete, so a file is never held whole. `parse` is
    * built on it, so both give the same records, warnings and line numbers.
    */
-  stream?(file: string, onRecord: (record: ParsedRecord) => void): RecordStream;
+  stream?(file: string, onRecord: (record: ParsedRecord) => void, options?: StreamOptions): RecordStream;
+}
+
+export interface StreamOptions {
+  /** False when the caller only counts: `rawHash` is then '' (default true). */
+  hashRaw?: boolean;
 }
 
 /** An incremental reader: `push` decoded text in chunks cut anywhere, then `end`. */

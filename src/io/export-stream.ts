@@ -30,6 +30,11 @@ export interface StreamExportOptions {
   afterChunk?(): Promise<void> | void;
   /** The encoding an earlier read of the same file settled on, so that a second read never restarts. */
   encoding?: TextEncodingName;
+  /**
+   * Only counting: records read in chunks may come without `rawHash` (''), which saves hashing
+   * every record. Records of a file read whole have it all the same.
+   */
+  countOnly?: boolean;
 }
 
 export interface StreamedExport {
@@ -95,7 +100,7 @@ async function readInChunks(
     if (looksBinary(headText)) throw inputError('binary data, not a text export', { file, line: 1 });
     const reader = headText.trim() === '' ? undefined : streamingReader(headText, format);
     if (!reader) return 'read whole';
-    const stream = reader.stream!(file, options.onRecord);
+    const stream = reader.stream!(file, options.onRecord, { hashRaw: !options.countOnly });
     for (const text of headTexts) stream.push(text);
     await options.afterChunk?.();
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);

@@ -3,7 +3,7 @@
  * chunks (`streamRis`, for big exports read a piece at a time) or whole (`parseRis`).
  */
 import type { ParsedRecord, ParseResult, Warning } from '../../model/record.js';
-import type { FormatReader, RecordStream } from '../types.js';
+import type { FormatReader, RecordStream, StreamOptions } from '../types.js';
 import { detectRisDialect, DIALECT_SIGN_CHARS, type RisDialect } from './tags.js';
 import { entryToRecord } from './to-record.js';
 import { RisTokenizer } from './tokenize.js';
@@ -30,12 +30,12 @@ export function sniffRis(text: string): boolean {
  * Read RIS text pushed in chunks. The dialect is known from the first DIALECT_SIGN_CHARS
  * characters, so text is held back until that much has arrived (or the end), then tokenized.
  */
-export function streamRis(file: string, onRecord: (record: ParsedRecord) => void): RecordStream {
+export function streamRis(file: string, onRecord: (record: ParsedRecord) => void, options: StreamOptions = {}): RecordStream {
   let dialect: RisDialect | undefined;
   let head: string[] = [];
   let headLength = 0;
   const recordWarnings: Warning[] = [];
-  const tokenizer = new RisTokenizer(file, (e) => onRecord(entryToRecord(e, file, dialect!, recordWarnings)));
+  const tokenizer = new RisTokenizer(file, (e) => onRecord(entryToRecord(e, file, dialect!, recordWarnings)), options.hashRaw ?? true);
   const start = () => {
     const text = head.join('');
     head = [];
