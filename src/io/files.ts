@@ -6,8 +6,9 @@ import { decodeExport, decodeText, describeNonText, formatBytes, SNIFF_BYTES } f
 
 /**
  * How much litscreen reads of each kind of input before it refuses, so that a device, a disk
- * image or a runaway pipe cannot exhaust memory. An export is held as one string, and V8 caps a
- * string at about 512 Mi characters, so 500 MiB is near the most any export could be; the biggest
+ * image or a runaway pipe cannot exhaust memory. An export read whole is held as one string, and
+ * V8 caps a string at about 512 Mi characters, so 500 MiB is near the most any export could be
+ * (`import` reads RIS in chunks instead, io/export-stream.ts, and has no such limit); the biggest
  * real database exports (a 50,000-record Embase RIS with abstracts) are around 250 MB. Files
  * people edit are much smaller: a decision log is about 100 bytes a row, so 64 MiB holds more than
  * half a million decisions; the protocol is a few KB of JSON, so 4 MiB is generous.
