@@ -1,14 +1,26 @@
 import * as path from 'node:path';
 import type { ParsedRecord, Warning } from '../model/record.js';
-import { parseText } from '../formats/registry.js';
-import { readExportText } from '../io/files.js';
+import { inputError } from '../errors.js';
+import { streamExport } from '../io/export-stream.js';
+import type { TextEncodingName } from '../formats/encoding.js';
 import type { Command } from 'commander';
 import { examples } from '../io/command.js';
-import { out, jsonStreamed, table, printWarnings } from '../io/output.js';
+import { out, table, printWarnings } from '../io/output.js';
 
 export interface ImportOptions {
   files: string[];
   format?: string;
+  /**
+   * Each record as it is read, instead of collecting them in the result (whose `records` is then
+   * empty): a big RIS export is read in chunks, so memory stays bounded when this keeps nothing.
+   */
+  onRecord?: (record: ParsedRecord, file: ImportedFile) => void;
+  /** Awaited between chunks, for a writer whose output must drain. */
+  afterChunk?: () => Promise<void> | void;
+  /** The records given to onRecord are only counted: they may come without `rawHash`. */
+  countOnly?: boolean;
+  /** Per file (by position), the encoding an earlier read found, so this read cannot restart. */
+  encodings?: (TextEncodingName | undefined)[];
 }
 
 export interface ImportedFile {
@@ -25,6 +37,8 @@ export interface ImportedFile {
 export interface ImportResult {
   files: ImportedFile[];
   records: ParsedRecord[];
+  /** Per file, the encoding it was read in when it was read in chunks. */
+  encodings: (TextEncodingName | undefined)[];
 }
 
 /**
@@ -34,23 +48,96 @@ export interface ImportResult {
 export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const files: ImportedFile[] = [];
   const records: ParsedRecord[] = [];
-  for (const file of options.files) {
-    const result = parseText(await readExportText(file), file, options.format ?? 'auto');
-    const count = (has: (r: ParsedRecord) => boolean) => result.records.filter(has).length;
-    files.push({
-      file,
-      format: result.format,
-      dialect: result.dialect,
-      records: result.records.length,
-      withAbstract: count((r) => !!r.abstract),
-      withDoi: count((r) => !!r.doi),
-      withYear: count((r) => r.year !== undefined),
-      warnings: result.warnings,
+  const encodings: (TextEncodingName | undefined)[] = [];
+  for (const [index, file] of options.files.entries()) {
+    const imported: ImportedFile = { file, format: '', dialect: '', records: 0, withAbstract: 0, withDoi: 0, withYear: 0, warnings: [] };
+    const firstRecord = records.length;
+    const result = await streamExport(file, {
+      format: options.format ?? 'auto',
+      onRecord(record) {
+        imported.records++;
+        if (record.abstract) imported.withAbstract++;
+        if (record.doi) imported.withDoi++;
+        if (record.year !== undefined) imported.withYear++;
+        if (options.onRecord) options.onRecord(record, imported);
+        else records.push(record);
+      },
+      onRestart() {
+        // Read again as Windows-1252 from the start (see io/export-stream.ts).
+        if (options.encodings?.[index]) throw inputError('changed while it was read (its encoding is no longer the one first read); import it again', { file });
+        imported.records = imported.withAbstract = imported.withDoi = imported.withYear = 0;
+        records.length = firstRecord;
+      },
+      afterChunk: options.afterChunk,
+      encoding: options.encodings?.[index],
+      countOnly: options.countOnly,
     });
-    // One at a time: spreading 100,000+ records into push() overflows the call stack.
-    for (const record of result.records) records.push(record);
+    encodings.push(result.encoding);
+    imported.format = result.format;
+    imported.dialect = result.dialect;
+    imported.warnings = result.warnings;
+    files.push(imported);
   }
-  return { files, records };
+  return { files, records, encodings };
+}
+
+/**
+ * `import --json`: the same JSON as jsonStreamed({files, records}) prints, but with the records
+ * written as they are read, so an export of any size goes out in bounded memory. The file summary
+ * comes first in that JSON, so the exports are read twice: once to count, once to write (a file
+ * that changes in between is an error, exit 3).
+ */
+export async function writeImportJson(options: ImportOptions, stream: NodeJS.WritableStream = process.stdout): Promise<void> {
+  // Standard input cannot be read twice: its records are kept from the first read, as before.
+  const fromStdin = new Map<number, ParsedRecord[]>();
+  const counted = await runImport({
+    ...options,
+    // Records of standard input are kept and written from this read, so they keep their hash.
+    countOnly: !options.files.includes('-'),
+    onRecord(record, file) {
+      if (file.file !== '-') return;
+      const index = options.files.indexOf('-');
+      const kept = fromStdin.get(index) ?? [];
+      kept.push(record);
+      fromStdin.set(index, kept);
+    },
+  });
+  let pending = '';
+  const flush = async () => {
+    if (pending === '') return;
+    const chunk = pending;
+    pending = '';
+    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+  };
+  const nested = (v: unknown, indent: string) => JSON.stringify(v, null, 2).replace(/\n/g, '\n' + indent);
+  pending += `{\n  "files": ${counted.files.length === 0 ? '[]' : `[\n${counted.files.map((f) => `    ${nested(f, '    ')}`).join(',\n')}\n  ]`},\n`;
+  const total = counted.files.reduce((n, f) => n + f.records, 0);
+  pending += total === 0 ? '  "records": []\n' : '  "records": [\n';
+  let written = 0;
+  const write = (record: ParsedRecord, file: string) => {
+    written++;
+    if (written > total) throw inputError('changed while it was read (it now holds more records); import it again', { file });
+    pending += `    ${nested(record, '    ')}${written < total ? ',' : ''}\n`;
+  };
+  const afterChunk = async () => {
+    if (pending.length >= 1 << 20) await flush();
+  };
+  for (const [index, file] of options.files.entries()) {
+    const kept = fromStdin.get(index);
+    if (kept) {
+      for (const record of kept) {
+        write(record, file);
+        await afterChunk();
+      }
+      continue;
+    }
+    const again = await runImport({ files: [file], format: options.format, encodings: [counted.encodings[index]], onRecord: (r) => write(r, file), afterChunk });
+    const before = counted.files[index].records;
+    if (again.files[0].records !== before) throw inputError(`changed while it was read (${before} records, then ${again.files[0].records}); import it again`, { file });
+  }
+  if (total > 0) pending += '  ]\n';
+  pending += '}\n';
+  await flush();
 }
 
 /** A database key for exports read without a protocol: the file name, lower-cased and hyphenated. */
@@ -74,10 +161,11 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output, including every normalised record')
     .addHelpText('after', examples('litscreen import exports/psycinfo.ris exports/sco.csv', 'litscreen import --json exports/*.ris > records.json'))
     .action(async (files: string[], opts: { format?: string; json?: boolean }) => {
-      const result = await runImport({ files, format: opts.format });
-      if (opts.json) return jsonStreamed({ ...result });
+      if (opts.json) return writeImportJson({ files, format: opts.format });
+      // Only the counts are shown: records are read and let go, so memory stays bounded.
+      const result = await runImport({ files, format: opts.format, onRecord: () => {}, countOnly: true });
       out(renderImportTable(result));
-      out(`\n${result.records.length} records read from ${result.files.length} file(s).`);
+      out(`\n${result.files.reduce((n, f) => n + f.records, 0)} records read from ${result.files.length} file(s).`);
       printWarnings(result.files.flatMap((f) => f.warnings));
     });
 }

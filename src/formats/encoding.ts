@@ -3,7 +3,7 @@
  * EndNote on Windows save UTF-16 with BOM or Windows-1252. Line endings are left alone here:
  * the readers split lines themselves so that line numbers count physical lines.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { inputError } from '../errors.js';
 
 export type TextEncodingName = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -68,6 +68,158 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   }
   // Not valid UTF-8: the usual other choice of Windows tools (and a superset of Latin-1 for text).
   return { text: decodeWindows1252(body), encoding: 'windows-1252' };
+}
+
+// ---------------------------------------------------------------- decoding in chunks
+
+/**
+ * The encoding of an export from its first bytes, as decodeText would choose it: a BOM, or UTF-16
+ * by its zero bytes, else UTF-8 — which a stream can only confirm by reading to the end (an
+ * invalid sequence makes it Windows-1252; ChunkDecoder.decode returns undefined then).
+ */
+export function encodingFromHead(head: Uint8Array): TextEncodingName {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8-bom';
+  return sniffBomlessUtf16(head) ?? 'utf-8';
+}
+
+/** Bytes of the BOM a file starts with (decodeText drops it, whatever the encoding turns out to be). */
+export function bomLength(head: Uint8Array): number {
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 3;
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return 2;
+  return 0;
+}
+
+/** Decodes an export a chunk of bytes at a time; the texts joined are decodeText's text. */
+export interface ChunkDecoder {
+  /**
+   * The text of `bytes` (a multi-byte character cut at the end waits for the next chunk), as
+   * several strings; `final` for the last chunk. undefined when the bytes are not valid UTF-8
+   * for a UTF-8 decoder: the whole file then reads as Windows-1252, from the start.
+   */
+  decode(bytes: Uint8Array, final: boolean): string[] | undefined;
+}
+
+/**
+ * How large the strings a UTF-8 chunk is decoded into are: V8 stores a string with one byte per
+ * character only when every character is at most U+00FF. Decoding a chunk as one string makes the
+ * whole chunk two bytes a character as soon as one curly quote or Greek letter is in it, so lines
+ * with such characters are decoded as strings of their own, and the ASCII/Latin-1 lines around
+ * them in runs of up to this many bytes. Values sliced from one-byte strings take half the memory.
+ */
+const RUN_BYTES = 16 * 1024;
+
+/**
+ * First bytes of UTF-8 sequences for characters above U+00FF (C2/C3 lead Latin-1 characters), as
+ * characters of the Latin-1 view of the bytes: a native regex finds them at memory speed, where a
+ * JavaScript loop over the bytes cost three times the decoding itself.
+ */
+const WIDE_LEAD_RE = /[\xc4-\xf4]/g;
+
+/**
+ * A decoder for one pass over a file that starts with a BOM of `bomBytes` (bomLength of its head;
+ * also for the Windows-1252 pass after a UTF-8 BOM, which decodeText drops too).
+ */
+export function createChunkDecoder(encoding: TextEncodingName, bomBytes: number): ChunkDecoder {
+  let bomToSkip = bomBytes;
+  let tail: Uint8Array | undefined;
+  const take = (bytes: Uint8Array): Uint8Array => {
+    let b = bytes;
+    if (tail) {
+      const joined = new Uint8Array(tail.length + b.length);
+      joined.set(tail);
+      joined.set(b, tail.length);
+      b = joined;
+      tail = undefined;
+    }
+    if (bomToSkip > 0) {
+      const skip = Math.min(bomToSkip, b.length);
+      bomToSkip -= skip;
+      b = b.subarray(skip);
+    }
+    return b;
+  };
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+    const decoder = new TextDecoder(encoding);
+    return {
+      decode(bytes, final) {
+        const text = decoder.decode(take(bytes), { stream: !final });
+        return text === '' ? [] : [text];
+      },
+    };
+  }
+  if (encoding === 'windows-1252') {
+    return {
+      decode(bytes) {
+        const b = take(bytes);
+        return b.length === 0 ? [] : [decodeWindows1252(b)];
+      },
+    };
+  }
+  return {
+    decode(bytes, final) {
+      let b = take(bytes);
+      if (!final) {
+        const cut = completeUtf8Length(b);
+        if (cut < b.length) {
+          tail = b.slice(cut);
+          b = b.subarray(0, cut);
+        }
+      }
+      if (!isUtf8(b)) return undefined;
+      return utf8Runs(b);
+    },
+  };
+}
+
+/** Length of the part of `b` that does not end inside a multi-byte character. */
+function completeUtf8Length(b: Uint8Array): number {
+  const n = b.length;
+  for (let back = 1; back <= 4 && back <= n; back++) {
+    const c = b[n - back];
+    if (c < 0x80) return n;
+    if (c >= 0xc0) {
+      const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+      return need > back ? n - back : n;
+    }
+  }
+  return n;
+}
+
+/** Valid UTF-8 → strings: runs of one-byte-able lines, and each line with a wider character alone. */
+function utf8Runs(b: Uint8Array): string[] {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const out: string[] = [];
+  const n = buf.length;
+  let runStart = 0;
+  for (let pieceStart = 0; pieceStart < n; ) {
+    let pieceEnd = Math.min(n, pieceStart + RUN_BYTES);
+    // Never inside a character: toString would make two U+FFFD of its halves.
+    while (pieceEnd < n && (buf[pieceEnd] & 0xc0) === 0x80) pieceEnd--;
+    if (!isAscii(buf.subarray(pieceStart, pieceEnd))) {
+      const latin1 = buf.toString('latin1', pieceStart, pieceEnd);
+      WIDE_LEAD_RE.lastIndex = 0;
+      for (let m = WIDE_LEAD_RE.exec(latin1); m !== null; m = WIDE_LEAD_RE.exec(latin1)) {
+        // The run before this character's line, then the line (through its LF) alone.
+        const at = pieceStart + m.index;
+        const lineStart = Math.max(runStart, buf.lastIndexOf(10, at) + 1);
+        if (lineStart > runStart) out.push(buf.toString('utf8', runStart, lineStart));
+        const lf = buf.indexOf(10, at);
+        const lineEnd = lf === -1 ? n : lf + 1;
+        out.push(buf.toString('utf8', lineStart, lineEnd));
+        runStart = lineEnd;
+        if (lineEnd >= pieceEnd) break;
+        WIDE_LEAD_RE.lastIndex = lineEnd - pieceStart;
+      }
+    }
+    if (pieceEnd > runStart && (pieceEnd - runStart >= RUN_BYTES || pieceEnd === n)) {
+      out.push(buf.toString('utf8', runStart, pieceEnd));
+      runStart = pieceEnd;
+    }
+    pieceStart = Math.max(pieceEnd, runStart);
+  }
+  return out;
 }
 
 /**

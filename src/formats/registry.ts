@@ -76,6 +76,14 @@ export function decodeAndParse(bytes: Uint8Array, file: string, format: string =
  * and call this with the text only, so the raw bytes can be freed before parsing starts.
  */
 export function parseText(text: string, file: string, format: string = 'auto'): ParseResult {
+  return chooseReader(text, file, format).parse(text, file);
+}
+
+/**
+ * The reader for an export: the one named by `format`, or (for 'auto') the first whose sniff
+ * claims the text. Sniffers look at the first 8 KB only, so `text` may be the start of a file.
+ */
+export function chooseReader(text: string, file: string, format: string = 'auto'): FormatReader {
   let reader: FormatReader | undefined;
   if (format !== 'auto') {
     reader = readerByName(format);
@@ -97,5 +105,5 @@ export function parseText(text: string, file: string, format: string = 'auto'): 
       });
     }
   }
-  return reader.parse(text, file);
+  return reader;
 }

@@ -1,4 +1,4 @@
-import type { ParseResult } from '../model/record.js';
+import type { ParsedRecord, ParseResult, Warning } from '../model/record.js';
 
 /**
  * A reader for one export format. The registry (src/formats/registry.ts) tries `sniff` on the
@@ -15,4 +15,22 @@ export interface FormatReader {
    * file is unusable as a whole (not well-formed XML, a CSV with no title column ...).
    */
   parse(text: string, file: string): ParseResult;
+  /**
+   * For formats whose exports get big (RIS): the same parser fed the text in chunks, handing each
+   * record to `onRecord` as soon as it is complete, so a file is never held whole. `parse` is
+   * built on it, so both give the same records, warnings and line numbers.
+   */
+  stream?(file: string, onRecord: (record: ParsedRecord) => void, options?: StreamOptions): RecordStream;
+}
+
+export interface StreamOptions {
+  /** False when the caller only counts: `rawHash` is then '' (default true). */
+  hashRaw?: boolean;
+}
+
+/** An incremental reader: `push` decoded text in chunks cut anywhere, then `end`. */
+export interface RecordStream {
+  push(text: string): void;
+  /** The file's format, dialect and warnings (sorted by line), once all text was pushed. */
+  end(): { format: string; dialect: string; warnings: Warning[] };
 }

@@ -6,8 +6,9 @@ import { decodeExport, decodeText, describeNonText, formatBytes, SNIFF_BYTES } f
 
 /**
  * How much litscreen reads of each kind of input before it refuses, so that a device, a disk
- * image or a runaway pipe cannot exhaust memory. An export is held as one string, and V8 caps a
- * string at about 512 Mi characters, so 500 MiB is near the most any export could be; the biggest
+ * image or a runaway pipe cannot exhaust memory. An export read whole is held as one string, and
+ * V8 caps a string at about 512 Mi characters, so 500 MiB is near the most any export could be
+ * (`import` reads RIS in chunks instead, io/export-stream.ts, and has no such limit); the biggest
  * real database exports (a 50,000-record Embase RIS with abstracts) are around 250 MB. Files
  * people edit are much smaller: a decision log is about 100 bytes a row, so 64 MiB holds more than
  * half a million decisions; the protocol is a few KB of JSON, so 4 MiB is generous.
@@ -52,10 +53,8 @@ function tooLarge(file: string, kind: string, maxBytes: number) {
 }
 
 /**
- * Read an input file, sniffing before reading it whole: the path is stat'ed first (a directory,
- * device, FIFO or socket is refused before it is opened, since opening a FIFO blocks and a device
- * never ends), then the first SNIFF_BYTES are read and refused when they cannot be text, and only
- * then is the rest read, up to `maxBytes`. Every refusal is exit 3 with the file named.
+ * Read an input file, sniffing before reading it whole (openInput), then the rest, up to
+ * `maxBytes`. Every refusal is exit 3 with the file named.
  */
 export async function readInputBytes(file: string, options: ReadInputOptions = {}): Promise<Uint8Array> {
   const maxBytes = options.maxBytes ?? INPUT_LIMITS.export;
@@ -63,43 +62,16 @@ export async function readInputBytes(file: string, options: ReadInputOptions = {
   const sniff = options.sniff ?? true;
   // `-` is standard input, so exports can be piped in: `curl … | litscreen import -`.
   if (file === '-') return readStdin(maxBytes, kind, sniff);
-  let stat;
+  const opened = await openInput(file, kind, sniff);
+  const { handle } = opened;
+  let { head: buffer } = opened;
   try {
-    stat = await fs.stat(file);
-  } catch (err) {
-    throw readError(err, file);
-  }
-  const special = specialFileKind(stat);
-  if (special) throw inputError(`is ${special}, not ${article(kind)} ${kind}${stat.isFIFO() || stat.isCharacterDevice() ? " (pipe it to standard input with '-' instead)" : ''}`, { file });
-  let handle: FileHandle;
-  try {
-    // O_NONBLOCK: should the path have become a FIFO since the stat, opening it must not hang.
-    handle = await fs.open(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
-  } catch (err) {
-    throw readError(err, file);
-  }
-  try {
-    const again = await handle.stat();
-    const specialNow = specialFileKind(again);
-    if (specialNow) throw inputError(`is ${specialNow}, not ${article(kind)} ${kind}`, { file });
-    // The first bytes alone first, so that a binary file or a device costs one small read.
-    let buffer = Buffer.allocUnsafe(SNIFF_BYTES);
-    let length = 0;
-    let atEnd = false;
-    while (length < SNIFF_BYTES && !atEnd) {
-      const { bytesRead } = await handle.read(buffer, length, SNIFF_BYTES - length, null);
-      length += bytesRead;
-      atEnd = bytesRead === 0;
-    }
-    if (sniff) {
-      const nonText = describeNonText(buffer.subarray(0, length));
-      if (nonText) throw inputError(`looks like ${nonText}`, { file, line: 1 });
-    }
-    if (atEnd) return buffer.subarray(0, length);
-    if (again.size > maxBytes) throw tooLarge(file, kind, maxBytes);
+    let length = buffer.length;
+    if (opened.atEnd) return buffer;
+    if (opened.size > maxBytes) throw tooLarge(file, kind, maxBytes);
     // Then the rest into one buffer of the size stat gave; the file may still grow while it is
     // read, so read until end of file and check the limit as it goes.
-    const whole = Buffer.allocUnsafe(Math.min(Math.max(again.size + 1, 2 * SNIFF_BYTES), maxBytes + 1));
+    const whole = Buffer.allocUnsafe(Math.min(Math.max(opened.size + 1, 2 * SNIFF_BYTES), maxBytes + 1));
     buffer.copy(whole, 0, 0, length);
     buffer = whole;
     for (;;) {
@@ -120,6 +92,62 @@ export async function readInputBytes(file: string, options: ReadInputOptions = {
     throw readError(err, file);
   } finally {
     await handle.close();
+  }
+}
+
+/** An input opened and sniffed: its first SNIFF_BYTES (all of it when `atEnd`), and the open handle. */
+export interface OpenedInput {
+  handle: FileHandle;
+  head: Buffer;
+  atEnd: boolean;
+  /** Size by stat when opened (the file may still grow). */
+  size: number;
+}
+
+/**
+ * Open a file path and read its first SNIFF_BYTES, refusing what cannot be read as text: the path
+ * is stat'ed first (a directory, device, FIFO or socket is refused before it is opened, since
+ * opening a FIFO blocks and a device never ends), then the head is refused when it cannot be text.
+ * The caller reads on from the handle's position and closes it; on a refusal it is closed here.
+ */
+export async function openInput(file: string, kind = 'export file', sniff = true): Promise<OpenedInput> {
+  let stat;
+  try {
+    stat = await fs.stat(file);
+  } catch (err) {
+    throw readError(err, file);
+  }
+  const special = specialFileKind(stat);
+  if (special) throw inputError(`is ${special}, not ${article(kind)} ${kind}${stat.isFIFO() || stat.isCharacterDevice() ? " (pipe it to standard input with '-' instead)" : ''}`, { file });
+  let handle: FileHandle;
+  try {
+    // O_NONBLOCK: should the path have become a FIFO since the stat, opening it must not hang.
+    handle = await fs.open(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    throw readError(err, file);
+  }
+  try {
+    const again = await handle.stat();
+    const specialNow = specialFileKind(again);
+    if (specialNow) throw inputError(`is ${specialNow}, not ${article(kind)} ${kind}`, { file });
+    // The first bytes alone first, so that a binary file or a device costs one small read.
+    const buffer = Buffer.allocUnsafe(SNIFF_BYTES);
+    let length = 0;
+    let atEnd = false;
+    while (length < SNIFF_BYTES && !atEnd) {
+      const { bytesRead } = await handle.read(buffer, length, SNIFF_BYTES - length, null);
+      length += bytesRead;
+      atEnd = bytesRead === 0;
+    }
+    if (sniff) {
+      const nonText = describeNonText(buffer.subarray(0, length));
+      if (nonText) throw inputError(`looks like ${nonText}`, { file, line: 1 });
+    }
+    return { handle, head: buffer.subarray(0, length), atEnd, size: again.size };
+  } catch (err) {
+    await handle.close();
+    if (err instanceof LitscreenError) throw err;
+    throw readError(err, file);
   }
 }
 

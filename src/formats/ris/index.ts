@@ -1,13 +1,14 @@
 /**
- * The RIS reader: tokenize (syntax, line numbers) → dialect table → records.
+ * The RIS reader: tokenize (syntax, line numbers) → dialect table → records. One parser, fed in
+ * chunks (`streamRis`, for big exports read a piece at a time) or whole (`parseRis`).
  */
 import type { ParsedRecord, ParseResult, Warning } from '../../model/record.js';
-import type { FormatReader } from '../types.js';
-import { detectRisDialect } from './tags.js';
+import type { FormatReader, RecordStream, StreamOptions } from '../types.js';
+import { detectRisDialect, DIALECT_SIGN_CHARS, type RisDialect } from './tags.js';
 import { entryToRecord } from './to-record.js';
-import { tokenizeRis } from './tokenize.js';
+import { RisTokenizer } from './tokenize.js';
 
-export { tokenizeRis } from './tokenize.js';
+export { tokenizeRis, RisTokenizer } from './tokenize.js';
 export type { RisEntry, RisTag, RisTokens } from './tokenize.js';
 export { detectRisDialect, RIS_DIALECTS, GENERIC_TAGS } from './tags.js';
 
@@ -25,18 +26,50 @@ export function sniffRis(text: string): boolean {
   return tags !== null && tags.length >= 3;
 }
 
-export function parseRis(text: string, file: string): ParseResult {
-  const dialect = detectRisDialect(text);
-  const records: ParsedRecord[] = [];
+/**
+ * Read RIS text pushed in chunks. The dialect is known from the first DIALECT_SIGN_CHARS
+ * characters, so text is held back until that much has arrived (or the end), then tokenized.
+ */
+export function streamRis(file: string, onRecord: (record: ParsedRecord) => void, options: StreamOptions = {}): RecordStream {
+  let dialect: RisDialect | undefined;
+  let head: string[] = [];
+  let headLength = 0;
   const recordWarnings: Warning[] = [];
-  const tokens = tokenizeRis(text, file, (e) => records.push(entryToRecord(e, file, dialect, recordWarnings)));
-  const warnings = tokens.warnings.concat(recordWarnings);
-  warnings.sort((a, b) => a.line - b.line);
-  return { format: 'ris', dialect: dialect.name, records, warnings };
+  const tokenizer = new RisTokenizer(file, (e) => onRecord(entryToRecord(e, file, dialect!, recordWarnings)), options.hashRaw ?? true);
+  const start = () => {
+    const text = head.join('');
+    head = [];
+    dialect = detectRisDialect(text);
+    tokenizer.push(text);
+  };
+  return {
+    push(text: string) {
+      if (dialect) return tokenizer.push(text);
+      head.push(text);
+      headLength += text.length;
+      if (headLength >= DIALECT_SIGN_CHARS) start();
+    },
+    end() {
+      if (!dialect) start();
+      const tokens = tokenizer.end();
+      const warnings = tokens.warnings.concat(recordWarnings);
+      warnings.sort((a, b) => a.line - b.line);
+      return { format: 'ris', dialect: dialect!.name, warnings };
+    },
+  };
+}
+
+export function parseRis(text: string, file: string): ParseResult {
+  const records: ParsedRecord[] = [];
+  const stream = streamRis(file, (r) => records.push(r));
+  stream.push(text);
+  const { dialect, warnings } = stream.end();
+  return { format: 'ris', dialect, records, warnings };
 }
 
 export const risReader: FormatReader = {
   name: 'ris',
   sniff: sniffRis,
   parse: parseRis,
+  stream: streamRis,
 };

@@ -113,9 +113,12 @@ export const RIS_DIALECT_SIGNS: [RisDialectName, RegExp][] = [
   ['ebscohost', /ebscohost\.com|^DP  - EBSCOhost/m],
 ];
 
+/** How much of the start of a file dialect detection looks at. */
+export const DIALECT_SIGN_CHARS = 65536;
+
 /** The dialect of a RIS text, from its first 64 KB. */
 export function detectRisDialect(text: string): RisDialect {
-  const head = text.length > 65536 ? text.slice(0, 65536) : text;
+  const head = text.length > DIALECT_SIGN_CHARS ? text.slice(0, DIALECT_SIGN_CHARS) : text;
   for (const [name, re] of RIS_DIALECT_SIGNS) if (re.test(head)) return RIS_DIALECTS[name];
   return RIS_DIALECTS.generic;
 }

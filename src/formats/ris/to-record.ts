@@ -45,11 +45,16 @@ const authorsFrom = (values: readonly string[]): Author[] => authorsFromValues(v
 
 export function entryToRecord(entry: RisEntry, file: string, dialect: RisDialect, warnings: Warning[]): ParsedRecord {
   const raw: RawTags = {};
+  let repeated: string[] | undefined;
   for (const t of entry.tags) {
     const list = raw[t.tag];
-    if (list) list.push(t.value);
-    else raw[t.tag] = [t.value];
+    if (list) {
+      if (list.push(t.value) === 2) (repeated ??= []).push(t.tag);
+    } else raw[t.tag] = [t.value];
   }
+  // push leaves room for 16 more values in a list; a big import held whole keeps every list, so
+  // repeated tags (AU, KW, UR …) get lists of their own length.
+  if (repeated) for (const t of repeated) raw[t] = raw[t].slice();
   const tags = dialect.tags;
 
   const title = cleanText(firstValue(raw, tags.title)) ?? '';
@@ -120,8 +125,8 @@ export function entryToRecord(entry: RisEntry, file: string, dialect: RisDialect
     source: { file, line: entry.startLine },
     type,
     title,
-    authors: authorsFrom(authorValues),
-    keywords,
+    authors: authorsFrom(authorValues).slice(),
+    keywords: keywords.slice(),
     raw,
     rawHash: entry.rawHash,
   };

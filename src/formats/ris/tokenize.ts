@@ -6,6 +6,11 @@
  * Lenient where vendors are sloppy: 1–2 spaces (or a tab) before the dash, a missing space after
  * it (`ER  -`), 2–4 character tags (APA PsycNET writes `PMID  -`), a last record without `ER`
  * (kept, with a warning — rispy silently drops it).
+ *
+ * Incremental: RisTokenizer takes the text in chunks cut anywhere (a big export is read and
+ * decoded a piece at a time) and hands each entry over once it is complete; tokenizeRis is the
+ * same tokenizer fed one chunk. Lines, line numbers, values and raw hashes do not depend on where
+ * the chunks were cut (tests/formats/ris-stream.test.ts cuts at every position).
  */
 import type { Warning } from '../../model/record.js';
 import { rawHash } from '../normalize-fields.js';
@@ -31,9 +36,6 @@ export interface RisEntry {
    * Unix line ends keeps the same ids. Hashed here so the raw copy never outlives its line loop.
    */
   rawHash: string;
-  /** Offsets of the raw text in the tokenized text. */
-  rawStart: number;
-  rawEnd: number;
 }
 
 export interface RisTokens {
@@ -51,6 +53,7 @@ const CH_SPACE = 32;
 const CH_TAB = 9;
 const CH_DASH = 45;
 const CH_CR = 13;
+const CH_LF = 10;
 
 function isUpper(c: number): boolean {
   return c >= CH_A && c <= CH_Z;
@@ -61,7 +64,7 @@ function isUpperOrDigit(c: number): boolean {
 
 /**
  * If text[start, end) is a tag line, the index where its value starts (after the dash), with
- * the tag length in `tagLen.n`; otherwise -1. charCode checks on the whole text, no line string:
+ * the tag length in `tagLen.n`; otherwise -1. charCode checks on the chunk, no line string:
  * this runs once per line of files of hundreds of MB.
  */
 function tagLineValueStart(text: string, start: number, end: number, tagLen: { n: number }): number {
@@ -102,134 +105,275 @@ function tagName(text: string, start: number, n: number): string {
 const PREAMBLE_RE =
   /^(?:\d+\.\s*$|Link to the (?:Ovid|External)|Record #\d+ of \d+|Provider:|Database:|Content:|Search Strategy:|Export Date:)/;
 
+/** An entry being read, with where its raw text starts and ends (in `RisTokenizer.texts`). */
+interface OpenEntry extends RisEntry {
+  rawStartText: number;
+  rawStart: number;
+  rawEndText: number;
+  rawEnd: number;
+}
+
 /**
- * Tokenize RIS text. `text` may have LF, CRLF or CR line ends; a leading BOM is ignored.
- * With `onEntry`, each entry is handed over as soon as it is complete and not kept in
- * `entries` (the reader maps it at once, so its tag objects die young: big files need that).
+ * The RIS tokenizer, fed text chunks by `push` and finished by `end`. Lines end at LF, CRLF or a
+ * lone CR (old Mac files; a TY after a lone CR must not be read as text of the line before).
+ * With `onEntry`, each entry is handed over as soon as it is complete and not kept in `entries`
+ * (the reader maps it at once, so its tag objects die young: big files need that).
  */
-export function tokenizeRis(input: string, file: string, onEntry?: (entry: RisEntry) => void): RisTokens {
-  // Old Mac files end lines with CR only; everything else splits on LF and drops a trailing CR.
-  let text = input;
-  if (text.indexOf('\n') === -1 && text.indexOf('\r') !== -1) text = text.replace(/\r/g, '\n');
-
-  const entries: RisEntry[] = [];
-  const warnings: Warning[] = [];
-  let skippedLines = 0;
-  let current: RisEntry | undefined;
+export class RisTokenizer {
+  private readonly entries: RisEntry[] = [];
+  private readonly warnings: Warning[] = [];
+  private skippedLines = 0;
+  private current: OpenEntry | undefined;
   /** The entry closed by ER on the line just before (Ovid writes `NL  -` after `ER  -`). */
-  let justClosed: RisEntry | undefined;
-  let lastTag: RisTag | undefined;
-  const tagLen = { n: 0 };
-
+  private justClosed: RisEntry | undefined;
+  private lastTag: RisTag | undefined;
   /** An entry closed by ER waits here until no Ovid `NL` can follow, then goes to onEntry. */
-  let pending: RisEntry | undefined;
-  const flush = () => {
-    if (pending && onEntry) onEntry(pending);
-    pending = undefined;
-  };
-  const finish = (entry: RisEntry) => {
-    const raw = text.slice(entry.rawStart, entry.rawEnd);
-    entry.rawHash = rawHash(raw.indexOf('\r') === -1 ? raw : raw.replace(/\r\n?/g, '\n'));
-    if (onEntry) {
-      flush();
-      pending = entry;
-    } else entries.push(entry);
-  };
-  const closeWithoutEr = (at: number, why: string) => {
-    if (!current) return;
-    warnings.push({ file, line: at, message: `record starting at line ${current.startLine} has no ER${why}; kept` });
-    finish(current);
-    current = undefined;
-  };
+  private pending: RisEntry | undefined;
+  private readonly tagLen = { n: 0 };
+  private lineNo = 0;
+  private started = false;
+  /** The start of a line whose end has not arrived yet (a chunk may end anywhere, even between CR and LF). */
+  private carry = '';
+  /**
+   * The texts lines were read from since the current entry started (chunks, or a line joined
+   * across two chunks), so its raw text can be put together for the hash; numbered from `textBase`.
+   */
+  private texts: string[] = [];
+  private textBase = 0;
 
-  const len = text.length;
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let lineNo = 0;
-  // A lone CR (not part of CRLF) ends a line too, as in every other reader (tagged-common lfText):
-  // otherwise a TY after one is read as text of the line before and its record is lost unsaid.
-  let nextCr = -2;
-  while (pos < len) {
-    let nl = text.indexOf('\n', pos);
-    if (nl === -1) nl = len;
-    if (nextCr !== -1 && nextCr < pos) nextCr = text.indexOf('\r', pos);
-    if (nextCr !== -1 && nextCr < nl - 1) nl = nextCr;
-    let end = nl;
-    if (end > pos && text.charCodeAt(end - 1) === CH_CR) end--;
-    lineNo++;
-    const lineStart = pos;
-    pos = nl + 1;
+  /**
+   * @param hashRaw false when no one will read `rawHash` (import only counting records): the hash
+   *   of every record's raw text is 7% of an import, and `rawHash` is then ''.
+   */
+  constructor(
+    private readonly file: string,
+    private readonly onEntry?: (entry: RisEntry) => void,
+    private readonly hashRaw = true,
+  ) {}
 
-    let vs = tagLineValueStart(text, lineStart, end, tagLen);
+  /** Tokenize the next piece of text; complete lines are read now, a partial last line waits. */
+  push(chunk: string): void {
+    if (chunk.length === 0) return;
+    let text = chunk;
+    if (!this.started) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    let pos = 0;
+    if (this.carry !== '') {
+      // Finish the carried line with the head of this chunk, as one short string of its own.
+      const carry = this.carry;
+      let cut: number;
+      if (carry.charCodeAt(carry.length - 1) === CH_CR) cut = text.charCodeAt(0) === CH_LF ? 1 : 0;
+      else {
+        cut = firstLineEnd(text, 0);
+        if (cut === -1) {
+          this.carry = carry + text;
+          return;
+        }
+      }
+      this.carry = '';
+      const joined = cut === 0 ? carry : carry + text.slice(0, cut);
+      this.scan(joined, true);
+      pos = cut;
+    }
+    if (pos < text.length) this.scan(pos === 0 ? text : text.slice(pos), false);
+  }
+
+  /** No more text: read the last line, close an open record and return what was not handed over. */
+  end(): RisTokens {
+    if (this.carry !== '') {
+      const carry = this.carry;
+      this.carry = '';
+      this.scan(carry, true);
+    }
+    this.closeWithoutEr(this.lineNo, ' at end of file');
+    this.flush();
+    return { entries: this.entries, warnings: this.warnings, skippedLines: this.skippedLines };
+  }
+
+  /**
+   * Read the complete lines of `text`. With `final`, its end ends a line; otherwise a line without
+   * its end (or a CR that may be the first half of a CRLF) is carried to the next chunk.
+   */
+  private scan(text: string, final: boolean): void {
+    const textId = this.textBase + this.texts.length;
+    if (this.current) this.texts.push(text);
+    else {
+      this.texts = [text];
+      this.textBase = textId;
+    }
+    const len = text.length;
+    let pos = 0;
+    let nextCr = -2;
+    while (pos < len) {
+      let nl = text.indexOf('\n', pos);
+      if (nextCr !== -1 && nextCr < pos) nextCr = text.indexOf('\r', pos);
+      if (nl === -1) {
+        // No LF left: a lone CR may still end a line; otherwise the rest waits for its end.
+        if (nextCr !== -1 && nextCr < len - 1) nl = nextCr;
+        else if (final) nl = len;
+        else {
+          this.carry = text.slice(pos);
+          // The carried part is raw text of the joined line, not of this one.
+          this.texts[textId - this.textBase] = text.slice(0, pos);
+          return;
+        }
+      } else if (nextCr !== -1 && nextCr < nl - 1) nl = nextCr;
+      let end = nl;
+      if (end > pos && text.charCodeAt(end - 1) === CH_CR) end--;
+      this.line(text, textId, pos, end);
+      pos = nl + 1;
+    }
+  }
+
+  private line(text: string, textId: number, lineStart: number, end: number): void {
+    const lineNo = ++this.lineNo;
+    let vs = tagLineValueStart(text, lineStart, end, this.tagLen);
     if (vs !== -1) {
-      const tag = tagName(text, lineStart, tagLen.n);
+      const tag = tagName(text, lineStart, this.tagLen.n);
       let ve = end;
       while (vs < ve && text.charCodeAt(vs) <= CH_SPACE) vs++;
       while (ve > vs && text.charCodeAt(ve - 1) <= CH_SPACE) ve--;
       const value = vs === ve ? '' : text.slice(vs, ve);
       if (tag === 'TY') {
-        closeWithoutEr(lineNo, ' before the next TY');
-        justClosed = undefined;
-        flush();
-        current = { startLine: lineNo, endLine: lineNo, tags: [], closed: false, rawHash: '', rawStart: lineStart, rawEnd: end };
-        lastTag = { tag, value, line: lineNo };
-        current.tags.push(lastTag);
-        continue;
+        this.closeWithoutEr(lineNo, ' before the next TY');
+        this.justClosed = undefined;
+        this.flush();
+        this.open(lineNo, textId, lineStart, end, { tag, value, line: lineNo });
+        return;
       }
+      const current = this.current;
       if (tag === 'ER') {
         if (current) {
           current.closed = true;
           current.endLine = lineNo;
+          current.rawEndText = textId;
           current.rawEnd = end;
-          finish(current);
-          justClosed = current;
-          current = undefined;
+          this.finish(current);
+          this.justClosed = current;
+          this.current = undefined;
         } else {
-          warnings.push({ file, line: lineNo, message: 'ER outside any record; ignored' });
+          this.warnings.push({ file: this.file, line: lineNo, message: 'ER outside any record; ignored' });
         }
-        lastTag = undefined;
-        continue;
+        this.lastTag = undefined;
+        return;
       }
       if (current) {
-        lastTag = { tag, value, line: lineNo };
-        current.tags.push(lastTag);
+        this.lastTag = { tag, value, line: lineNo };
+        current.tags.push(this.lastTag);
         current.endLine = lineNo;
+        current.rawEndText = textId;
         current.rawEnd = end;
-        continue;
+        return;
       }
-      if (justClosed) {
+      if (this.justClosed) {
         // Ovid's trailing `NL  - Journal abbreviation` right after ER belongs to that record.
-        lastTag = { tag, value, line: lineNo };
-        justClosed.tags.push(lastTag);
-        continue;
+        this.lastTag = { tag, value, line: lineNo };
+        this.justClosed.tags.push(this.lastTag);
+        return;
       }
       // Tags with no TY before them: keep them as a record rather than lose them.
-      warnings.push({ file, line: lineNo, message: `record starting at line ${lineNo} has no TY; kept` });
-      current = { startLine: lineNo, endLine: lineNo, tags: [], closed: false, rawHash: '', rawStart: lineStart, rawEnd: end };
-      lastTag = { tag, value, line: lineNo };
-      current.tags.push(lastTag);
-      continue;
+      this.warnings.push({ file: this.file, line: lineNo, message: `record starting at line ${lineNo} has no TY; kept` });
+      this.open(lineNo, textId, lineStart, end, { tag, value, line: lineNo });
+      return;
     }
 
     // Not a tag line.
-    justClosed = undefined;
-    flush();
+    this.justClosed = undefined;
+    this.flush();
     const trimmed = text.slice(lineStart, end).trim();
-    if (trimmed === '') continue;
+    if (trimmed === '') return;
+    const current = this.current;
+    const lastTag = this.lastTag;
     if (current && lastTag && !(trimmed.startsWith('Link to the Ovid') || /^\d+\.$/.test(trimmed))) {
       // Continuation: multi-line abstracts, Rayyan's one-keyword-per-line KW, free text in Citavi exports.
       lastTag.value = lastTag.value === '' ? trimmed : lastTag.value + '\n' + trimmed;
       current.endLine = lineNo;
+      current.rawEndText = textId;
       current.rawEnd = end;
-      continue;
+      return;
     }
     if (PREAMBLE_RE.test(trimmed)) {
-      skippedLines++;
-      continue;
+      this.skippedLines++;
+      return;
     }
     const shown = trimmed.length > 60 ? trimmed.slice(0, 57) + '...' : trimmed;
-    warnings.push({ file, line: lineNo, message: `text outside any record ignored: "${shown}"` });
+    this.warnings.push({ file: this.file, line: lineNo, message: `text outside any record ignored: "${shown}"` });
   }
-  closeWithoutEr(lineNo, ' at end of file');
-  flush();
-  return { entries, warnings, skippedLines };
+
+  private open(lineNo: number, textId: number, lineStart: number, end: number, first: RisTag): void {
+    if (textId !== this.textBase) {
+      // Texts before this one can go: the new entry's raw text starts here.
+      this.texts = this.texts.slice(textId - this.textBase);
+      this.textBase = textId;
+    }
+    this.current = {
+      startLine: lineNo,
+      endLine: lineNo,
+      tags: [first],
+      closed: false,
+      rawHash: '',
+      rawStartText: textId,
+      rawStart: lineStart,
+      rawEndText: textId,
+      rawEnd: end,
+    };
+    this.lastTag = first;
+  }
+
+  private flush(): void {
+    if (this.pending && this.onEntry) this.onEntry(this.pending);
+    this.pending = undefined;
+  }
+
+  private finish(open: OpenEntry): void {
+    const entry: RisEntry = { startLine: open.startLine, endLine: open.endLine, tags: open.tags, closed: open.closed, rawHash: this.hashRaw ? this.hashOf(open) : '' };
+    if (this.onEntry) {
+      this.flush();
+      this.pending = entry;
+    } else this.entries.push(entry);
+  }
+
+  private hashOf(open: OpenEntry): string {
+    const first = open.rawStartText - this.textBase;
+    const last = open.rawEndText - this.textBase;
+    let raw: string;
+    if (first === last) raw = this.texts[first].slice(open.rawStart, open.rawEnd);
+    else {
+      raw = this.texts[first].slice(open.rawStart);
+      for (let i = first + 1; i < last; i++) raw += this.texts[i];
+      raw += this.texts[last].slice(0, open.rawEnd);
+    }
+    return rawHash(raw.indexOf('\r') === -1 ? raw : raw.replace(/\r\n?/g, '\n'));
+  }
+
+  private closeWithoutEr(at: number, why: string): void {
+    const current = this.current;
+    if (!current) return;
+    this.warnings.push({ file: this.file, line: at, message: `record starting at line ${current.startLine} has no ER${why}; kept` });
+    this.finish(current);
+    this.current = undefined;
+  }
+}
+
+/**
+ * Index just after the first line end in text from `from` (LF, CRLF, or a lone CR followed by
+ * something), or -1 when the text holds no complete line end (a final CR may be half a CRLF).
+ */
+function firstLineEnd(text: string, from: number): number {
+  const lf = text.indexOf('\n', from);
+  const cr = text.indexOf('\r', from);
+  if (cr !== -1 && (lf === -1 || cr < lf - 1)) return cr < text.length - 1 ? cr + 1 : -1;
+  return lf === -1 ? -1 : lf + 1;
+}
+
+/**
+ * Tokenize a whole RIS text. `text` may have LF, CRLF or CR line ends; a leading BOM is ignored.
+ * With `onEntry`, entries are handed over as they complete instead of being returned.
+ */
+export function tokenizeRis(text: string, file: string, onEntry?: (entry: RisEntry) => void): RisTokens {
+  const tokenizer = new RisTokenizer(file, onEntry);
+  tokenizer.push(text);
+  return tokenizer.end();
 }

@@ -1,0 +1,126 @@
+/**
+ * Reading an export in chunks, so memory does not grow with the file: bytes come from the file
+ * descriptor a chunk at a time, are decoded (encoding.ts ChunkDecoder) and pushed into the
+ * reader's RecordStream, which hands over each record as it completes. Formats without a stream
+ * reader, standard input and small files are read whole, exactly as readExportText + parseText.
+ *
+ * The encoding is chosen from the first bytes as decodeText chooses it; only "UTF-8" cannot be
+ * confirmed before the end, because a Windows-1252 file is valid UTF-8 until its first byte above
+ * 0x7F that is not. When such a byte comes, the file is read again from its start as Windows-1252
+ * (decodeText decodes the whole file so in that case) and the caller is told to drop the records
+ * it was given so far (`onRestart`).
+ */
+import type { ParsedRecord, Warning } from '../model/record.js';
+import { inputError, LitscreenError } from '../errors.js';
+import { bomLength, createChunkDecoder, encodingFromHead, looksBinary, type TextEncodingName } from '../formats/encoding.js';
+import { detectFormat, parseText, readerByName } from '../formats/registry.js';
+import type { FormatReader } from '../formats/types.js';
+import { openInput, readExportText, type OpenedInput } from './files.js';
+
+/** Bytes read from the file descriptor at a time. */
+export const CHUNK_BYTES = 1 << 20;
+
+export interface StreamExportOptions {
+  /** 'auto' (default) or a reader name, as for parseText. */
+  format?: string;
+  onRecord(record: ParsedRecord): void;
+  /** The records handed over so far are void: the file is being read again from the start (see above). */
+  onRestart?(): void;
+  /** Awaited after each chunk's records were handed over: where a writer waits for its output to drain. */
+  afterChunk?(): Promise<void> | void;
+  /** The encoding an earlier read of the same file settled on, so that a second read never restarts. */
+  encoding?: TextEncodingName;
+  /**
+   * Only counting: records read in chunks may come without `rawHash` (''), which saves hashing
+   * every record. Records of a file read whole have it all the same.
+   */
+  countOnly?: boolean;
+}
+
+export interface StreamedExport {
+  format: string;
+  dialect: string;
+  warnings: Warning[];
+  /** Whether the file was read in chunks (false: read whole). */
+  streamed: boolean;
+  /** The encoding it was read in, when read in chunks. */
+  encoding?: TextEncodingName;
+}
+
+/**
+ * Read one export, handing each record to `onRecord` in file order. Errors as readExportText and
+ * parseText give them (exit 3 with file:line, exit 2 for an unknown format name).
+ */
+export async function streamExport(file: string, options: StreamExportOptions): Promise<StreamedExport> {
+  const format = options.format ?? 'auto';
+  if (file === '-') return readWhole(file, options);
+  const first = await openInput(file);
+  if (first.atEnd) {
+    await first.handle.close();
+    return readWhole(file, options);
+  }
+  const encoding = options.encoding ?? encodingFromHead(first.head);
+  let result = await readInChunks(file, first, encoding, format, options);
+  if (result === 'not utf-8') {
+    options.onRestart?.();
+    result = await readInChunks(file, await openInput(file), 'windows-1252', format, options);
+  }
+  if (result === 'not utf-8') throw new Error('unreachable: Windows-1252 decodes every byte');
+  if (result === 'read whole') return readWhole(file, options);
+  return result;
+}
+
+async function readWhole(file: string, options: StreamExportOptions): Promise<StreamedExport> {
+  const result = parseText(await readExportText(file), file, options.format ?? 'auto');
+  for (const record of result.records) options.onRecord(record);
+  await options.afterChunk?.();
+  return { format: result.format, dialect: result.dialect, warnings: result.warnings, streamed: false };
+}
+
+/** The reader for the head of a file when it can stream, else undefined (the whole file decides). */
+function streamingReader(headText: string, format: string): FormatReader | undefined {
+  const reader = format === 'auto' ? detectFormat(headText) : readerByName(format);
+  return reader?.stream ? reader : undefined;
+}
+
+async function readInChunks(
+  file: string,
+  opened: OpenedInput,
+  encoding: TextEncodingName,
+  format: string,
+  options: StreamExportOptions,
+): Promise<StreamedExport | 'not utf-8' | 'read whole'> {
+  const { handle, head } = opened;
+  try {
+    const decoder = createChunkDecoder(encoding, bomLength(head));
+    const headTexts = decoder.decode(head, false);
+    if (!headTexts) return 'not utf-8';
+    // The checks decodeExport makes on the whole text look at its first 8 KB only.
+    const headText = headTexts.join('');
+    if (looksBinary(headText)) throw inputError('binary data, not a text export', { file, line: 1 });
+    const reader = headText.trim() === '' ? undefined : streamingReader(headText, format);
+    if (!reader) return 'read whole';
+    const stream = reader.stream!(file, options.onRecord, { hashRaw: !options.countOnly });
+    for (const text of headTexts) stream.push(text);
+    await options.afterChunk?.();
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, null);
+      const texts = decoder.decode(chunk.subarray(0, bytesRead), bytesRead === 0);
+      if (!texts) return 'not utf-8';
+      for (const text of texts) stream.push(text);
+      await options.afterChunk?.();
+      if (bytesRead === 0) break;
+    }
+    const { format: name, dialect, warnings } = stream.end();
+    await options.afterChunk?.();
+    return { format: name, dialect, warnings, streamed: true, encoding };
+  } catch (err) {
+    if (err instanceof LitscreenError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code) throw inputError(`cannot read: ${(err as Error).message}`, { file });
+    throw err;
+  } finally {
+    await handle.close();
+  }
+}
