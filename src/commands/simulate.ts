@@ -188,7 +188,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the first run; run i uses seed + i', '1')
     .option('--runs <k>', 'runs, each with its own prior records', '1')
     .option('--clean', 'drop rows without an abstract, rows with a duplicate_record_id, and repeated title+abstract (as Ferdinands et al. 2023)')
-    .option('--model <name>', `the relevance configuration: ${DEFAULT_RELEVANCE.name} (default, the one the screen uses) or, for comparison, ${[...RELEVANCE_CONFIGS.keys()].filter((k) => k !== DEFAULT_RELEVANCE.name).join(', ')}`, DEFAULT_RELEVANCE.name)
+    .option('--model <name>', `the relevance model: ${DEFAULT_RELEVANCE.name} (the screen's), or to compare ${[...RELEVANCE_CONFIGS.keys()].filter((k) => k !== DEFAULT_RELEVANCE.name).join(', ')}`, DEFAULT_RELEVANCE.name)
     .option('--json', 'machine-readable output, with the order of every run')
     .addHelpText(
       'after',
