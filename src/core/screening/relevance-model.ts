@@ -91,8 +91,6 @@ export class RelevanceModel {
   private readonly random: () => number;
   /** How many decisions the current fit was trained on. */
   trainedOn = 0;
-  /** Passes over the decided records made by all fits so far (what a simulation's time goes on). */
-  passes = 0;
 
   constructor(features: SparseRows, config: Partial<ModelConfig> = {}, seed = 0) {
     this.features = features;
@@ -185,7 +183,6 @@ export class RelevanceModel {
     const order = this.decided.slice(0, n);
     const rowSquares = this.rowSquares;
     for (let pass = 0; pass < maxPasses; pass++) {
-      this.passes++;
       // A fresh seeded order each pass, as LIBLINEAR does.
       for (let i = n - 1; i > 0; i--) {
         const j = Math.floor(this.random() * (i + 1));
