@@ -3,9 +3,8 @@ import { readLabelledDataset, type LabelledDataset } from '../io/labelled-datase
 import { examples } from '../io/command.js';
 import { out, json, table, err } from '../io/output.js';
 import { usageError } from '../errors.js';
-import { tfidfMatrix } from '../core/screening/tfidf.js';
 import { recordText } from '../core/screening/tokenize.js';
-import { DEFAULT_MODEL, type Classifier } from '../core/screening/relevance-model.js';
+import { DEFAULT_RELEVANCE, RELEVANCE_CONFIGS, relevanceFeatures } from '../core/screening/relevance-configs.js';
 import { simulateRun, summariseRuns, summarise, type MetricsSummary, type Summary } from '../core/screening/simulation.js';
 import { streakStop } from '../core/screening/stopping.js';
 
@@ -27,8 +26,8 @@ export interface SimulateOptions {
   seed?: number;
   runs?: number;
   clean?: boolean;
-  /** The classifier (default the linear SVM); naive Bayes for comparison. */
-  model?: Classifier;
+  /** A configuration of core/screening/relevance-configs.ts (default: the one the screen uses); the others for comparison. */
+  model?: string;
   /** Called after each run (progress). */
   onRun?: (done: number, of: number) => void;
 }
@@ -72,27 +71,23 @@ export interface SimulateResult {
   runs: SimulateRunResult[];
 }
 
-export function modelDescription(classifier: Classifier): string {
-  const features = 'TF-IDF of words and word pairs (sublinear tf, max_df 0.95, L2)';
-  return classifier === 'nb'
-    ? `${features} + multinomial naive Bayes (alpha ${DEFAULT_MODEL.alpha}, class-balanced), retrained after every decision, highest score next`
-    : `${features} + linear SVM (squared hinge, C ${DEFAULT_MODEL.c}, classes balanced with relevant x${DEFAULT_MODEL.relevantBoost}, dual coordinate descent), retrained after every decision, highest score next`;
-}
-
 export async function runSimulate(options: SimulateOptions): Promise<SimulateResult> {
   const runs = options.runs ?? 1;
   const firstSeed = options.seed ?? 1;
   if (!Number.isSafeInteger(runs) || runs < 1 || runs > 1000) throw usageError(`--runs must be a whole number from 1 to 1000 (got ${options.runs})`);
   if (!Number.isSafeInteger(firstSeed) || firstSeed < 0) throw usageError(`--seed must be a whole number (got ${options.seed})`);
-  const classifier = options.model ?? 'svm';
-  if (classifier !== 'svm' && classifier !== 'nb') throw usageError(`--model must be svm or nb (got "${classifier}")`);
+  const config = RELEVANCE_CONFIGS.get(options.model ?? DEFAULT_RELEVANCE.name);
+  if (!config) throw usageError(`--model must be one of ${[...RELEVANCE_CONFIGS.keys()].join(', ')} (got "${options.model}")`);
   const data = await readLabelledDataset(options.dataset, options.label, { clean: options.clean });
   const relevant = data.labels.reduce((a, b) => a + b, 0);
   if (relevant === 0 || relevant === data.labels.length) {
     throw usageError(`a simulation needs relevant and irrelevant records; column ${options.label} has ${relevant} of ${data.labels.length} relevant`, { file: options.dataset });
   }
   let t = performance.now();
-  const features = tfidfMatrix(data.titles.map((title, i) => recordText(title, data.abstracts[i])));
+  const features = relevanceFeatures(
+    data.titles.map((title, i) => recordText(title, data.abstracts[i])),
+    config,
+  );
   const featureSeconds = (performance.now() - t) / 1000;
   const results: { run: ReturnType<typeof simulateRun>; seconds: number; cpuSeconds: number; stops: { consecutiveIrrelevant: number; screened: number; recall: number }[] }[] = [];
   const seeds: number[] = [];
@@ -101,7 +96,7 @@ export async function runSimulate(options: SimulateOptions): Promise<SimulateRes
     seeds.push(seed);
     t = performance.now();
     const cpu = process.cpuUsage();
-    const run = simulateRun(features, data.labels, seed, { classifier });
+    const run = simulateRun(features, data.labels, seed);
     const seconds = (performance.now() - t) / 1000;
     const used = process.cpuUsage(cpu);
     const cpuSeconds = (used.user + used.system) / 1e6;
@@ -118,7 +113,7 @@ export async function runSimulate(options: SimulateOptions): Promise<SimulateRes
     rowsRead: data.rowsRead,
     cleaned: options.clean === true,
     dropped: data.dropped,
-    model: modelDescription(classifier),
+    model: `${config.name}: ${config.description}, retrained after every decision, highest score next`,
     seeds,
     measuredOver: { records: data.labels.length - 2, relevant: relevant - 1 },
     summary: summariseRuns(results.map((r) => r.run)),
@@ -193,7 +188,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the first run; run i uses seed + i', '1')
     .option('--runs <k>', 'runs, each with its own prior records', '1')
     .option('--clean', 'drop rows without an abstract, rows with a duplicate_record_id, and repeated title+abstract (as Ferdinands et al. 2023)')
-    .option('--model <name>', 'svm (default) or nb (naive Bayes, for comparison)', 'svm')
+    .option('--model <name>', `the relevance model: ${DEFAULT_RELEVANCE.name} (the screen's), or to compare ${[...RELEVANCE_CONFIGS.keys()].filter((k) => k !== DEFAULT_RELEVANCE.name).join(', ')}`, DEFAULT_RELEVANCE.name)
     .option('--json', 'machine-readable output, with the order of every run')
     .addHelpText(
       'after',
@@ -213,7 +208,7 @@ export function register(program: Command): void {
         seed: Number(opts.seed),
         runs: Number(opts.runs),
         clean: opts.clean,
-        model: opts.model as Classifier,
+        model: opts.model,
         onRun: showProgress ? (done, of) => err(`run ${done} of ${of} done`) : undefined,
       });
       if (opts.json) return json(result);

@@ -3,9 +3,9 @@ import type { DecisionValue, Stage } from '../../model/decision.js';
 import type { ReviewState, Study } from '../review/derive.js';
 import { finalDecisionOf } from '../review/decisions.js';
 import { isBlind, outcomeAt, screenedAt } from './queue.js';
-import { tfidfMatrix } from './tfidf.js';
 import { recordText } from './tokenize.js';
-import { RelevanceModel, rankUndecided } from './relevance-model.js';
+import { rankUndecided } from './relevance-model.js';
+import { RelevanceScorer, relevanceFeatures, DEFAULT_RELEVANCE, type RelevanceConfig } from './relevance-configs.js';
 import type { QueueOrder } from './screen-session.js';
 
 /**
@@ -94,12 +94,12 @@ export function rankedTexts(state: ReviewState, stage: Stage): RankedText[] {
 export class RelevanceRanker {
   private readonly index = new Map<string, number>();
   private readonly ids: string[];
-  private readonly model: RelevanceModel;
+  private readonly model: RelevanceScorer;
 
-  constructor(texts: readonly RankedText[], seed = 1) {
+  constructor(texts: readonly RankedText[], seed = 1, config: RelevanceConfig = DEFAULT_RELEVANCE) {
     this.ids = texts.map((t) => t.id);
     this.ids.forEach((id, i) => this.index.set(id, i));
-    this.model = new RelevanceModel(tfidfMatrix(texts.map((t) => recordText(t.title, t.abstract))), {}, seed);
+    this.model = new RelevanceScorer(relevanceFeatures(texts.map((t) => recordText(t.title, t.abstract)), config), seed);
   }
 
   /** Replace every label: studies not in `labels` become undecided. */

@@ -1,5 +1,4 @@
-import type { SparseRows } from './tfidf.js';
-import { RelevanceModel, type ModelConfig } from './relevance-model.js';
+import { RelevanceScorer, type RelevanceFeatures } from './relevance-configs.js';
 import { seededRandom } from '../random.js';
 import { simulationMetrics, type SimulationMetrics } from './metrics.js';
 
@@ -25,7 +24,8 @@ export interface SimulationRun {
   retrains: number;
 }
 
-export function simulateRun(features: SparseRows, labels: Uint8Array, seed: number, config: Partial<ModelConfig> = {}): SimulationRun {
+/** One run with the configuration the features were built for (relevance-configs.ts). */
+export function simulateRun(features: RelevanceFeatures, labels: Uint8Array, seed: number): SimulationRun {
   const n = features.nRows;
   const relevant: number[] = [];
   const irrelevant: number[] = [];
@@ -34,7 +34,7 @@ export function simulateRun(features: SparseRows, labels: Uint8Array, seed: numb
   const random = seededRandom(seed);
   const priors: [number, number] = [relevant[Math.floor(random() * relevant.length)], irrelevant[Math.floor(random() * irrelevant.length)]];
 
-  const model = new RelevanceModel(features, config, seed);
+  const model = new RelevanceScorer(features, seed);
   const order = new Int32Array(n);
   let screened = 0;
   let relevantLeft = relevant.length;

@@ -1,4 +1,5 @@
 import { modelWords } from './tokenize.js';
+import { ENGLISH_STOP_WORDS } from './stop-words.js';
 
 /**
  * TF-IDF features of a set of records, as a compressed sparse row (CSR) matrix in typed arrays:
@@ -31,9 +32,14 @@ export interface TfidfOptions {
   /** Drop terms found in fewer than this many records. */
   minDf?: number;
   sublinearTf?: boolean;
+  /**
+   * Leave out English stop words (stop-words.ts) before words are paired, as scikit-learn does,
+   * so a pair may span one ("quality of life" gives "quality life").
+   */
+  stopWords?: boolean;
 }
 
-export const DEFAULT_TFIDF: Required<TfidfOptions> = { ngramMax: 2, maxDf: 0.95, minDf: 1, sublinearTf: true };
+export const DEFAULT_TFIDF: Required<TfidfOptions> = { ngramMax: 2, maxDf: 0.95, minDf: 1, sublinearTf: true, stopWords: false };
 
 /** A growable Int32Array. */
 class IntList {
@@ -131,6 +137,7 @@ export function tfidfMatrix(texts: readonly string[], options: TfidfOptions = {}
     let prev = -1;
     for (let j = 0; j < words.length; j++) {
       const w = words[j];
+      if (opts.stopWords && ENGLISH_STOP_WORDS.has(w)) continue;
       let wid = wordIds.get(w);
       if (wid === undefined) {
         wid = wordIds.size;

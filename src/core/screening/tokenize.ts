@@ -4,8 +4,8 @@ import { foldText, splitFolded } from '../criteria/fold-text.js';
  * The words the relevance model sees in a record: the same folding as the criteria and the
  * duplicate detection (criteria/fold-text.ts: lower case, accents and markup removed, β → beta),
  * split on anything not a-z0-9, and, as scikit-learn's default token pattern does (`\w\w+`),
- * one-character words dropped. No stop-word list: the IDF and the `maxDf` cut already take the
- * weight off words that are everywhere, and a list tuned for English would be one more setting.
+ * one-character words dropped. Stop words, when a configuration leaves them out, are dropped
+ * later (tfidf.ts `stopWords`).
  */
 export function modelWords(text: string): string[] {
   const out: string[] = [];

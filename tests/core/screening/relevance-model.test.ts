@@ -1,8 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { tfidfMatrix } from '../../../src/core/screening/tfidf.js';
 import { modelWords } from '../../../src/core/screening/tokenize.js';
-import { RelevanceModel, rankUndecided } from '../../../src/core/screening/relevance-model.js';
+import { RelevanceModel, rankUndecided, doubleBalanceCopies } from '../../../src/core/screening/relevance-model.js';
+import { RELEVANCE_CONFIGS, RelevanceScorer, relevanceFeatures } from '../../../src/core/screening/relevance-configs.js';
 import { simulateRun } from '../../../src/core/screening/simulation.js';
+import { seededRandom } from '../../../src/core/random.js';
 
 /** A synthetic labelled review: relevant records share a topic's words, the rest are spread over others. */
 function syntheticReview(n = 300, relevantEvery = 10): { texts: string[]; labels: Uint8Array } {
@@ -32,6 +34,13 @@ describe('tokenising and TF-IDF', () => {
     }
     // Row 0: care, home, "care home", "home care", residents, "home residents" = 6 terms.
     expect(m.rowPtr[1] - m.rowPtr[0]).toBe(6);
+  });
+
+  it('can leave out English stop words before pairing, so a pair spans them', () => {
+    const m = tfidfMatrix(['quality of life', 'life of the quality'], { stopWords: true, maxDf: 1 });
+    // quality, life, "quality life" / life, quality, "life quality".
+    expect(m.nFeatures).toBe(4);
+    expect(m.rowPtr[1] - m.rowPtr[0]).toBe(3);
   });
 
   it('drops terms in more than maxDf of the records', () => {
@@ -71,10 +80,41 @@ describe('the relevance model', () => {
   });
 });
 
+describe('ASReview\'s double balance', () => {
+  it('keeps the training set\'s size, takes at least one relevant record and oversamples the relevant ones', () => {
+    const y = new Int8Array(100);
+    const decided = Int32Array.from({ length: 60 }, (_, i) => i);
+    for (let i = 0; i < 60; i++) y[i] = i < 3 ? 1 : -1;
+    const copies = doubleBalanceCopies(decided, y, seededRandom(1));
+    const total = copies.reduce((a, b) => a + b, 0);
+    expect(total).toBe(60);
+    const relevantCopies = copies[0] + copies[1] + copies[2];
+    expect(relevantCopies).toBeGreaterThan(3);
+    expect(Array.from(doubleBalanceCopies(decided, y, seededRandom(1)))).toEqual(Array.from(copies));
+  });
+});
+
+describe('every relevance configuration', () => {
+  for (const config of RELEVANCE_CONFIGS.values()) {
+    it(`${config.name}: ranks the relevant records first after a few decisions, the same way twice`, () => {
+      const { texts, labels } = syntheticReview();
+      const features = relevanceFeatures(texts, config);
+      const ranks = [1, 2].map(() => {
+        const scorer = new RelevanceScorer(features, 3);
+        for (const row of [3, 0, 1, 2, 13]) scorer.setLabel(row, labels[row] as 0 | 1);
+        scorer.train();
+        return rankUndecided(scorer, scorer.scores());
+      });
+      expect(Array.from(ranks[0])).toEqual(Array.from(ranks[1]));
+      expect(Array.from(ranks[0].slice(0, 20)).every((r) => labels[r] === 1)).toBe(true);
+    });
+  }
+});
+
 describe('a simulation', () => {
   it('is deterministic for a seed, starts from one relevant and one irrelevant prior, and screens every record once', () => {
     const { texts, labels } = syntheticReview();
-    const features = tfidfMatrix(texts);
+    const features = relevanceFeatures(texts);
     const a = simulateRun(features, labels, 7);
     const b = simulateRun(features, labels, 7);
     expect(Array.from(a.order)).toEqual(Array.from(b.order));
