@@ -88,8 +88,8 @@ export function collapseWhitespace(value: string): string {
   return value.replace(WHITESPACE_TO_FIX, ' ');
 }
 
-/** The characters `\s` matches (ECMAScript WhiteSpace and LineTerminator). */
-function isWhitespaceCode(c: number): boolean {
+/** The characters `\s` matches and String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator). */
+export function isWhitespaceCode(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
   if (c < 0xa0) return false;
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
