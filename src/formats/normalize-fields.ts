@@ -44,9 +44,15 @@ export function isMissingValue(value: string): boolean {
   // Every placeholder but a run of dashes/dots has an n or N ("NA", "null", "no abstract", "not
   // available"): years, pages, volumes and most names are ruled out without trying six regexes.
   if (s.indexOf('n') === -1 && s.indexOf('N') === -1) return DASHES_ONLY.test(s);
+  // Past the longest one-word placeholder ("undefined"), every pattern says "no" or "not": journal
+  // names, keywords and author names are ruled out by one literal search instead of six regexes.
+  if (s.length > LONGEST_ONE_WORD_PLACEHOLDER && !SAYS_NO.test(s)) return false;
   for (const { pattern } of MISSING_VALUE_PATTERNS) if (pattern.test(s)) return true;
   return false;
 }
+
+const LONGEST_ONE_WORD_PLACEHOLDER = 'undefined'.length;
+const SAYS_NO = /no/i;
 
 /** The one MISSING_VALUE_PATTERNS entry without an n or N (tests/formats/normalize-fields.test.ts checks that). */
 export const DASHES_ONLY = MISSING_VALUE_PATTERNS[2].pattern;
@@ -68,6 +74,26 @@ export function toLf(text: string): string {
 }
 
 // ---------------------------------------------------------------- text cleanup
+
+/**
+ * Only the whitespace runs that are not already one space: a run starting with a space and
+ * longer than it, or a run starting with another whitespace character. `replace(WHITESPACE_TO_FIX,
+ * ' ')` gives what `replace(/\s+/g, ' ')` gives, without rewriting every gap between two words
+ * (that was 4% of an import) and without a copy when nothing needs changing.
+ */
+const WHITESPACE_TO_FIX = / \s+|[^\S ]\s*/g;
+
+/** Every run of whitespace (`\s`) as one space, as `value.replace(/\s+/g, ' ')`. */
+export function collapseWhitespace(value: string): string {
+  return value.replace(WHITESPACE_TO_FIX, ' ');
+}
+
+/** The characters `\s` matches and String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator). */
+export function isWhitespaceCode(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
 
 const ENTITIES: Record<string, string> = {
   amp: '&',
@@ -119,7 +145,7 @@ export function cleanText(value: string | undefined): string | undefined {
       return ENTITIES[name.toLowerCase()] ?? whole;
     });
   }
-  s = s.replace(/\s+/g, ' ').trim();
+  s = collapseWhitespace(s).trim();
   return isMissingValue(s) ? undefined : s;
 }
 
@@ -193,10 +219,13 @@ const INITIALS_RE = /^(?:\p{Lu}[.\-]?){1,3}\.?$/u;
  */
 export function parseAuthorName(name: string): Author | undefined {
   // A trailing comma is RIS's way to say "family name only" (corporate authors, as our writers emit them).
-  const familyOnly = /,\s*$/.test(name);
-  const s = name.replace(/\s+/g, ' ').replace(/^[\s,;]+|[\s,;]+$/g, '');
+  let last = name.length - 1;
+  while (last >= 0 && isWhitespaceCode(name.charCodeAt(last))) last--;
+  const familyOnly = last >= 0 && name.charCodeAt(last) === 44; /* , */
+  const s = trimNamePunctuation(collapseWhitespace(name));
   if (isMissingValue(s)) return undefined;
-  if (familyOnly || CORPORATE_AUTHOR_RE.test(s)) return { family: s, given: '' };
+  // CORPORATE_AUTHOR_RE holds no comma, so "Family, Given" (most names) skips it.
+  if (familyOnly || (s.indexOf(',') === -1 && CORPORATE_AUTHOR_RE.test(s))) return { family: s, given: '' };
   const comma = s.indexOf(',');
   if (comma !== -1) {
     const given = s.slice(comma + 1).trim();
@@ -215,6 +244,20 @@ export function parseAuthorName(name: string): Author | undefined {
   let start = tokens.length - 1;
   while (start > 1 && PARTICLES.has(tokens[start - 1].toLowerCase())) start--;
   return { family: tokens.slice(start).join(' '), given: tokens.slice(0, start).join(' ') };
+}
+
+/**
+ * Spaces, commas and semicolons cut from both ends, as `replace(/^[\s,;]+|[\s,;]+$/g, '')` on a
+ * text whose whitespace was collapsed to single spaces (a regex with `^ | $` alternatives tries
+ * both at every position).
+ */
+function trimNamePunctuation(s: string): string {
+  const isCut = (c: number) => c === 32 || c === 44 || c === 59;
+  let start = 0;
+  let end = s.length;
+  while (start < end && isCut(s.charCodeAt(start))) start++;
+  while (end > start && isCut(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
 /** Group authors ("Acne Study Group", "Alzheimer's Disease Neuroimaging Initiative") are not "Given Family". */
@@ -322,7 +365,7 @@ export function splitKeywords(value: string, commaFallback = false): string[] {
         : [value];
   const out: string[] = [];
   for (const p of parts) {
-    let k = p.replace(/\s+/g, ' ').trim();
+    let k = collapseWhitespace(p).trim();
     if (k.charCodeAt(0) === 42 /* * */) k = k.slice(1).trim();
     if (!isMissingValue(k)) out.push(k);
   }

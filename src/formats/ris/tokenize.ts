@@ -13,7 +13,7 @@
  * the chunks were cut (tests/formats/ris-stream.test.ts cuts at every position).
  */
 import type { Warning } from '../../model/record.js';
-import { rawHash } from '../normalize-fields.js';
+import { isWhitespaceCode, rawHash } from '../normalize-fields.js';
 
 export interface RisTag {
   tag: string;
@@ -127,6 +127,15 @@ export class RisTokenizer {
   /** The entry closed by ER on the line just before (Ovid writes `NL  -` after `ER  -`). */
   private justClosed: RisEntry | undefined;
   private lastTag: RisTag | undefined;
+  /**
+   * Where `lastTag.value` lies in the text numbered `valueTextId` (-1: it does not, or it is ''),
+   * so that continuation lines that follow it unchanged (LF, no indent, no trailing space) make it
+   * one longer slice of that text instead of a concatenation: a multi-line abstract or reference
+   * list is then no tree of pieces to be copied flat later.
+   */
+  private valueTextId = -1;
+  private valueStart = 0;
+  private valueEnd = 0;
   /** An entry closed by ER waits here until no Ovid `NL` can follow, then goes to onEntry. */
   private pending: RisEntry | undefined;
   private readonly tagLen = { n: 0 };
@@ -236,6 +245,9 @@ export class RisTokenizer {
       while (vs < ve && text.charCodeAt(vs) <= CH_SPACE) vs++;
       while (ve > vs && text.charCodeAt(ve - 1) <= CH_SPACE) ve--;
       const value = vs === ve ? '' : text.slice(vs, ve);
+      this.valueTextId = vs === ve ? -1 : textId;
+      this.valueStart = vs;
+      this.valueEnd = ve;
       if (tag === 'TY') {
         this.closeWithoutEr(lineNo, ' before the next TY');
         this.justClosed = undefined;
@@ -282,13 +294,30 @@ export class RisTokenizer {
     // Not a tag line.
     this.justClosed = undefined;
     this.flush();
-    const trimmed = text.slice(lineStart, end).trim();
-    if (trimmed === '') return;
+    // As String.prototype.trim, on the chunk.
+    let ts = lineStart;
+    let te = end;
+    while (ts < te && isWhitespaceCode(text.charCodeAt(ts))) ts++;
+    while (te > ts && isWhitespaceCode(text.charCodeAt(te - 1))) te--;
+    if (ts === te) return;
+    const trimmed = text.slice(ts, te);
     const current = this.current;
     const lastTag = this.lastTag;
     if (current && lastTag && !(trimmed.startsWith('Link to the Ovid') || /^\d+\.$/.test(trimmed))) {
       // Continuation: multi-line abstracts, Rayyan's one-keyword-per-line KW, free text in Citavi exports.
-      lastTag.value = lastTag.value === '' ? trimmed : lastTag.value + '\n' + trimmed;
+      if (lastTag.value === '') {
+        lastTag.value = trimmed;
+        this.valueTextId = textId;
+        this.valueStart = ts;
+        this.valueEnd = te;
+      } else if (this.valueTextId === textId && ts === this.valueEnd + 1 && text.charCodeAt(this.valueEnd) === CH_LF) {
+        // The value, LF and this line are the text as it stands.
+        this.valueEnd = te;
+        lastTag.value = text.slice(this.valueStart, te);
+      } else {
+        lastTag.value = lastTag.value + '\n' + trimmed;
+        this.valueTextId = -1;
+      }
       current.endLine = lineNo;
       current.rawEndText = textId;
       current.rawEnd = end;
