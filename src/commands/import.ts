@@ -5,7 +5,7 @@ import { streamExport } from '../io/export-stream.js';
 import type { TextEncodingName } from '../formats/encoding.js';
 import type { Command } from 'commander';
 import { examples } from '../io/command.js';
-import { out, table, printWarnings } from '../io/output.js';
+import { bufferedWriter, nestedJson, out, table, printWarnings } from '../io/output.js';
 
 export interface ImportOptions {
   files: string[];
@@ -102,25 +102,22 @@ export async function writeImportJson(options: ImportOptions, stream: NodeJS.Wri
       fromStdin.set(index, kept);
     },
   });
-  let pending = '';
-  const flush = async () => {
-    if (pending === '') return;
-    const chunk = pending;
-    pending = '';
-    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
-  };
-  const nested = (v: unknown, indent: string) => JSON.stringify(v, null, 2).replace(/\n/g, '\n' + indent);
-  pending += `{\n  "files": ${counted.files.length === 0 ? '[]' : `[\n${counted.files.map((f) => `    ${nested(f, '    ')}`).join(',\n')}\n  ]`},\n`;
+  const { emit, flush } = bufferedWriter(stream);
+  await emit(`{\n  "files": ${counted.files.length === 0 ? '[]' : `[\n${counted.files.map((f) => `    ${nestedJson(f, '    ')}`).join(',\n')}\n  ]`},\n`);
   const total = counted.files.reduce((n, f) => n + f.records, 0);
-  pending += total === 0 ? '  "records": []\n' : '  "records": [\n';
+  await emit(total === 0 ? '  "records": []\n' : '  "records": [\n');
+  // Records arrive from a synchronous callback; they wait in `pending` until the reader's next chunk boundary.
+  let pending = '';
   let written = 0;
   const write = (record: ParsedRecord, file: string) => {
     written++;
     if (written > total) throw inputError('changed while it was read (it now holds more records); import it again', { file });
-    pending += `    ${nested(record, '    ')}${written < total ? ',' : ''}\n`;
+    pending += `    ${nestedJson(record, '    ')}${written < total ? ',' : ''}\n`;
   };
   const afterChunk = async () => {
-    if (pending.length >= 1 << 20) await flush();
+    const chunk = pending;
+    pending = '';
+    await emit(chunk);
   };
   for (const [index, file] of options.files.entries()) {
     const kept = fromStdin.get(index);
@@ -135,8 +132,8 @@ export async function writeImportJson(options: ImportOptions, stream: NodeJS.Wri
     const before = counted.files[index].records;
     if (again.files[0].records !== before) throw inputError(`changed while it was read (${before} records, then ${again.files[0].records}); import it again`, { file });
   }
-  if (total > 0) pending += '  ]\n';
-  pending += '}\n';
+  await afterChunk();
+  await emit(total > 0 ? '  ]\n}\n' : '}\n');
   await flush();
 }
 

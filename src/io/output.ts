@@ -43,19 +43,8 @@ export function json(value: unknown): void {
  * pipe to drain, so memory stays bounded by the records already in hand, not doubled by the text.
  */
 export async function jsonStreamed(value: Record<string, unknown>, stream: NodeJS.WritableStream = process.stdout): Promise<void> {
-  let pending = '';
-  const flush = async () => {
-    if (pending === '') return;
-    const chunk = pending;
-    pending = '';
-    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
-  };
-  const emit = async (text: string) => {
-    pending += text;
-    if (pending.length >= 1 << 20) await flush();
-  };
-  // Nested values print as JSON.stringify prints them at that depth: its own text, re-indented.
-  const nested = (v: unknown, indent: string) => (JSON.stringify(v, mapReplacer, 2) ?? 'null').replace(/\n/g, '\n' + indent);
+  const { emit, flush } = bufferedWriter(stream);
+  const nested = (v: unknown, indent: string) => nestedJson(v, indent, mapReplacer);
   const keys = Object.keys(value).filter((k) => {
     const v = mapReplacer(k, value[k]);
     return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
@@ -75,6 +64,33 @@ export async function jsonStreamed(value: Record<string, unknown>, stream: NodeJ
   }
   await emit('}\n');
   await flush();
+}
+
+/**
+ * Text written to a stream in pieces of about 1 MB, waiting for the pipe to drain between them, so
+ * a huge JSON output never becomes one string and never outruns a slow reader. `emit` adds text and
+ * writes once the buffer is full; `flush` writes what is left.
+ */
+export function bufferedWriter(stream: NodeJS.WritableStream): { emit(text: string): Promise<void>; flush(): Promise<void> } {
+  let pending = '';
+  const flush = async () => {
+    if (pending === '') return;
+    const chunk = pending;
+    pending = '';
+    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+  };
+  return {
+    async emit(text: string) {
+      pending += text;
+      if (pending.length >= 1 << 20) await flush();
+    },
+    flush,
+  };
+}
+
+/** A value nested in streamed JSON prints as JSON.stringify prints it at that depth: its own text, re-indented. */
+export function nestedJson(value: unknown, indent: string, replacer?: (key: string, value: unknown) => unknown): string {
+  return (JSON.stringify(value, replacer, 2) ?? 'null').replace(/\n/g, '\n' + indent);
 }
 
 function mapReplacer(_key: string, value: unknown) {

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bibtexAuthors, bibtexReader, latexToUnicode, parseBibtex, sniffBibtex } from '../../src/formats/bibtex.js';
 import { decodeAndParse, detectFormat } from '../../src/formats/registry.js';
-import { CORPUS, FIXTURES, HAS_CORPUS } from './helpers.js';
+import { CORPUS, FIXTURES, HAS_CORPUS, walk } from './helpers.js';
 import { allFixtureTexts, decodedFile, expectOnlyClaimedBy } from './foreign-files.js';
 
 const FIXTURE_NAMES = ['bibtex-escapes-macros.bib', 'bibtex-parens-comments.bib', 'bibtex-broken.bib', 'bibtex-scopus-wos.bib'];
@@ -329,15 +329,6 @@ describe('bibtex sniff and registry', () => {
 
 /** Records counted without the parser: `@type{` / `@type(` at a line start, except @string, @comment, @preamble. */
 const independentCount = (text: string) => (text.match(/^[ \t]*@[ \t]*(?!comment\b|preamble\b|string\b)[A-Za-z]+[ \t]*[{(]/gim) ?? []).length;
-
-function walk(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else out.push(p);
-  }
-  return out;
-}
 
 describe.skipIf(!HAS_CORPUS)('bibtex corpus', () => {
   const files = HAS_CORPUS

@@ -2,24 +2,14 @@
  * Real vendor exports from the shared corpus (../shared/corpus beside the repository), read in
  * place — several are GPL/AGPL and must not be copied into the project. Skips when absent.
  */
-import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeText } from '../../src/formats/encoding.js';
 import { decodeAndParse } from '../../src/formats/registry.js';
 import { LitscreenError } from '../../src/errors.js';
-import { CORPUS, corpusFile, HAS_CORPUS } from './helpers.js';
+import { CORPUS, corpusFile, HAS_CORPUS, walk } from './helpers.js';
 
 const parse = (rel: string) => decodeAndParse(corpusFile(rel), rel);
-
-function walk(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else out.push(p);
-  }
-  return out;
-}
 
 describe.skipIf(!HAS_CORPUS)('corpus: Ovid PsycINFO RIS (asreview-demo-data/ovid_psycinfo.ris)', () => {
   const res = HAS_CORPUS ? parse('asreview-demo-data/ovid_psycinfo.ris') : undefined!;

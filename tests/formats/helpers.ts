@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { ParsedRecord } from '../../src/model/record.js';
 import path from 'node:path';
@@ -33,4 +33,14 @@ export function expectFirstRecord(r: ParsedRecord, first: ExpectedFirstRecord, f
   expect(r.accession).toBe(first.accession);
   expect(r.source).toEqual({ file, line: first.line });
   expect(r.rawHash).toMatch(/^[0-9a-f]{12}$/);
+}
+
+/** Every file below `dir`, depth first, in name order (the same order on every machine). */
+export function walk(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+  return out;
 }

@@ -6,12 +6,12 @@
  * must give the same bytes; a deliberate change regenerates the file (PIN_UPDATE=1) and says why.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeAndParse } from '../../src/formats/registry.js';
 import { REPO } from '../helpers/cli.js';
-import { CORPUS, HAS_CORPUS } from './helpers.js';
+import { CORPUS, HAS_CORPUS, walk } from './helpers.js';
 
 const PINNED = path.join(REPO, 'tests/formats/pinned-output.json');
 
@@ -19,15 +19,6 @@ interface Pin {
   records: number;
   ids: string;
   output: string;
-}
-
-function walk(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else out.push(p);
-  }
-  return out;
 }
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
