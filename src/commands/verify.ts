@@ -53,11 +53,16 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
       );
     }
   }
-  problems.push(...compareWithExpected(review.state.flow, review.protocol.expected, review.state.studies));
-  for (const p of review.state.problems) problems.push(formatLocated(p.message, p.file, p.line));
-  const overrides = review.state.studies
-    .filter((s) => s.overriddenCriterion)
-    .map((s) => `${s.id}: criterion ${s.overriddenCriterion!.id} overridden by ${s.titleAbstract.override?.reviewer ?? '?'}: ${s.titleAbstract.override?.reason ?? ''}`);
+  const { state } = review;
+  // Without an expected block nothing is compared: no study need be made.
+  problems.push(...compareWithExpected(state.flow, review.protocol.expected, review.protocol.expected ? state.studies : []));
+  for (const p of state.problems) problems.push(formatLocated(p.message, p.file, p.line));
+  // Only a decision overrides a criterion: the studies no row names are not made.
+  const overrides: string[] = [];
+  for (let i = 0; i < state.studyCount; i++) {
+    const s = state.decidedAt(i) ? state.studyAt(i) : undefined;
+    if (s?.overriddenCriterion) overrides.push(`${s.id}: criterion ${s.overriddenCriterion.id} overridden by ${s.titleAbstract.override?.reviewer ?? '?'}: ${s.titleAbstract.override?.reason ?? ''}`);
+  }
   return { ok: problems.length === 0, problems, summary: summarize(problems, options.review), overrides, flow: review.state.flow };
 }
 

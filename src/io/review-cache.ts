@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { serialize, deserialize } from 'node:v8';
 import type { ReviewRecord, Warning } from '../model/record.js';
-import type { RecordSummary } from '../core/review/derive.js';
+import type { RecordSummary } from '../core/review/review-state.js';
 
 /**
  * The derived-state cache of a review folder, `REVIEW/.litscreen-cache/`: what is expensive to
@@ -304,12 +304,14 @@ export class ReviewCache {
         const tmp = path.join(this.dir, `.${STAT_INDEX}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
         await fs.writeFile(tmp, index);
         await fs.rename(tmp, path.join(this.dir, STAT_INDEX));
+        this.statIndexDirty = false;
       }
       if (codeIndexToWrite?.hash === this.code) {
         await fs.mkdir(this.dir, { recursive: true });
         const tmp = path.join(this.dir, `.${CODE_INDEX}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
         await fs.writeFile(tmp, JSON.stringify(codeIndexToWrite));
         await fs.rename(tmp, path.join(this.dir, CODE_INDEX));
+        codeIndexToWrite = undefined;
       }
       if (this.stats.written.length > 0 || this.stats.protocol === 'written' || this.stats.logs.written > 0) {
         for (const name of await fs.readdir(this.dir)) {
@@ -377,29 +379,157 @@ export function serializeRecords(records: readonly ReviewRecord[]): { offsets: U
   return { offsets: new Uint8Array(offsets.buffer), blobs };
 }
 
-/** Column-wise summaries: far fewer objects to read back than one per record. */
-export interface SummaryColumns {
-  ids: string[];
-  databases: string[];
-  databaseKeys: string[];
-  titles: string[];
-  years: (number | undefined)[];
-  firstAuthors: string[];
+/**
+ * Strings stored as one text and the end of each (in UTF-16 units), so one can be read without
+ * making all of them: a listing of 4,000 pending studies reads 4,000 titles, not 100,000. The text
+ * is Latin-1 when every character fits, else UTF-16LE; both give back exactly the strings written
+ * (lone surrogates included), which UTF-8 would not.
+ */
+export function encodeStrings(strings: readonly string[]): { text: Uint8Array; ends: Uint8Array } {
+  const joined = strings.join('');
+  // eslint-disable-next-line no-control-regex
+  const latin1 = /^[\u0000-\u00ff]*$/.test(joined);
+  const ends = new Int32Array(strings.length + 1);
+  ends[0] = latin1 ? 0 : 1;
+  let at = 0;
+  strings.forEach((s, i) => (ends[i + 1] = at += s.length));
+  return { text: Buffer.from(joined, latin1 ? 'latin1' : 'utf16le'), ends: new Uint8Array(ends.buffer) };
 }
 
-export function summaryColumns(summaries: readonly RecordSummary[]): SummaryColumns {
-  return {
-    ids: summaries.map((s) => s.id),
-    databases: summaries.map((s) => s.database),
-    databaseKeys: summaries.map((s) => s.databaseKey),
-    titles: summaries.map((s) => s.title),
-    years: summaries.map((s) => s.year),
-    firstAuthors: summaries.map((s) => s.firstAuthor),
+/** Strings written by encodeStrings, each made when first asked for. */
+export class StoredStrings {
+  readonly length: number;
+  private text: string | undefined;
+  constructor(
+    private readonly readText: () => Buffer,
+    private readonly ends: Int32Array,
+  ) {
+    this.length = ends.length - 1;
+  }
+
+  static of(entry: CacheEntry, section: string): StoredStrings {
+    const ends = int32sOf(entry.bytes(`${section}.ends`));
+    if (ends.length < 1 || (ends[0] !== 0 && ends[0] !== 1)) throw new Error(`internal: bad string table ${section}`);
+    return new StoredStrings(() => entry.bytes(`${section}.text`), ends);
+  }
+
+  at(i: number): string {
+    if (this.text === undefined) {
+      const bytes = this.readText();
+      this.text = bytes.toString(this.ends[0] === 0 ? 'latin1' : 'utf16le');
+      if (this.text.length !== this.ends[this.length]) throw new Error('internal: string table text and ends disagree');
+    }
+    // ends[0] is the encoding flag; string i ends at ends[i + 1] and starts where i - 1 ended.
+    return this.text.slice(i === 0 ? 0 : this.ends[i], this.ends[i + 1]);
+  }
+
+  all(): string[] {
+    const out: string[] = new Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.at(i);
+    return out;
+  }
+}
+
+export function int32sOf(bytes: Buffer): Int32Array {
+  if (bytes.length % 4 !== 0) throw new Error('not an Int32Array');
+  return new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
+/** FNV-1a over UTF-16 units: the slot of an id in a stored id index. */
+function idHash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * An open-addressing index from id to position, stored with the ids so a warm run finds a record
+ * by id without building a Map of every id. The last of two equal ids wins, as in a Map.
+ */
+export function encodeIdIndex(ids: readonly string[]): Uint8Array {
+  let size = 16;
+  while (size < ids.length * 2) size *= 2;
+  const slots = new Int32Array(size);
+  const mask = size - 1;
+  ids.forEach((id, i) => {
+    for (let s = idHash(id) & mask; ; s = (s + 1) & mask) {
+      if (slots[s] === 0 || ids[slots[s] - 1] === id) {
+        slots[s] = i + 1;
+        return;
+      }
+    }
+  });
+  return new Uint8Array(slots.buffer);
+}
+
+export function lookupId(slots: Int32Array, ids: StoredStrings, id: string): number | undefined {
+  const mask = slots.length - 1;
+  for (let s = idHash(id) & mask; ; s = (s + 1) & mask) {
+    const v = slots[s];
+    if (v === 0) return undefined;
+    if (ids.at(v - 1) === id) return v - 1;
+  }
+}
+
+/** Summaries stored column by column as string tables (years apart), read one field at a time. */
+export function summarySections(summaries: readonly RecordSummary[]): Record<string, Uint8Array> {
+  const sections: Record<string, Uint8Array> = {};
+  const column = (name: string, values: string[]) => {
+    const { text, ends } = encodeStrings(values);
+    sections[`${name}.text`] = text;
+    sections[`${name}.ends`] = ends;
   };
+  column('s.id', summaries.map((s) => s.id));
+  column('s.database', summaries.map((s) => s.database));
+  column('s.databaseKey', summaries.map((s) => s.databaseKey));
+  column('s.title', summaries.map((s) => s.title));
+  column('s.firstAuthor', summaries.map((s) => s.firstAuthor));
+  const years = new Float64Array(summaries.length);
+  const hasYear = new Uint8Array(summaries.length);
+  summaries.forEach((s, i) => {
+    if (s.year !== undefined) {
+      years[i] = s.year;
+      hasYear[i] = 1;
+    }
+  });
+  sections['s.years'] = new Uint8Array(years.buffer);
+  sections['s.hasYear'] = hasYear;
+  return sections;
 }
 
-export function summaryAt(columns: SummaryColumns, i: number): RecordSummary {
-  return { id: columns.ids[i], database: columns.databases[i], databaseKey: columns.databaseKeys[i], title: columns.titles[i], year: columns.years[i], firstAuthor: columns.firstAuthors[i] };
+/** The summaries of an entry's records, each field read when first asked for. */
+export class StoredSummaries {
+  readonly ids: StoredStrings;
+  private columns = new Map<string, StoredStrings>();
+  private years: Float64Array | undefined;
+  private hasYear: Buffer | undefined;
+  constructor(
+    private readonly entry: CacheEntry,
+    readonly count: number,
+  ) {
+    this.ids = StoredStrings.of(entry, 's.id');
+    if (this.ids.length !== count) throw new Error(`internal: ${this.ids.length} ids for ${count} records`);
+  }
+  private column(name: string): StoredStrings {
+    let c = this.columns.get(name);
+    if (!c) this.columns.set(name, (c = StoredStrings.of(this.entry, name)));
+    return c;
+  }
+  at(i: number): RecordSummary {
+    if (!this.years) {
+      const bytes = this.entry.bytes('s.years');
+      this.years = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+      this.hasYear = this.entry.bytes('s.hasYear');
+    }
+    return {
+      id: this.ids.at(i),
+      database: this.column('s.database').at(i),
+      databaseKey: this.column('s.databaseKey').at(i),
+      title: this.column('s.title').at(i),
+      year: this.hasYear![i] ? this.years[i] : undefined,
+      firstAuthor: this.column('s.firstAuthor').at(i),
+    };
+  }
 }
 
 /** Records stored in an entry's `offsets` and `records` sections, each read when first asked for. */
