@@ -5,7 +5,6 @@ import { reviewerQueue, screenedAt, isBlind } from '../core/screening/queue.js';
 import { Option, type Command } from 'commander';
 import { examples } from '../io/command.js';
 import { out, json, table, truncate } from '../io/output.js';
-import { writeTable } from '../report/spreadsheet.js';
 
 export const LIST_STAGES = ['title-abstract', 'full-text', 'included', 'duplicates'] as const;
 export type ListStage = (typeof LIST_STAGES)[number];
@@ -142,5 +141,7 @@ async function listCsv(reviewDir: string, rows: ListedStudy[]): Promise<string> 
     const study = state.studyById.get(r.id);
     return [r.id, r.status, r.detail, r.year, r.firstAuthor, r.title, r.database, study?.record.doi ?? '', study?.record.url ?? ''];
   });
+  // The CSV writer (csv-stringify, eight modules) is loaded only for --format csv.
+  const { writeTable } = await import('../report/spreadsheet.js');
   return writeTable([header, ...cells]);
 }

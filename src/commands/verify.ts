@@ -1,6 +1,5 @@
 import { loadReview } from '../io/review.js';
 import { compareWithExpected, expectedFromReview } from '../core/review/verify.js';
-import { replaceExpectedBlock } from '../io/protocol-edit.js';
 import { PROTOCOL_FILE } from '../io/protocol-file.js';
 import { readInputBytes, writeFileAtomic, INPUT_LIMITS } from '../io/files.js';
 import * as path from 'node:path';
@@ -84,6 +83,8 @@ export async function runPin(options: VerifyOptions): Promise<PinResult> {
   }
   const file = path.join(options.review, PROTOCOL_FILE);
   const before = await readProtocolExactly(file);
+  // The protocol editor (and its JSON position reader) is loaded only to pin.
+  const { replaceExpectedBlock } = await import('../io/protocol-edit.js');
   const after = replaceExpectedBlock(before, expectedFromReview(review.state.flow, review.state.studies));
   if (after !== before) await writeFileAtomic(file, after);
   const pinned = expectedFromReview(review.state.flow, review.state.studies);

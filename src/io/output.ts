@@ -1,25 +1,37 @@
-import chalk from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { formatLocated } from '../errors.js';
 import type { Warning } from '../model/record.js';
 
 /**
  * Terminal output at the edge. chalk 5 reads --no-color and FORCE_COLOR itself but not NO_COLOR
- * (https://no-color.org), so we set its level here; colour goes to TTYs only.
+ * (https://no-color.org), so we decide here; colour goes to TTYs only. chalk (four modules) is
+ * loaded only when colour is on: a pipe, a bench or NO_COLOR never loads it, and `style` leaves
+ * text as chalk at level 0 would.
  */
-export function configureColor(options: { color?: boolean }): void {
+let chalk: ChalkInstance | undefined;
+
+export async function configureColor(options: { color?: boolean }): Promise<void> {
   const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   // FORCE_COLOR (which chalk reads itself) asks for colour in a pipe, e.g. `| less -R`.
   const forced = process.env.FORCE_COLOR !== undefined && !['0', 'false'].includes(process.env.FORCE_COLOR);
-  if (options.color === false || noColorEnv || (!process.stdout.isTTY && !forced)) chalk.level = 0;
+  if (options.color === false || noColorEnv || (!process.stdout.isTTY && !forced)) {
+    chalk = undefined;
+    // A module that loads chalk itself (the screen) must paint nothing either: FORCE_COLOR=0 is
+    // what chalk reads when loaded later; in a terminal it may be loaded already, so set its level.
+    process.env.FORCE_COLOR = '0';
+    if (process.stdout.isTTY) (await import('chalk')).default.level = 0;
+    return;
+  }
+  chalk = (await import('chalk')).default;
 }
 
 export const style = {
-  heading: (s: string) => chalk.bold(s),
-  good: (s: string) => chalk.green(s),
-  bad: (s: string) => chalk.red(s),
-  warn: (s: string) => chalk.yellow(s),
-  dim: (s: string) => chalk.dim(s),
-  id: (s: string) => chalk.cyan(s),
+  heading: (s: string) => (chalk ? chalk.bold(s) : s),
+  good: (s: string) => (chalk ? chalk.green(s) : s),
+  bad: (s: string) => (chalk ? chalk.red(s) : s),
+  warn: (s: string) => (chalk ? chalk.yellow(s) : s),
+  dim: (s: string) => (chalk ? chalk.dim(s) : s),
+  id: (s: string) => (chalk ? chalk.cyan(s) : s),
 };
 
 /** Write to stdout; ends with a newline. */

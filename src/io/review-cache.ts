@@ -247,8 +247,13 @@ export class ReviewCache {
     }
   }
 
-  /** Write an entry atomically (temp file, then rename); a failure only means it is derived again next time. */
-  write(name: string, sections: Record<string, Uint8Array | Uint8Array[]>, kind: EntryKind = 'derived'): void {
+  /**
+   * Write an entry atomically (temp file, then rename); a failure only means it is derived again
+   * next time. A section is bytes, or chunks made while they are written (so 500 MB of serialised
+   * records are never held at once), or a function called when its turn comes (after the sections
+   * before it, e.g. the offsets of chunks just written).
+   */
+  write(name: string, sections: Record<string, Section>, kind: EntryKind = 'derived'): void {
     this.used.add(name);
     if (!this.writable) return;
     const tmp = path.join(this.dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -260,7 +265,8 @@ export class ReviewCache {
       let offset = 0;
       for (const [section, value] of Object.entries(sections)) {
         const start = offset;
-        for (const bytes of Array.isArray(value) ? value : [value]) {
+        const chunks = value instanceof Uint8Array ? [value] : typeof value === 'function' ? [value()] : value;
+        for (const bytes of chunks) {
           writeAll(fd, bytes);
           offset += bytes.length;
         }
@@ -311,7 +317,6 @@ export class ReviewCache {
         const tmp = path.join(this.dir, `.${CODE_INDEX}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
         await fs.writeFile(tmp, JSON.stringify(codeIndexToWrite));
         await fs.rename(tmp, path.join(this.dir, CODE_INDEX));
-        codeIndexToWrite = undefined;
       }
       if (this.stats.written.length > 0 || this.stats.protocol === 'written' || this.stats.logs.written > 0) {
         for (const name of await fs.readdir(this.dir)) {
@@ -326,6 +331,9 @@ export class ReviewCache {
     }
   }
 }
+
+/** What an entry's section is written from (see ReviewCache.write). */
+export type Section = Uint8Array | Iterable<Uint8Array> | (() => Uint8Array);
 
 function writeAll(fd: number, bytes: Uint8Array): void {
   let done = 0;
@@ -364,19 +372,28 @@ export class CacheEntry {
   }
 }
 
-/** Whole records serialised one by one, with their offsets, so one can be read alone. */
-export function serializeRecords(records: readonly ReviewRecord[]): { offsets: Uint8Array; blobs: Uint8Array[] } {
-  const offsets = new Float64Array(records.length + 1);
-  const blobs: Uint8Array[] = [];
-  let at = 0;
-  records.forEach((r, i) => {
-    const blob = serialize(r);
-    blobs.push(blob);
-    offsets[i] = at;
-    at += blob.length;
-  });
-  offsets[records.length] = at;
-  return { offsets: new Uint8Array(offsets.buffer), blobs };
+/** Records per serialised chunk: one `show` deserialises one chunk; the fill makes 1/64 of the serialiser calls. */
+const RECORDS_PER_CHUNK = 64;
+
+/**
+ * Whole records as `records` and `offsets` sections: chunks of RECORDS_PER_CHUNK records, each
+ * serialised as it is written (nothing but one chunk is held), and each chunk's byte offset.
+ */
+export function recordSections(records: readonly ReviewRecord[]): { records: Section; offsets: Section } {
+  const chunks = Math.ceil(records.length / RECORDS_PER_CHUNK);
+  const offsets = new Float64Array(chunks + 1);
+  function* serialized(): Generator<Uint8Array> {
+    let at = 0;
+    for (let c = 0; c < chunks; c++) {
+      const bytes = serialize(records.slice(c * RECORDS_PER_CHUNK, (c + 1) * RECORDS_PER_CHUNK));
+      offsets[c] = at;
+      at += bytes.length;
+      offsets[c + 1] = at;
+      yield bytes;
+    }
+  }
+  // `records` comes first, so the offsets are known when their section is written.
+  return { records: serialized(), offsets: () => new Uint8Array(offsets.buffer) };
 }
 
 /**
@@ -532,10 +549,10 @@ export class StoredSummaries {
   }
 }
 
-/** Records stored in an entry's `offsets` and `records` sections, each read when first asked for. */
+/** Records stored in an entry's `offsets` and `records` sections, a chunk read when one of its records is asked for. */
 export class StoredRecords {
   private offsets: Float64Array | undefined;
-  private loaded = new Map<number, ReviewRecord>();
+  private chunks = new Map<number, ReviewRecord[]>();
   private everything: ReviewRecord[] | undefined;
 
   constructor(
@@ -547,29 +564,34 @@ export class StoredRecords {
     if (!this.offsets) {
       const bytes = this.entry.bytes('offsets');
       this.offsets = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+      if (this.offsets.length !== Math.ceil(this.count / RECORDS_PER_CHUNK) + 1) throw new Error('internal: cache entry records and offsets disagree');
     }
     return this.offsets;
   }
 
+  private chunk(c: number, bytes?: Buffer): ReviewRecord[] {
+    let records = this.chunks.get(c);
+    if (!records) {
+      const offsets = this.offsetTable();
+      records = deserialize(bytes ? bytes.subarray(offsets[c], offsets[c + 1]) : this.entry.bytes('records', offsets[c], offsets[c + 1])) as ReviewRecord[];
+      this.chunks.set(c, records);
+    }
+    return records;
+  }
+
   record(i: number): ReviewRecord {
     if (this.everything) return this.everything[i];
-    let record = this.loaded.get(i);
-    if (!record) {
-      const offsets = this.offsetTable();
-      record = deserialize(this.entry.bytes('records', offsets[i], offsets[i + 1])) as ReviewRecord;
-      this.loaded.set(i, record);
-    }
-    return record;
+    return this.chunk(Math.floor(i / RECORDS_PER_CHUNK))[i % RECORDS_PER_CHUNK];
   }
 
   all(): ReviewRecord[] {
     if (!this.everything) {
-      const offsets = this.offsetTable();
       const bytes = this.entry.bytes('records');
-      const all: ReviewRecord[] = new Array(this.count);
-      for (let i = 0; i < this.count; i++) all[i] = this.loaded.get(i) ?? (deserialize(bytes.subarray(offsets[i], offsets[i + 1])) as ReviewRecord);
+      const all: ReviewRecord[] = [];
+      for (let c = 0; c * RECORDS_PER_CHUNK < this.count; c++) for (const r of this.chunk(c, bytes)) all.push(r);
+      if (all.length !== this.count) throw new Error('internal: cache entry holds another number of records');
       this.everything = all;
-      this.loaded.clear();
+      this.chunks.clear();
     }
     return this.everything;
   }

@@ -51,7 +51,7 @@ import {
   hashOf,
   int32sOf,
   lookupId,
-  serializeRecords,
+  recordSections,
   summarySections,
   type CacheEntry,
   type ExportMeta,
@@ -502,13 +502,11 @@ async function loadSourceCached(reviewDir: string, source: Source, cache: Review
   const records = loaded.records;
   const meta: ExportMeta = { format: loaded.format, dialect: loaded.dialect, warnings: loaded.warnings, count: records.length };
   const ids = records.map((r) => r.id);
-  const { offsets, blobs } = serializeRecords(records);
   cache.write(name, {
     meta: serialize(meta),
     ...summarySections(records.map(summarizeRecord)),
     idIndex: encodeIdIndex(ids),
-    offsets,
-    records: blobs,
+    ...recordSections(records),
   });
   let positions: Map<string, number> | undefined;
   return {
@@ -694,7 +692,6 @@ async function deriveStudies(cache: ReviewCache, name: string, protocol: Protoco
   const merged: number[] = [];
   for (let i = 0; i < dedupe.keptIds.length; i++) if (layout.memberStart[i + 1] - layout.memberStart[i] > 1) merged.push(i);
   const mergedRecords = merged.map((i) => studyRecords[i]);
-  const { offsets, blobs } = serializeRecords(mergedRecords);
   const clusterOfStudy = new Int32Array(dedupe.keptIds.length).fill(-1);
   const studyIndex = new Map(dedupe.keptIds.map((id, i) => [id, i]));
   // The first cluster of a kept record, as a search of the list would find it.
@@ -702,16 +699,22 @@ async function deriveStudies(cache: ReviewCache, name: string, protocol: Protoco
     const s = studyIndex.get(dedupe.clusters[slot].kept);
     if (s !== undefined) clusterOfStudy[s] = slot;
   }
-  const clusterBlobs = dedupe.clusters.map((c) => serialize(c));
-  const clusterOffsets = new Float64Array(clusterBlobs.length + 1);
-  clusterBlobs.forEach((b, i) => (clusterOffsets[i + 1] = clusterOffsets[i] + b.length));
+  const clusterOffsets = new Float64Array(dedupe.clusters.length + 1);
+  // Serialised one by one as the entry is written, each cluster's end noted for `show`.
+  function* clusterBlobs(): Generator<Uint8Array> {
+    for (let i = 0; i < dedupe.clusters.length; i++) {
+      const blob = serialize(dedupe.clusters[i]);
+      clusterOffsets[i + 1] = clusterOffsets[i] + blob.length;
+      yield blob;
+    }
+  }
   cache.write(name, {
     keptIds: serialize(dedupe.keptIds),
     removedToKept: serialize(dedupe.removedToKept),
     blockedMerges: serialize(dedupe.blockedMerges),
     uncertain: serialize(dedupe.uncertain),
-    clusters: clusterBlobs,
-    clusterOffsets: new Uint8Array(clusterOffsets.buffer),
+    clusters: clusterBlobs(),
+    clusterOffsets: () => new Uint8Array(clusterOffsets.buffer),
     clusterOfStudy: new Uint8Array(clusterOfStudy.buffer),
     studyOfRecord: new Uint8Array(layout.studyOfRecord.buffer),
     keptRecord: new Uint8Array(layout.keptRecord.buffer),
@@ -719,8 +722,7 @@ async function deriveStudies(cache: ReviewCache, name: string, protocol: Protoco
     memberRecords: new Uint8Array(layout.memberRecords.buffer),
     merged: new Uint8Array(Int32Array.from(merged).buffer),
     ...summarySections(mergedRecords.map(summarizeRecord)),
-    offsets,
-    records: blobs,
+    ...recordSections(mergedRecords),
   });
   return {
     count: dedupe.keptIds.length,
