@@ -115,7 +115,8 @@ export function table(rows: string[][], align: ('left' | 'right')[] = []): strin
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 function visibleLength(s: string): number {
-  return s.replace(ANSI, '').length;
+  // Most cells have no colour: no escape, nothing to strip.
+  return s.includes('\u001b') ? s.replace(ANSI, '').length : s.length;
 }
 
 export function truncate(s: string, max: number): string {

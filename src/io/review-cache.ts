@@ -413,15 +413,19 @@ export function encodeStrings(strings: readonly string[]): { text: Uint8Array; e
   return { text: Buffer.from(joined, latin1 ? 'latin1' : 'utf16le'), ends: new Uint8Array(ends.buffer) };
 }
 
-/** Strings written by encodeStrings, each made when first asked for. */
+/** Strings written by encodeStrings, each made when first asked for (from its own bytes, until all are). */
 export class StoredStrings {
   readonly length: number;
+  private bytes: Buffer | undefined;
   private text: string | undefined;
+  private readonly unit: 1 | 2;
+  private asked = 0;
   constructor(
     private readonly readText: () => Buffer,
     private readonly ends: Int32Array,
   ) {
     this.length = ends.length - 1;
+    this.unit = ends[0] === 0 ? 1 : 2;
   }
 
   static of(entry: CacheEntry, section: string): StoredStrings {
@@ -430,25 +434,39 @@ export class StoredStrings {
     return new StoredStrings(() => entry.bytes(`${section}.text`), ends);
   }
 
-  at(i: number): string {
-    if (this.text === undefined) {
-      const bytes = this.readText();
-      this.text = bytes.toString(this.ends[0] === 0 ? 'latin1' : 'utf16le');
-      if (this.text.length !== this.ends[this.length]) throw new Error('internal: string table text and ends disagree');
+  private textBytes(): Buffer {
+    if (!this.bytes) {
+      this.bytes = this.readText();
+      if (this.bytes.length !== this.ends[this.length] * this.unit) throw new Error('internal: string table text and ends disagree');
     }
+    return this.bytes;
+  }
+
+  at(i: number): string {
     // ends[0] is the encoding flag; string i ends at ends[i + 1] and starts where i - 1 ended.
-    return this.text.slice(i === 0 ? 0 : this.ends[i], this.ends[i + 1]);
+    const start = i === 0 ? 0 : this.ends[i];
+    const end = this.ends[i + 1];
+    if (this.text !== undefined) return this.text.slice(start, end);
+    // Many asked for: one decoding of the whole text, then slices, is cheaper.
+    if (++this.asked > 64 && this.asked > this.length / 8) {
+      this.text = this.textBytes().toString(this.unit === 1 ? 'latin1' : 'utf16le');
+      return this.text.slice(start, end);
+    }
+    return this.textBytes().toString(this.unit === 1 ? 'latin1' : 'utf16le', start * this.unit, end * this.unit);
   }
 
   all(): string[] {
+    this.text ??= this.textBytes().toString(this.unit === 1 ? 'latin1' : 'utf16le');
     const out: string[] = new Array(this.length);
     for (let i = 0; i < this.length; i++) out[i] = this.at(i);
     return out;
   }
 }
 
+/** The bytes as Int32s: a view when they are aligned (a buffer read whole is), else a copy. */
 export function int32sOf(bytes: Buffer): Int32Array {
   if (bytes.length % 4 !== 0) throw new Error('not an Int32Array');
+  if (bytes.byteOffset % 4 === 0) return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   return new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
 }
 
