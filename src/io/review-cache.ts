@@ -215,6 +215,11 @@ export class ReviewCache {
     return { hash, bytes };
   }
 
+  /** Keep an entry this run may read only after finish() (it is not swept as unused). */
+  keep(name: string): void {
+    this.used.add(name);
+  }
+
   /** An entry by its key, or undefined when it is absent or cannot be read whole. */
   read(name: string, kind: EntryKind = 'derived'): CacheEntry | undefined {
     this.used.add(name);
@@ -479,17 +484,21 @@ function idHash(id: string): number {
 
 /**
  * An open-addressing index from id to position, stored with the ids so a warm run finds a record
- * by id without building a Map of every id. The last of two equal ids wins, as in a Map.
+ * by id without building a Map of every id: per slot the position + 1 (0: empty) and the id's
+ * hash, so a probe decodes an id only when the hashes agree. The last of two equal ids wins, as in
+ * a Map.
  */
 export function encodeIdIndex(ids: readonly string[]): Uint8Array {
   let size = 16;
   while (size < ids.length * 2) size *= 2;
-  const slots = new Int32Array(size);
+  const slots = new Int32Array(size * 2);
   const mask = size - 1;
   ids.forEach((id, i) => {
-    for (let s = idHash(id) & mask; ; s = (s + 1) & mask) {
-      if (slots[s] === 0 || ids[slots[s] - 1] === id) {
-        slots[s] = i + 1;
+    const h = idHash(id);
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      if (slots[2 * s] === 0 || (slots[2 * s + 1] === (h | 0) && ids[slots[2 * s] - 1] === id)) {
+        slots[2 * s] = i + 1;
+        slots[2 * s + 1] = h | 0;
         return;
       }
     }
@@ -498,12 +507,16 @@ export function encodeIdIndex(ids: readonly string[]): Uint8Array {
 }
 
 export function lookupId(slots: Int32Array, ids: StoredStrings, id: string): number | undefined {
-  const mask = slots.length - 1;
-  for (let s = idHash(id) & mask; ; s = (s + 1) & mask) {
-    const v = slots[s];
+  const size = slots.length / 2;
+  const mask = size - 1;
+  const h = idHash(id);
+  // A table written by encodeIdIndex is at most half full; the bound only guards a damaged one.
+  for (let s = h & mask, probes = 0; probes < size; s = (s + 1) & mask, probes++) {
+    const v = slots[2 * s];
     if (v === 0) return undefined;
-    if (ids.at(v - 1) === id) return v - 1;
+    if (slots[2 * s + 1] === (h | 0) && ids.at(v - 1) === id) return v - 1;
   }
+  throw new Error('internal: damaged id index');
 }
 
 /** Summaries stored column by column as string tables (years apart), read one field at a time. */

@@ -38,6 +38,8 @@ import {
   type RecordSummary,
   type ReviewBase,
   type StudyLayout,
+  type KnownState,
+  type ReviewProblem,
 } from '../core/review/review-state.js';
 import type { DedupeResult, DedupeResolution } from '../core/dedupe/engine.js';
 import type { Flow } from '../model/flow.js';
@@ -366,6 +368,9 @@ export async function loadReview(reviewDir: string, options: LoadReviewOptions =
       flow = undefined;
     }
   }
+  // Verify's problems are read only when asked for, after finish(): kept from its sweep.
+  const problemsName = flowName && `problems-${hashOf('problems', flowName, JSON.stringify(resolutionRows))}`;
+  if (problemsName) cache.keep(problemsName);
   await cache.finish();
 
   const base: ReviewBase = {
@@ -377,9 +382,21 @@ export async function loadReview(reviewDir: string, options: LoadReviewOptions =
     layout: studies.layout,
     clusterOf: studies.clusterOf,
   };
-  // A flow counted in this run (a `decide` counts none) is kept for the next.
+  // A flow counted in this run (a `decide` counts none) is kept for the next. So are verify's
+  // problems, which also name the resolution logs' rows (file, line, note): those are in their key.
   const counted = flowName && !flow ? (f: Flow) => cache.write(flowName, { flow: serialize(f) }) : undefined;
-  const state = applyDecisions(protocol, base, decisionRows, resolutions, { flow, counted });
+  const known: KnownState = { flow, counted };
+  if (problemsName) {
+    known.problems = () => {
+      try {
+        return cache.read(problemsName)?.value<ReviewProblem[]>('problems');
+      } catch {
+        return undefined;
+      }
+    };
+    known.listedProblems = (problems) => cache.write(problemsName, { problems: serialize(problems) });
+  }
+  const state = applyDecisions(protocol, base, decisionRows, resolutions, known);
   const sources: LoadedSource[] = parts.map((p) => ({
     source: p.source,
     file: p.file,

@@ -204,8 +204,10 @@ class DerivedStudy implements Study {
     return this.#base.studyRecord(this.#index);
   }
   get summary(): RecordSummary {
-    return this.#base.studySummary(this.#index);
+    // Made once: a listing reads four of its fields.
+    return (this.#summary ??= this.#base.studySummary(this.#index));
   }
+  #summary: RecordSummary | undefined;
 }
 
 /** The records of a review by id, read from the base when asked for (a Map's reading side). */
@@ -302,6 +304,17 @@ export function foldReviewResolutions(records: ReviewRecords, resolutionRows: re
 }
 
 /**
+ * What a cache knows of a state already, and hears of what is counted: `flow` counted before from
+ * exactly these inputs, `problems` read when first asked for (undefined: not known).
+ */
+export interface KnownState {
+  flow?: Flow;
+  counted?: (flow: Flow) => void;
+  problems?: () => ReviewProblem[] | undefined;
+  listedProblems?: (problems: ReviewProblem[]) => void;
+}
+
+/**
  * The decisions on top of the base: fold the logs, give every study its status, and count the
  * flow. Cheap (no record is read whole), so it runs on every command; `resolutions` are the
  * folded resolution logs the base was derived with. Studies, the flow and the problems are made
@@ -313,7 +326,7 @@ export function applyDecisions(
   base: ReviewBase,
   decisionRows: readonly DecisionRow[],
   resolutions: FoldedResolutions,
-  known: { flow?: Flow; counted?: (flow: Flow) => void } = {},
+  known: KnownState = {},
 ): ReviewState {
   const { records, dedupe } = base;
   const layout = base.layout ?? studyLayout(records, dedupe);
@@ -471,7 +484,14 @@ export function applyDecisions(
     },
     stop,
     get problems() {
-      return (problems ??= reviewProblems(protocol, dedupe, decisions, resolutions, studyCount, viewAt, studyIdAt, reasonLabels, decisionRows, (id) => studyIdOf.get(id)));
+      if (!problems) {
+        problems = known.problems?.();
+        if (!problems) {
+          problems = reviewProblems(protocol, dedupe, decisions, resolutions, studyCount, viewAt, studyIdAt, reasonLabels, decisionRows, (id) => studyIdOf.get(id));
+          known.listedProblems?.(problems);
+        }
+      }
+      return problems;
     },
   };
 }
