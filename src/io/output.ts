@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { createRequire } from 'node:module';
 import { formatLocated } from '../errors.js';
 import type { Warning } from '../model/record.js';
 
@@ -9,8 +10,10 @@ import type { Warning } from '../model/record.js';
  * text as chalk at level 0 would.
  */
 let chalk: ChalkInstance | undefined;
+let decided = false;
 
 export async function configureColor(options: { color?: boolean }): Promise<void> {
+  decided = true;
   const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   // FORCE_COLOR (which chalk reads itself) asks for colour in a pipe, e.g. `| less -R`.
   const forced = process.env.FORCE_COLOR !== undefined && !['0', 'false'].includes(process.env.FORCE_COLOR);
@@ -25,13 +28,30 @@ export async function configureColor(options: { color?: boolean }): Promise<void
   chalk = (await import('chalk')).default;
 }
 
+/**
+ * The chalk to paint with: none when configureColor turned colour off; chalk at its own level when
+ * nothing configured colour (code called without the command line, e.g. a test), loaded then.
+ */
+function painter(): ChalkInstance | undefined {
+  if (!decided) {
+    chalk = (createRequire(import.meta.url)('chalk') as { default: ChalkInstance }).default;
+    decided = true;
+  }
+  return chalk;
+}
+
+const paint = (apply: (c: ChalkInstance, s: string) => string) => (s: string) => {
+  const c = painter();
+  return c ? apply(c, s) : s;
+};
+
 export const style = {
-  heading: (s: string) => (chalk ? chalk.bold(s) : s),
-  good: (s: string) => (chalk ? chalk.green(s) : s),
-  bad: (s: string) => (chalk ? chalk.red(s) : s),
-  warn: (s: string) => (chalk ? chalk.yellow(s) : s),
-  dim: (s: string) => (chalk ? chalk.dim(s) : s),
-  id: (s: string) => (chalk ? chalk.cyan(s) : s),
+  heading: paint((c, s) => c.bold(s)),
+  good: paint((c, s) => c.green(s)),
+  bad: paint((c, s) => c.red(s)),
+  warn: paint((c, s) => c.yellow(s)),
+  dim: paint((c, s) => c.dim(s)),
+  id: paint((c, s) => c.cyan(s)),
 };
 
 /** Write to stdout; ends with a newline. */
