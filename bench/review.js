@@ -25,7 +25,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 let bin = path.join(repo, 'bin/litscreen.js');
 const corpus = path.resolve(repo, '../shared/corpus');
 const SIZES = (process.env.BENCH_SIZES ?? '20000,100000').split(',').map(Number).filter((n) => n > 0);
-const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 3);
+const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 5);
 const KEEP_DIR = process.env.BENCH_REVIEW_DIR ? path.resolve(process.env.BENCH_REVIEW_DIR) : undefined;
 const ONLY = process.env.BENCH_COMMANDS ? new Set(process.env.BENCH_COMMANDS.split(',').map((c) => c.trim())) : undefined;
 

@@ -5,7 +5,6 @@ import { reviewerQueue, screenedAt, isBlind } from '../core/screening/queue.js';
 import { Option, type Command } from 'commander';
 import { examples } from '../io/command.js';
 import { out, json, table, truncate } from '../io/output.js';
-import { writeTable } from '../report/spreadsheet.js';
 
 export const LIST_STAGES = ['title-abstract', 'full-text', 'included', 'duplicates'] as const;
 export type ListStage = (typeof LIST_STAGES)[number];
@@ -95,13 +94,19 @@ export async function runList(options: ListOptions): Promise<ListedStudy[]> {
     const queued = new Set(queue.map((s) => s.id));
     return state.studies.filter((s) => (options.pending ? queued.has(s.id) : screenedAt(s, stage))).map((s) => listed(s, queued.has(s.id)));
   }
-  const inStage = (s: Study) =>
+  const inStage = (s: Pick<Study, 'status'>) =>
     stage === 'title-abstract' ? true : stage === 'full-text' ? reachedFullText(s.status) : s.status === 'included';
-  const pendingHere = (s: Study) =>
+  const pendingHere = (s: Pick<Study, 'status'>) =>
     stage === 'title-abstract'
       ? s.status === 'title-abstract-pending' || s.status === 'title-abstract-conflict'
       : s.status === 'full-text-pending' || s.status === 'full-text-conflict';
-  return state.studies.filter((s) => inStage(s) && (!options.pending || pendingHere(s))).map((s) => listed(s));
+  // Chosen by status, so only the studies listed are made (a study's status needs no study object).
+  const chosen: Study[] = [];
+  for (let i = 0; i < state.studyCount; i++) {
+    const status = { status: state.statusAt(i) };
+    if (inStage(status) && (!options.pending || pendingHere(status))) chosen.push(state.studyAt(i));
+  }
+  return chosen.map((s) => listed(s));
 }
 
 export function register(program: Command): void {
@@ -136,5 +141,7 @@ async function listCsv(reviewDir: string, rows: ListedStudy[]): Promise<string> 
     const study = state.studyById.get(r.id);
     return [r.id, r.status, r.detail, r.year, r.firstAuthor, r.title, r.database, study?.record.doi ?? '', study?.record.url ?? ''];
   });
+  // The CSV writer (csv-stringify, eight modules) is loaded only for --format csv.
+  const { writeTable } = await import('../report/spreadsheet.js');
   return writeTable([header, ...cells]);
 }

@@ -48,7 +48,7 @@ export async function runShow(options: ShowOptions): Promise<ShowResult> {
   if (!record) throw usageError(`no record "${options.id}" in this review (see: litscreen list ${options.review} --stage title-abstract)`);
   const studyId = state.studyIdOf.get(options.id)!;
   const study = state.studyById.get(studyId)!;
-  const cluster = state.dedupe.clusters.find((c) => c.kept === studyId);
+  const cluster = state.clusterOf(studyId);
   const links = new Map((cluster?.links ?? []).map((l) => [l.id, l]));
   const prepared = prepareRecord(study.record);
   const hiddenStages = STAGES.filter((stage) => isBlind(review.protocol, state, stage));

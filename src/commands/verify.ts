@@ -1,7 +1,6 @@
 import { loadReview } from '../io/review.js';
 import { compareWithExpected, expectedFromReview, stopSampleProblems } from '../core/review/verify.js';
 import { readOrderLogsOfStops } from '../io/order-log.js';
-import { replaceExpectedBlock } from '../io/protocol-edit.js';
 import { PROTOCOL_FILE } from '../io/protocol-file.js';
 import { readInputBytes, writeFileAtomic, INPUT_LIMITS } from '../io/files.js';
 import * as path from 'node:path';
@@ -54,13 +53,18 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
       );
     }
   }
-  problems.push(...compareWithExpected(review.state.flow, review.protocol.expected, review.state.studies));
-  for (const p of review.state.problems) problems.push(formatLocated(p.message, p.file, p.line));
-  const orderLogs = await readOrderLogsOfStops(options.review, review.state.decisions.stops);
-  for (const p of stopSampleProblems(review.state, review.protocol, (reviewer) => orderLogs.get(reviewer) ?? [])) problems.push(formatLocated(p.message, p.file, p.line));
-  const overrides = review.state.studies
-    .filter((s) => s.overriddenCriterion)
-    .map((s) => `${s.id}: criterion ${s.overriddenCriterion!.id} overridden by ${s.titleAbstract.override?.reviewer ?? '?'}: ${s.titleAbstract.override?.reason ?? ''}`);
+  const { state } = review;
+  // Without an expected block nothing is compared: no study need be made.
+  problems.push(...compareWithExpected(state.flow, review.protocol.expected, review.protocol.expected ? state.studies : []));
+  for (const p of state.problems) problems.push(formatLocated(p.message, p.file, p.line));
+  const orderLogs = await readOrderLogsOfStops(options.review, state.decisions.stops);
+  for (const p of stopSampleProblems(state, review.protocol, (reviewer) => orderLogs.get(reviewer) ?? [])) problems.push(formatLocated(p.message, p.file, p.line));
+  // Only a decision overrides a criterion: the studies no row names are not made.
+  const overrides: string[] = [];
+  for (let i = 0; i < state.studyCount; i++) {
+    const s = state.decidedAt(i) ? state.studyAt(i) : undefined;
+    if (s?.overriddenCriterion) overrides.push(`${s.id}: criterion ${s.overriddenCriterion.id} overridden by ${s.titleAbstract.override?.reviewer ?? '?'}: ${s.titleAbstract.override?.reason ?? ''}`);
+  }
   return { ok: problems.length === 0, problems, summary: summarize(problems, options.review), overrides, flow: review.state.flow };
 }
 
@@ -82,6 +86,8 @@ export async function runPin(options: VerifyOptions): Promise<PinResult> {
   }
   const file = path.join(options.review, PROTOCOL_FILE);
   const before = await readProtocolExactly(file);
+  // The protocol editor (and its JSON position reader) is loaded only to pin.
+  const { replaceExpectedBlock } = await import('../io/protocol-edit.js');
   const after = replaceExpectedBlock(before, expectedFromReview(review.state.flow, review.state.studies));
   if (after !== before) await writeFileAtomic(file, after);
   const pinned = expectedFromReview(review.state.flow, review.state.studies);

@@ -1,25 +1,57 @@
-import chalk from 'chalk';
+import type { ChalkInstance } from 'chalk';
+import { createRequire } from 'node:module';
 import { formatLocated } from '../errors.js';
 import type { Warning } from '../model/record.js';
 
 /**
  * Terminal output at the edge. chalk 5 reads --no-color and FORCE_COLOR itself but not NO_COLOR
- * (https://no-color.org), so we set its level here; colour goes to TTYs only.
+ * (https://no-color.org), so we decide here; colour goes to TTYs only. chalk (four modules) is
+ * loaded only when colour is on: a pipe, a bench or NO_COLOR never loads it, and `style` leaves
+ * text as chalk at level 0 would.
  */
-export function configureColor(options: { color?: boolean }): void {
+let chalk: ChalkInstance | undefined;
+let decided = false;
+
+export async function configureColor(options: { color?: boolean }): Promise<void> {
+  decided = true;
   const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   // FORCE_COLOR (which chalk reads itself) asks for colour in a pipe, e.g. `| less -R`.
   const forced = process.env.FORCE_COLOR !== undefined && !['0', 'false'].includes(process.env.FORCE_COLOR);
-  if (options.color === false || noColorEnv || (!process.stdout.isTTY && !forced)) chalk.level = 0;
+  if (options.color === false || noColorEnv || (!process.stdout.isTTY && !forced)) {
+    chalk = undefined;
+    // A module that loads chalk itself (the screen) must paint nothing either: FORCE_COLOR=0 is
+    // what chalk reads when loaded later; in a terminal it may be loaded already, so set its level.
+    process.env.FORCE_COLOR = '0';
+    if (process.stdout.isTTY) (await import('chalk')).default.level = 0;
+    return;
+  }
+  chalk = (await import('chalk')).default;
 }
 
+/**
+ * The chalk to paint with: none when configureColor turned colour off; chalk at its own level when
+ * nothing configured colour (code called without the command line, e.g. a test), loaded then.
+ */
+function painter(): ChalkInstance | undefined {
+  if (!decided) {
+    chalk = (createRequire(import.meta.url)('chalk') as { default: ChalkInstance }).default;
+    decided = true;
+  }
+  return chalk;
+}
+
+const paint = (apply: (c: ChalkInstance, s: string) => string) => (s: string) => {
+  const c = painter();
+  return c ? apply(c, s) : s;
+};
+
 export const style = {
-  heading: (s: string) => chalk.bold(s),
-  good: (s: string) => chalk.green(s),
-  bad: (s: string) => chalk.red(s),
-  warn: (s: string) => chalk.yellow(s),
-  dim: (s: string) => chalk.dim(s),
-  id: (s: string) => chalk.cyan(s),
+  heading: paint((c, s) => c.bold(s)),
+  good: paint((c, s) => c.green(s)),
+  bad: paint((c, s) => c.red(s)),
+  warn: paint((c, s) => c.yellow(s)),
+  dim: paint((c, s) => c.dim(s)),
+  id: paint((c, s) => c.cyan(s)),
 };
 
 /** Write to stdout; ends with a newline. */
@@ -119,7 +151,8 @@ export function table(rows: string[][], align: ('left' | 'right')[] = []): strin
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 function visibleLength(s: string): number {
-  return s.replace(ANSI, '').length;
+  // Most cells have no colour: no escape, nothing to strip.
+  return s.includes('\u001b') ? s.replace(ANSI, '').length : s.length;
 }
 
 export function truncate(s: string, max: number): string {

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { serialize, deserialize } from 'node:v8';
 import type { ReviewRecord, Warning } from '../model/record.js';
-import type { RecordSummary } from '../core/review/derive.js';
+import type { RecordSummary } from '../core/review/review-state.js';
 
 /**
  * The derived-state cache of a review folder, `REVIEW/.litscreen-cache/`: what is expensive to
@@ -215,6 +215,11 @@ export class ReviewCache {
     return { hash, bytes };
   }
 
+  /** Keep an entry this run may read only after finish() (it is not swept as unused). */
+  keep(name: string): void {
+    this.used.add(name);
+  }
+
   /** An entry by its key, or undefined when it is absent or cannot be read whole. */
   read(name: string, kind: EntryKind = 'derived'): CacheEntry | undefined {
     this.used.add(name);
@@ -247,8 +252,13 @@ export class ReviewCache {
     }
   }
 
-  /** Write an entry atomically (temp file, then rename); a failure only means it is derived again next time. */
-  write(name: string, sections: Record<string, Uint8Array | Uint8Array[]>, kind: EntryKind = 'derived'): void {
+  /**
+   * Write an entry atomically (temp file, then rename); a failure only means it is derived again
+   * next time. A section is bytes, or chunks made while they are written (so 500 MB of serialised
+   * records are never held at once), or a function called when its turn comes (after the sections
+   * before it, e.g. the offsets of chunks just written).
+   */
+  write(name: string, sections: Record<string, Section>, kind: EntryKind = 'derived'): void {
     this.used.add(name);
     if (!this.writable) return;
     const tmp = path.join(this.dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -260,7 +270,8 @@ export class ReviewCache {
       let offset = 0;
       for (const [section, value] of Object.entries(sections)) {
         const start = offset;
-        for (const bytes of Array.isArray(value) ? value : [value]) {
+        const chunks = value instanceof Uint8Array ? [value] : typeof value === 'function' ? [value()] : value;
+        for (const bytes of chunks) {
           writeAll(fd, bytes);
           offset += bytes.length;
         }
@@ -304,6 +315,7 @@ export class ReviewCache {
         const tmp = path.join(this.dir, `.${STAT_INDEX}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
         await fs.writeFile(tmp, index);
         await fs.rename(tmp, path.join(this.dir, STAT_INDEX));
+        this.statIndexDirty = false;
       }
       if (codeIndexToWrite?.hash === this.code) {
         await fs.mkdir(this.dir, { recursive: true });
@@ -324,6 +336,9 @@ export class ReviewCache {
     }
   }
 }
+
+/** What an entry's section is written from (see ReviewCache.write). */
+export type Section = Uint8Array | Iterable<Uint8Array> | (() => Uint8Array);
 
 function writeAll(fd: number, bytes: Uint8Array): void {
   let done = 0;
@@ -362,50 +377,213 @@ export class CacheEntry {
   }
 }
 
-/** Whole records serialised one by one, with their offsets, so one can be read alone. */
-export function serializeRecords(records: readonly ReviewRecord[]): { offsets: Uint8Array; blobs: Uint8Array[] } {
-  const offsets = new Float64Array(records.length + 1);
-  const blobs: Uint8Array[] = [];
+/** Records per serialised chunk: one `show` deserialises one chunk; the fill makes 1/64 of the serialiser calls. */
+const RECORDS_PER_CHUNK = 64;
+
+/**
+ * Whole records as `records` and `offsets` sections: chunks of RECORDS_PER_CHUNK records, each
+ * serialised as it is written (nothing but one chunk is held), and each chunk's byte offset.
+ */
+export function recordSections(records: readonly ReviewRecord[]): { records: Section; offsets: Section } {
+  const chunks = Math.ceil(records.length / RECORDS_PER_CHUNK);
+  const offsets = new Float64Array(chunks + 1);
+  function* serialized(): Generator<Uint8Array> {
+    let at = 0;
+    for (let c = 0; c < chunks; c++) {
+      const bytes = serialize(records.slice(c * RECORDS_PER_CHUNK, (c + 1) * RECORDS_PER_CHUNK));
+      offsets[c] = at;
+      at += bytes.length;
+      offsets[c + 1] = at;
+      yield bytes;
+    }
+  }
+  // `records` comes first, so the offsets are known when their section is written.
+  return { records: serialized(), offsets: () => new Uint8Array(offsets.buffer) };
+}
+
+/**
+ * Strings stored as one text and the end of each (in UTF-16 units), so one can be read without
+ * making all of them: a listing of 4,000 pending studies reads 4,000 titles, not 100,000. The text
+ * is Latin-1 when every character fits, else UTF-16LE; both give back exactly the strings written
+ * (lone surrogates included), which UTF-8 would not.
+ */
+export function encodeStrings(strings: readonly string[]): { text: Uint8Array; ends: Uint8Array } {
+  const joined = strings.join('');
+  // eslint-disable-next-line no-control-regex
+  const latin1 = /^[\u0000-\u00ff]*$/.test(joined);
+  const ends = new Int32Array(strings.length + 1);
+  ends[0] = latin1 ? 0 : 1;
   let at = 0;
-  records.forEach((r, i) => {
-    const blob = serialize(r);
-    blobs.push(blob);
-    offsets[i] = at;
-    at += blob.length;
+  strings.forEach((s, i) => (ends[i + 1] = at += s.length));
+  return { text: Buffer.from(joined, latin1 ? 'latin1' : 'utf16le'), ends: new Uint8Array(ends.buffer) };
+}
+
+/** Strings written by encodeStrings, each made when first asked for (from its own bytes, until all are). */
+export class StoredStrings {
+  readonly length: number;
+  private bytes: Buffer | undefined;
+  private text: string | undefined;
+  private readonly unit: 1 | 2;
+  private asked = 0;
+  constructor(
+    private readonly readText: () => Buffer,
+    private readonly ends: Int32Array,
+  ) {
+    this.length = ends.length - 1;
+    this.unit = ends[0] === 0 ? 1 : 2;
+  }
+
+  static of(entry: CacheEntry, section: string): StoredStrings {
+    const ends = int32sOf(entry.bytes(`${section}.ends`));
+    if (ends.length < 1 || (ends[0] !== 0 && ends[0] !== 1)) throw new Error(`internal: bad string table ${section}`);
+    return new StoredStrings(() => entry.bytes(`${section}.text`), ends);
+  }
+
+  private textBytes(): Buffer {
+    if (!this.bytes) {
+      this.bytes = this.readText();
+      if (this.bytes.length !== this.ends[this.length] * this.unit) throw new Error('internal: string table text and ends disagree');
+    }
+    return this.bytes;
+  }
+
+  at(i: number): string {
+    // ends[0] is the encoding flag; string i ends at ends[i + 1] and starts where i - 1 ended.
+    const start = i === 0 ? 0 : this.ends[i];
+    const end = this.ends[i + 1];
+    if (this.text !== undefined) return this.text.slice(start, end);
+    // Many asked for: one decoding of the whole text, then slices, is cheaper.
+    if (++this.asked > 64 && this.asked > this.length / 8) {
+      this.text = this.textBytes().toString(this.unit === 1 ? 'latin1' : 'utf16le');
+      return this.text.slice(start, end);
+    }
+    return this.textBytes().toString(this.unit === 1 ? 'latin1' : 'utf16le', start * this.unit, end * this.unit);
+  }
+
+  all(): string[] {
+    this.text ??= this.textBytes().toString(this.unit === 1 ? 'latin1' : 'utf16le');
+    const out: string[] = new Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.at(i);
+    return out;
+  }
+}
+
+/** The bytes as Int32s: a view when they are aligned (a buffer read whole is), else a copy. */
+export function int32sOf(bytes: Buffer): Int32Array {
+  if (bytes.length % 4 !== 0) throw new Error('not an Int32Array');
+  if (bytes.byteOffset % 4 === 0) return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  return new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
+/** FNV-1a over UTF-16 units: the slot of an id in a stored id index. */
+function idHash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * An open-addressing index from id to position, stored with the ids so a warm run finds a record
+ * by id without building a Map of every id: per slot the position + 1 (0: empty) and the id's
+ * hash, so a probe decodes an id only when the hashes agree. The last of two equal ids wins, as in
+ * a Map.
+ */
+export function encodeIdIndex(ids: readonly string[]): Uint8Array {
+  let size = 16;
+  while (size < ids.length * 2) size *= 2;
+  const slots = new Int32Array(size * 2);
+  const mask = size - 1;
+  ids.forEach((id, i) => {
+    const h = idHash(id);
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      if (slots[2 * s] === 0 || (slots[2 * s + 1] === (h | 0) && ids[slots[2 * s] - 1] === id)) {
+        slots[2 * s] = i + 1;
+        slots[2 * s + 1] = h | 0;
+        return;
+      }
+    }
   });
-  offsets[records.length] = at;
-  return { offsets: new Uint8Array(offsets.buffer), blobs };
+  return new Uint8Array(slots.buffer);
 }
 
-/** Column-wise summaries: far fewer objects to read back than one per record. */
-export interface SummaryColumns {
-  ids: string[];
-  databases: string[];
-  databaseKeys: string[];
-  titles: string[];
-  years: (number | undefined)[];
-  firstAuthors: string[];
+export function lookupId(slots: Int32Array, ids: StoredStrings, id: string): number | undefined {
+  const size = slots.length / 2;
+  const mask = size - 1;
+  const h = idHash(id);
+  // A table written by encodeIdIndex is at most half full; the bound only guards a damaged one.
+  for (let s = h & mask, probes = 0; probes < size; s = (s + 1) & mask, probes++) {
+    const v = slots[2 * s];
+    if (v === 0) return undefined;
+    if (slots[2 * s + 1] === (h | 0) && ids.at(v - 1) === id) return v - 1;
+  }
+  throw new Error('internal: damaged id index');
 }
 
-export function summaryColumns(summaries: readonly RecordSummary[]): SummaryColumns {
-  return {
-    ids: summaries.map((s) => s.id),
-    databases: summaries.map((s) => s.database),
-    databaseKeys: summaries.map((s) => s.databaseKey),
-    titles: summaries.map((s) => s.title),
-    years: summaries.map((s) => s.year),
-    firstAuthors: summaries.map((s) => s.firstAuthor),
+/** Summaries stored column by column as string tables (years apart), read one field at a time. */
+export function summarySections(summaries: readonly RecordSummary[]): Record<string, Uint8Array> {
+  const sections: Record<string, Uint8Array> = {};
+  const column = (name: string, values: string[]) => {
+    const { text, ends } = encodeStrings(values);
+    sections[`${name}.text`] = text;
+    sections[`${name}.ends`] = ends;
   };
+  column('s.id', summaries.map((s) => s.id));
+  column('s.database', summaries.map((s) => s.database));
+  column('s.databaseKey', summaries.map((s) => s.databaseKey));
+  column('s.title', summaries.map((s) => s.title));
+  column('s.firstAuthor', summaries.map((s) => s.firstAuthor));
+  const years = new Float64Array(summaries.length);
+  const hasYear = new Uint8Array(summaries.length);
+  summaries.forEach((s, i) => {
+    if (s.year !== undefined) {
+      years[i] = s.year;
+      hasYear[i] = 1;
+    }
+  });
+  sections['s.years'] = new Uint8Array(years.buffer);
+  sections['s.hasYear'] = hasYear;
+  return sections;
 }
 
-export function summaryAt(columns: SummaryColumns, i: number): RecordSummary {
-  return { id: columns.ids[i], database: columns.databases[i], databaseKey: columns.databaseKeys[i], title: columns.titles[i], year: columns.years[i], firstAuthor: columns.firstAuthors[i] };
+/** The summaries of an entry's records, each field read when first asked for. */
+export class StoredSummaries {
+  readonly ids: StoredStrings;
+  private columns = new Map<string, StoredStrings>();
+  private years: Float64Array | undefined;
+  private hasYear: Buffer | undefined;
+  constructor(
+    private readonly entry: CacheEntry,
+    readonly count: number,
+  ) {
+    this.ids = StoredStrings.of(entry, 's.id');
+    if (this.ids.length !== count) throw new Error(`internal: ${this.ids.length} ids for ${count} records`);
+  }
+  private column(name: string): StoredStrings {
+    let c = this.columns.get(name);
+    if (!c) this.columns.set(name, (c = StoredStrings.of(this.entry, name)));
+    return c;
+  }
+  at(i: number): RecordSummary {
+    if (!this.years) {
+      const bytes = this.entry.bytes('s.years');
+      this.years = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+      this.hasYear = this.entry.bytes('s.hasYear');
+    }
+    return {
+      id: this.ids.at(i),
+      database: this.column('s.database').at(i),
+      databaseKey: this.column('s.databaseKey').at(i),
+      title: this.column('s.title').at(i),
+      year: this.hasYear![i] ? this.years[i] : undefined,
+      firstAuthor: this.column('s.firstAuthor').at(i),
+    };
+  }
 }
 
-/** Records stored in an entry's `offsets` and `records` sections, each read when first asked for. */
+/** Records stored in an entry's `offsets` and `records` sections, a chunk read when one of its records is asked for. */
 export class StoredRecords {
   private offsets: Float64Array | undefined;
-  private loaded = new Map<number, ReviewRecord>();
+  private chunks = new Map<number, ReviewRecord[]>();
   private everything: ReviewRecord[] | undefined;
 
   constructor(
@@ -417,29 +595,34 @@ export class StoredRecords {
     if (!this.offsets) {
       const bytes = this.entry.bytes('offsets');
       this.offsets = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+      if (this.offsets.length !== Math.ceil(this.count / RECORDS_PER_CHUNK) + 1) throw new Error('internal: cache entry records and offsets disagree');
     }
     return this.offsets;
   }
 
+  private chunk(c: number, bytes?: Buffer): ReviewRecord[] {
+    let records = this.chunks.get(c);
+    if (!records) {
+      const offsets = this.offsetTable();
+      records = deserialize(bytes ? bytes.subarray(offsets[c], offsets[c + 1]) : this.entry.bytes('records', offsets[c], offsets[c + 1])) as ReviewRecord[];
+      this.chunks.set(c, records);
+    }
+    return records;
+  }
+
   record(i: number): ReviewRecord {
     if (this.everything) return this.everything[i];
-    let record = this.loaded.get(i);
-    if (!record) {
-      const offsets = this.offsetTable();
-      record = deserialize(this.entry.bytes('records', offsets[i], offsets[i + 1])) as ReviewRecord;
-      this.loaded.set(i, record);
-    }
-    return record;
+    return this.chunk(Math.floor(i / RECORDS_PER_CHUNK))[i % RECORDS_PER_CHUNK];
   }
 
   all(): ReviewRecord[] {
     if (!this.everything) {
-      const offsets = this.offsetTable();
       const bytes = this.entry.bytes('records');
-      const all: ReviewRecord[] = new Array(this.count);
-      for (let i = 0; i < this.count; i++) all[i] = this.loaded.get(i) ?? (deserialize(bytes.subarray(offsets[i], offsets[i + 1])) as ReviewRecord);
+      const all: ReviewRecord[] = [];
+      for (let c = 0; c * RECORDS_PER_CHUNK < this.count; c++) for (const r of this.chunk(c, bytes)) all.push(r);
+      if (all.length !== this.count) throw new Error('internal: cache entry holds another number of records');
       this.everything = all;
-      this.loaded.clear();
+      this.chunks.clear();
     }
     return this.everything;
   }

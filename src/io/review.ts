@@ -20,35 +20,45 @@ import {
 import { inputError, usageError, LitscreenError } from '../errors.js';
 import { decodeExport } from '../formats/encoding.js';
 import { readExportText, readInputText, readInputBytes, pathExists, INPUT_LIMITS } from './files.js';
-import { parseCsvTable, type TableRow } from './csv-table.js';
-import { readLogTable, parseLogBytes, isIncompleteLastRow } from './append-log.js';
+import type { TableRow } from './csv-table.js';
+// The CSV parser (csv-parse, nine modules) is loaded only when a log must be parsed: a warm run
+// reads every unchanged log's rows from the cache.
+const appendLog = () => import('./append-log.js');
 import { PROTOCOL_FILE, sourceFileClashes } from './protocol-file.js';
 import { checkReviewerName, reviewerLogFileName, reviewerOfLogFile } from '../model/reviewer-name.js';
 // Deduplication (core/review/derive.ts and the engine) and the protocol's schema (protocol.ts and
 // zod) are loaded only when something must be derived or checked again: never on a warm cache.
 import {
   applyDecisions,
-  membersOfStudies,
   foldReviewResolutions,
+  studyLayout,
   summarizeRecord,
   type ReviewState,
   type ReviewRecords,
   type RecordSummary,
   type ReviewBase,
+  type StudyLayout,
+  type KnownState,
+  type ReviewProblem,
 } from '../core/review/review-state.js';
 import type { DedupeResult, DedupeResolution } from '../core/dedupe/engine.js';
+import type { Flow } from '../model/flow.js';
 import {
   ReviewCache,
   StoredRecords,
+  StoredStrings,
+  StoredSummaries,
   cacheDisabledByEnv,
+  encodeIdIndex,
   hashOf,
-  serializeRecords,
-  summaryAt,
-  summaryColumns,
+  int32sOf,
+  lookupId,
+  recordSections,
+  summarySections,
+  type CacheEntry,
   type ExportMeta,
-  type SummaryColumns,
 } from './review-cache.js';
-import { serialize } from 'node:v8';
+import { serialize, deserialize } from 'node:v8';
 
 /** What the review folder holds, read; plus everything derived from it. */
 export interface LoadedReview {
@@ -184,7 +194,7 @@ export async function readResolutionLogs(reviewDir: string): Promise<ResolutionR
   for (const name of (await fs.readdir(dir)).filter((f) => f.endsWith('.csv')).sort()) {
     const file = path.join(dir, name);
     const reviewer = name.slice(0, -'.csv'.length);
-    const table = await readLogTable(file, RESOLUTION_LOG_COLUMNS);
+    const table = await (await appendLog()).readLogTable(file, RESOLUTION_LOG_COLUMNS);
     for (const { line, cells } of table.rows) {
       const decision = cells.decision as ResolutionLogValue;
       if (!RESOLUTION_LOG_DECISIONS.includes(decision)) throw inputError(`decision "${cells.decision}" is not one of ${RESOLUTION_LOG_DECISIONS.join(', ')}`, { file, line });
@@ -200,7 +210,7 @@ export async function readResolutionLogs(reviewDir: string): Promise<ResolutionR
  * those of an entry is not parsed again: its rows come from the entry (a `decide` appends to one
  * log; the others are read from the cache).
  */
-export async function readDecisionLogs(reviewDir: string, cache?: ReviewCache): Promise<DecisionRow[]> {
+export async function readDecisionLogs(reviewDir: string, cache?: ReviewCache, entryNames?: string[]): Promise<DecisionRow[]> {
   const rows: DecisionRow[] = [];
   for (const stage of STAGES) {
     const dir = path.join(reviewDir, DECISIONS_DIR, stage);
@@ -213,19 +223,25 @@ export async function readDecisionLogs(reviewDir: string, cache?: ReviewCache): 
       for (const name of files) {
         const file = path.join(folder, name);
         const reviewer = name.slice(0, -'.csv'.length);
-        for (const row of await readDecisionLog(file, { reviewer, stage, role }, cache)) rows.push(row);
+        for (const row of await readDecisionLog(file, { reviewer, stage, role }, cache, entryNames)) rows.push(row);
       }
     }
   }
   return rows;
 }
 
-async function readDecisionLog(file: string, where: { reviewer: string; stage: Stage; role: DecisionRole }, cache?: ReviewCache): Promise<DecisionRow[]> {
+async function readDecisionLog(
+  file: string,
+  where: { reviewer: string; stage: Stage; role: DecisionRole },
+  cache?: ReviewCache,
+  entryNames?: string[],
+): Promise<DecisionRow[]> {
   const rowsOf = (table: { rows: TableRow[] }) => table.rows.map(({ line, cells }) => toDecisionRow(cells, { file, line, ...where }));
-  if (!cache) return rowsOf(await readLogTable(file, DECISION_LOG_COLUMNS));
+  if (!cache) return rowsOf(await (await appendLog()).readLogTable(file, DECISION_LOG_COLUMNS));
   const bytes = await readInputBytes(file);
   // The rows are parsed from exactly the bytes that name the entry.
   const name = `log-${hashOf('decision log', cache.code, file, where.stage, where.role, where.reviewer, bytes)}`;
+  entryNames?.push(name);
   const entry = cache.read(name, 'log');
   if (entry) {
     try {
@@ -234,12 +250,16 @@ async function readDecisionLog(file: string, where: { reviewer: string; stage: S
       // Unreadable: parsed again below.
     }
   }
+  const { parseLogBytes, isIncompleteLastRow, readLogTable } = await appendLog();
   let rows: DecisionRow[];
   try {
     rows = rowsOf(parseLogBytes(bytes, file, DECISION_LOG_COLUMNS));
   } catch (err) {
     // A row being appended right now: read the log again as the uncached path does, and keep nothing.
-    if (isIncompleteLastRow(err)) return rowsOf(await readLogTable(file, DECISION_LOG_COLUMNS));
+    if (isIncompleteLastRow(err)) {
+      entryNames?.push('incomplete');
+      return rowsOf(await readLogTable(file, DECISION_LOG_COLUMNS));
+    }
     throw err;
   }
   cache.write(name, { rows: serialize(rows) }, 'log');
@@ -272,6 +292,7 @@ function toDecisionRow(
 export async function readExtractionRows(reviewDir: string): Promise<{ file: string; exists: boolean; columns: string[]; rows: TableRow[] }> {
   const file = path.join(reviewDir, EXTRACTION_FILE);
   if (!(await pathExists(file))) return { file, exists: false, columns: [], rows: [] };
+  const { parseCsvTable } = await import('./csv-table.js');
   const table = parseCsvTable(await readInputText(file), file, ['record_id']);
   return { file, exists: true, ...table };
 }
@@ -301,11 +322,12 @@ export async function loadReview(reviewDir: string, options: LoadReviewOptions =
 
   const cache = await ReviewCache.open(reviewDir);
   const code = cache.code;
-  const { protocol, file: protocolFile } = await loadProtocolCached(reviewDir, cache);
+  const { protocol, file: protocolFile, key: protocolKey } = await loadProtocolCached(reviewDir, cache);
   const parts: SourcePart[] = [];
   for (const source of protocol.sources) parts.push(await loadSourceCached(reviewDir, source, cache, code));
   const records = new CombinedRecords(parts);
-  const decisionRows = await readDecisionLogs(reviewDir, cache);
+  const logNames: string[] = [];
+  const decisionRows = await readDecisionLogs(reviewDir, cache, logNames);
   const resolutionRows = await readResolutionLogs(reviewDir);
   const resolutions = foldReviewResolutions(records, resolutionRows);
 
@@ -317,26 +339,64 @@ export async function loadReview(reviewDir: string, options: LoadReviewOptions =
 
   const criteriaKey = hashOf('criteria', code, studiesKey, JSON.stringify(protocol.titleAbstract.criteria));
   let failedCriteria: Int32Array | undefined;
-  if (protocol.titleAbstract.criteria.length === 0) failedCriteria = new Int32Array(studies.dedupe.keptIds.length).fill(-1);
+  if (protocol.titleAbstract.criteria.length === 0) failedCriteria = new Int32Array(studies.count).fill(-1);
   else {
     const entry = cache.read(`criteria-${criteriaKey}`);
     try {
-      if (entry) failedCriteria = int32s(entry.bytes('failed'));
-      if (failedCriteria && failedCriteria.length !== studies.dedupe.keptIds.length) failedCriteria = undefined;
+      if (entry) failedCriteria = int32sOf(entry.bytes('failed'));
+      if (failedCriteria && failedCriteria.length !== studies.count) failedCriteria = undefined;
     } catch {
       failedCriteria = undefined;
     }
     if (!failedCriteria) {
       const { criteriaResults } = await import('../core/review/derive.js');
       records.all(); // one read of every record beats one read per study
-      failedCriteria = criteriaResults(protocol, studies.dedupe.keptIds.map((_, i) => studies.studyRecord(i)));
+      failedCriteria = criteriaResults(protocol, Array.from({ length: studies.count }, (_, i) => studies.studyRecord(i)));
       cache.write(`criteria-${criteriaKey}`, { failed: new Uint8Array(failedCriteria.buffer) });
     }
   }
+
+  // The flow: from everything above, the whole protocol and every decision log's bytes (each log
+  // entry's name is a hash of its bytes and where it lies). A log caught mid-append keeps no flow.
+  const flowName = logNames.includes('incomplete') || protocolKey === 'unread' ? undefined : `flow-${hashOf('flow', code, protocolKey, criteriaKey, ...logNames)}`;
+  let flow: Flow | undefined;
+  const flowEntry = flowName ? cache.read(flowName) : undefined;
+  if (flowEntry) {
+    try {
+      flow = flowEntry.value<Flow>('flow');
+    } catch {
+      flow = undefined;
+    }
+  }
+  // Verify's problems are read only when asked for, after finish(): kept from its sweep.
+  const problemsName = flowName && `problems-${hashOf('problems', flowName, JSON.stringify(resolutionRows))}`;
+  if (problemsName) cache.keep(problemsName);
   await cache.finish();
 
-  const base: ReviewBase = { records, dedupe: studies.dedupe, studyRecord: studies.studyRecord, studySummary: studies.studySummary, failedCriteria };
-  const state = applyDecisions(protocol, base, decisionRows, resolutions);
+  const base: ReviewBase = {
+    records,
+    dedupe: studies.dedupe,
+    studyRecord: studies.studyRecord,
+    studySummary: studies.studySummary,
+    failedCriteria,
+    layout: studies.layout,
+    clusterOf: studies.clusterOf,
+  };
+  // A flow counted in this run (a `decide` counts none) is kept for the next. So are verify's
+  // problems, which also name the resolution logs' rows (file, line, note): those are in their key.
+  const counted = flowName && !flow ? (f: Flow) => cache.write(flowName, { flow: serialize(f) }) : undefined;
+  const known: KnownState = { flow, counted };
+  if (problemsName) {
+    known.problems = () => {
+      try {
+        return cache.read(problemsName)?.value<ReviewProblem[]>('problems');
+      } catch {
+        return undefined;
+      }
+    };
+    known.listedProblems = (problems) => cache.write(problemsName, { problems: serialize(problems) });
+  }
+  const state = applyDecisions(protocol, base, decisionRows, resolutions, known);
   const sources: LoadedSource[] = parts.map((p) => ({
     source: p.source,
     file: p.file,
@@ -356,9 +416,9 @@ export async function loadReview(reviewDir: string, options: LoadReviewOptions =
  * entry, which exists only for a protocol that passed every check. The checks that read the file
  * system (a source linked out of the review folder, two sources naming one file) run every time;
  * when one fails, or anything cannot be read, protocol.ts checks the file again and words the
- * problem.
+ * problem. `key` names the protocol's bytes.
  */
-async function loadProtocolCached(reviewDir: string, cache: ReviewCache): Promise<{ protocol: Protocol; file: string }> {
+async function loadProtocolCached(reviewDir: string, cache: ReviewCache): Promise<{ protocol: Protocol; file: string; key: string }> {
   const file = path.join(reviewDir, PROTOCOL_FILE);
   const checkAgain = async () => {
     const { loadProtocol } = await import('./protocol.js');
@@ -368,26 +428,22 @@ async function loadProtocolCached(reviewDir: string, cache: ReviewCache): Promis
   try {
     bytes = await readInputBytes(file, { maxBytes: INPUT_LIMITS.protocol, kind: 'protocol' });
   } catch {
-    return checkAgain();
+    // Unreadable now: checked (and refused) below; nothing derived from it is kept.
+    return { ...(await checkAgain()), key: 'unread' };
   }
   const name = `protocol-${hashOf('protocol', cache.code, bytes)}`;
   const entry = cache.read(name, 'protocol');
   if (entry) {
     try {
       const protocol = entry.value<Protocol>('protocol');
-      if (Array.isArray(protocol.sources) && (await sourceFileClashes(reviewDir, protocol)).length === 0) return { protocol, file };
+      if (Array.isArray(protocol.sources) && (await sourceFileClashes(reviewDir, protocol)).length === 0) return { protocol, file, key: name };
     } catch {
       // Unreadable: checked again below.
     }
   }
   const loaded = await checkAgain();
   cache.write(name, { protocol: serialize(loaded.protocol) }, 'protocol');
-  return loaded;
-}
-
-function int32s(bytes: Buffer): Int32Array {
-  if (bytes.length % 4 !== 0) throw new Error('not an Int32Array');
-  return new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  return { ...loaded, key: name };
 }
 
 /** One export's records, in memory (just parsed) or in a cache entry (read when asked for). */
@@ -397,8 +453,11 @@ interface SourcePart {
   /** The cache key of its records: the export's bytes and path, the source's key, database and format, the code. */
   key: string;
   meta: ExportMeta;
-  /** Each record's id (from the cache, read when first asked for). */
+  /** Each record's id (from the cache, made when first asked for). */
   readonly ids: string[];
+  idAt(i: number): string;
+  /** Position of a record by id (the last of two equal ids). */
+  find(id: string): number | undefined;
   record(i: number): ReviewRecord;
   summary(i: number): RecordSummary;
   all(): ReviewRecord[];
@@ -419,9 +478,9 @@ async function loadSourceCached(reviewDir: string, source: Source, cache: Review
   if (entry) {
     try {
       const meta = entry.value<ExportMeta>('meta');
-      if (!entry.has('ids')) throw new Error('no ids');
+      const summaries = new StoredSummaries(entry, meta.count);
       const stored = new StoredRecords(entry, meta.count);
-      let summaries: SummaryColumns | undefined;
+      let slots: Int32Array | undefined;
       let ids: string[] | undefined;
       return {
         source,
@@ -429,14 +488,12 @@ async function loadSourceCached(reviewDir: string, source: Source, cache: Review
         key,
         meta,
         get ids() {
-          if (!ids) {
-            ids = entry.value<string[]>('ids');
-            if (ids.length !== meta.count) throw new Error(`internal: cache entry ${name} holds ${ids.length} ids for ${meta.count} records`);
-          }
-          return ids;
+          return (ids ??= summaries.ids.all());
         },
+        idAt: (i) => summaries.ids.at(i),
+        find: (id) => lookupId((slots ??= int32sOf(entry.bytes('idIndex'))), summaries.ids, id),
         record: (i) => stored.record(i),
-        summary: (i) => summaryAt((summaries ??= entry.value<SummaryColumns>('summaries')), i),
+        summary: (i) => summaries.at(i),
         all: () => stored.all(),
       };
     } catch {
@@ -462,15 +519,25 @@ async function loadSourceCached(reviewDir: string, source: Source, cache: Review
   const records = loaded.records;
   const meta: ExportMeta = { format: loaded.format, dialect: loaded.dialect, warnings: loaded.warnings, count: records.length };
   const ids = records.map((r) => r.id);
-  const { offsets, blobs } = serializeRecords(records);
   cache.write(name, {
     meta: serialize(meta),
-    ids: serialize(ids),
-    summaries: serialize(summaryColumns(records.map(summarizeRecord))),
-    offsets,
-    records: blobs,
+    ...summarySections(records.map(summarizeRecord)),
+    idIndex: encodeIdIndex(ids),
+    ...recordSections(records),
   });
-  return { source, file, key, meta, ids, record: (i) => records[i], summary: (i) => summarizeRecord(records[i]), all: () => records };
+  let positions: Map<string, number> | undefined;
+  return {
+    source,
+    file,
+    key,
+    meta,
+    ids,
+    idAt: (i) => ids[i],
+    find: (id) => (positions ??= new Map(ids.map((recordId, i) => [recordId, i]))).get(id),
+    record: (i) => records[i],
+    summary: (i) => summarizeRecord(records[i]),
+    all: () => records,
+  };
 }
 
 /** Every export's records in protocol order, as the core sees them. */
@@ -479,7 +546,6 @@ class CombinedRecords implements ReviewRecords {
   readonly countByDatabase = new Map<string, number>();
   private readonly starts: number[] = [];
   private allIds: string[] | undefined;
-  private positions: Map<string, number> | undefined;
   private everything: ReviewRecord[] | undefined;
 
   constructor(private readonly parts: SourcePart[]) {
@@ -492,18 +558,18 @@ class CombinedRecords implements ReviewRecords {
     this.count = at;
   }
 
-  /** Every record's id, read from the cache when first asked for (flow needs none). */
+  /** Every record's id, made when first asked for (flow needs none). */
   get ids(): string[] {
     return (this.allIds ??= this.parts.length === 1 ? this.parts[0].ids : this.parts.flatMap((p) => p.ids));
   }
 
   indexOf(id: string): number | undefined {
-    // The last of two equal ids wins, as in a Map built from the records.
-    if (!this.positions) {
-      this.positions = new Map();
-      this.ids.forEach((recordId, i) => this.positions!.set(recordId, i));
+    // The last of two equal ids wins, as in a Map built from the records: later exports first.
+    for (let p = this.parts.length - 1; p >= 0; p--) {
+      const i = this.parts[p].find(id);
+      if (i !== undefined) return this.starts[p] + i;
     }
-    return this.positions.get(id);
+    return undefined;
   }
 
   private partOf(index: number): [SourcePart, number] {
@@ -515,6 +581,11 @@ class CombinedRecords implements ReviewRecords {
       else hi = mid - 1;
     }
     return [this.parts[lo], index - this.starts[lo]];
+  }
+
+  idAt(index: number): string {
+    const [part, i] = this.partOf(index);
+    return part.idAt(i);
   }
 
   record(index: number): ReviewRecord {
@@ -535,92 +606,147 @@ class CombinedRecords implements ReviewRecords {
 }
 
 interface Studies {
+  count: number;
   dedupe: DedupeResult;
+  layout: StudyLayout;
   studyRecord(index: number): ReviewRecord;
   studySummary(index: number): RecordSummary;
+  clusterOf(index: number): DedupeResult['clusters'][number] | undefined;
 }
 
-/** A cached studies entry: the clusters, and the records of the studies of more than one record. */
+/** A cached studies entry: the clusters, the layout, and the records of the studies of more than one record. */
 function readStudies(cache: ReviewCache, name: string, records: CombinedRecords): Studies | undefined {
   const entry = cache.read(name);
   if (!entry) return undefined;
   try {
-    const stored = entry.value<Omit<DedupeResult, 'clusters'>>('dedupe');
-    const merged = int32s(entry.bytes('merged'));
-    if (!entry.has('clusters') || !Array.isArray(stored.keptIds) || !(stored.removedToKept instanceof Map)) throw new Error('shape');
-    const dedupe = withLazyClusters(stored, () => entry.value<DedupeResult['clusters']>('clusters'));
-    const slotOf = new Map<number, number>();
-    merged.forEach((studyIndex, slot) => slotOf.set(studyIndex, slot));
+    for (const section of ['keptIds', 'removedToKept', 'blockedMerges', 'uncertain', 'clusters', 'clusterOffsets', 'memberRecords']) {
+      if (!entry.has(section)) throw new Error(`no ${section}`);
+    }
+    const merged = int32sOf(entry.bytes('merged'));
+    const layout: StudyLayout = {
+      studyOfRecord: int32sOf(entry.bytes('studyOfRecord')),
+      keptRecord: int32sOf(entry.bytes('keptRecord')),
+      memberStart: int32sOf(entry.bytes('memberStart')),
+      memberRecords: int32sOf(entry.bytes('memberRecords')),
+    };
+    if (layout.studyOfRecord.length !== records.count || layout.memberStart.length !== layout.keptRecord.length + 1) throw new Error('shape');
+    const dedupe = lazyDedupe(entry);
+    const count = layout.keptRecord.length;
+    // Per study: its slot among the merged records (-1: a study of one record).
+    const slotOf = new Int32Array(count).fill(-1);
+    merged.forEach((studyIndex, slot) => (slotOf[studyIndex] = slot));
     const mergedRecords = new StoredRecords(entry, merged.length);
-    let summaries: SummaryColumns | undefined;
-    return studiesFrom(dedupe, records, (i) => {
-      const slot = slotOf.get(i);
-      return slot === undefined ? undefined : mergedRecords.record(slot);
-    }, (i) => {
-      const slot = slotOf.get(i);
-      return slot === undefined ? undefined : summaryAt((summaries ??= entry.value<SummaryColumns>('summaries')), slot);
-    });
+    let summaries: StoredSummaries | undefined;
+    const clusterSlots = int32sOf(entry.bytes('clusterOfStudy'));
+    let clusterOffsets: Float64Array | undefined;
+    return {
+      count,
+      dedupe,
+      layout,
+      studyRecord: (i) => (slotOf[i] < 0 ? records.record(layout.keptRecord[i]) : mergedRecords.record(slotOf[i])),
+      studySummary: (i) => (slotOf[i] < 0 ? records.summary(layout.keptRecord[i]) : (summaries ??= new StoredSummaries(entry, merged.length)).at(slotOf[i])),
+      clusterOf: (i) => {
+        const slot = clusterSlots[i];
+        if (slot < 0) return undefined;
+        if (!clusterOffsets) {
+          const bytes = entry.bytes('clusterOffsets');
+          clusterOffsets = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+        }
+        return deserialize(entry.bytes('clusters', clusterOffsets[slot], clusterOffsets[slot + 1]));
+      },
+    };
   } catch {
     return undefined;
   }
 }
 
 /**
- * A DedupeResult whose clusters (only `dedupe` and `show` read them) are deserialised when first
- * asked for; the same own, enumerable keys in the same order as the engine's result.
+ * A DedupeResult whose parts are deserialised when first asked for (`flow` reads none of them, and
+ * the clusters only `dedupe` reads whole); the same own, enumerable keys in the same order as the
+ * engine's result.
  */
-function withLazyClusters(stored: Omit<DedupeResult, 'clusters'>, readClusters: () => DedupeResult['clusters']): DedupeResult {
-  let clusters: DedupeResult['clusters'] | undefined;
+function lazyDedupe(entry: CacheEntry): DedupeResult {
   const dedupe = {} as DedupeResult;
-  Object.defineProperty(dedupe, 'clusters', {
-    enumerable: true,
-    configurable: true,
-    get: () => (clusters ??= readClusters()),
-    set: (value: DedupeResult['clusters']) => void (clusters = value),
-  });
-  dedupe.keptIds = stored.keptIds;
-  dedupe.removedToKept = stored.removedToKept;
-  dedupe.blockedMerges = stored.blockedMerges;
-  dedupe.uncertain = stored.uncertain;
+  for (const key of ['clusters', 'keptIds', 'removedToKept', 'blockedMerges', 'uncertain'] as const) {
+    let value: unknown;
+    let read = false;
+    Object.defineProperty(dedupe, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (!read) {
+          value = key === 'clusters' ? clustersOf(entry) : entry.value(key);
+          read = true;
+        }
+        return value;
+      },
+      set: (v: unknown) => {
+        value = v;
+        read = true;
+      },
+    });
+  }
   return dedupe;
 }
 
-function studiesFrom(
-  dedupe: DedupeResult,
-  records: CombinedRecords,
-  mergedRecord: (studyIndex: number) => ReviewRecord | undefined,
-  mergedSummary: (studyIndex: number) => RecordSummary | undefined,
-): Studies {
-  const keptIndex = (i: number) => records.indexOf(dedupe.keptIds[i])!;
-  return {
-    dedupe,
-    studyRecord: (i) => mergedRecord(i) ?? records.record(keptIndex(i)),
-    studySummary: (i) => mergedSummary(i) ?? records.summary(keptIndex(i)),
-  };
+function clustersOf(entry: CacheEntry): DedupeResult['clusters'] {
+  const bytes = entry.bytes('clusterOffsets');
+  const offsets = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const all = entry.bytes('clusters');
+  const clusters: DedupeResult['clusters'] = [];
+  for (let i = 0; i + 1 < offsets.length; i++) clusters.push(deserialize(all.subarray(offsets[i], offsets[i + 1])));
+  return clusters;
 }
 
-/** Deduplicate (the engine is loaded with derive.ts, only here) and store the clusters with the merged study records. */
+/** Deduplicate (the engine is loaded with derive.ts, only here) and store the clusters, the layout and the merged study records. */
 async function deriveStudies(cache: ReviewCache, name: string, protocol: Protocol, records: CombinedRecords, resolutions: readonly DedupeResolution[]): Promise<Studies> {
   const { findStudies, studyRecordsOf } = await import('../core/review/derive.js');
   const all = records.all();
   const dedupe = findStudies(protocol, all, resolutions);
   const byId = new Map(all.map((r) => [r.id, r]));
   const studyRecords = studyRecordsOf(dedupe, (id) => byId.get(id)!);
-  const membersOf = membersOfStudies(dedupe);
+  const layout = studyLayout(records, dedupe);
   const merged: number[] = [];
-  dedupe.keptIds.forEach((id, i) => {
-    if (membersOf.get(id)!.length > 1) merged.push(i);
-  });
+  for (let i = 0; i < dedupe.keptIds.length; i++) if (layout.memberStart[i + 1] - layout.memberStart[i] > 1) merged.push(i);
   const mergedRecords = merged.map((i) => studyRecords[i]);
-  const { offsets, blobs } = serializeRecords(mergedRecords);
-  const { clusters, ...rest } = dedupe;
+  const clusterOfStudy = new Int32Array(dedupe.keptIds.length).fill(-1);
+  const studyIndex = new Map(dedupe.keptIds.map((id, i) => [id, i]));
+  // The first cluster of a kept record, as a search of the list would find it.
+  for (let slot = dedupe.clusters.length - 1; slot >= 0; slot--) {
+    const s = studyIndex.get(dedupe.clusters[slot].kept);
+    if (s !== undefined) clusterOfStudy[s] = slot;
+  }
+  const clusterOffsets = new Float64Array(dedupe.clusters.length + 1);
+  // Serialised one by one as the entry is written, each cluster's end noted for `show`.
+  function* clusterBlobs(): Generator<Uint8Array> {
+    for (let i = 0; i < dedupe.clusters.length; i++) {
+      const blob = serialize(dedupe.clusters[i]);
+      clusterOffsets[i + 1] = clusterOffsets[i] + blob.length;
+      yield blob;
+    }
+  }
   cache.write(name, {
-    dedupe: serialize(rest),
-    clusters: serialize(clusters),
+    keptIds: serialize(dedupe.keptIds),
+    removedToKept: serialize(dedupe.removedToKept),
+    blockedMerges: serialize(dedupe.blockedMerges),
+    uncertain: serialize(dedupe.uncertain),
+    clusters: clusterBlobs(),
+    clusterOffsets: () => new Uint8Array(clusterOffsets.buffer),
+    clusterOfStudy: new Uint8Array(clusterOfStudy.buffer),
+    studyOfRecord: new Uint8Array(layout.studyOfRecord.buffer),
+    keptRecord: new Uint8Array(layout.keptRecord.buffer),
+    memberStart: new Uint8Array(layout.memberStart.buffer),
+    memberRecords: new Uint8Array(layout.memberRecords.buffer),
     merged: new Uint8Array(Int32Array.from(merged).buffer),
-    summaries: serialize(summaryColumns(mergedRecords.map(summarizeRecord))),
-    offsets,
-    records: blobs,
+    ...summarySections(mergedRecords.map(summarizeRecord)),
+    ...recordSections(mergedRecords),
   });
-  return { dedupe, studyRecord: (i) => studyRecords[i], studySummary: (i) => summarizeRecord(studyRecords[i]) };
+  return {
+    count: dedupe.keptIds.length,
+    dedupe,
+    layout,
+    studyRecord: (i) => studyRecords[i],
+    studySummary: (i) => summarizeRecord(studyRecords[i]),
+    clusterOf: (i) => dedupe.clusters.find((c) => c.kept === dedupe.keptIds[i]),
+  };
 }

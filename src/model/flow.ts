@@ -37,6 +37,8 @@ export interface Flow {
   title_abstract_stopped?: number;
   /** The rule, in words, e.g. "stop after 100 consecutive irrelevant records and a random sample of 50 with no includes". */
   stopping_rule?: string;
+  /** How the rule's random sample is known: drawn by litscreen and checked against the order log, or the reviewer's word. */
+  stopping_sample?: string;
   /** When screening stopped (the time of the last reviewer's `stop` row that made it stop). */
   stopped_at?: string;
   /** The reviewer(s) whose `stop` rows count, comma-separated. */

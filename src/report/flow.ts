@@ -8,7 +8,8 @@ function sortedByCount(counts: Record<string, number>): [string, number][] {
 
 /** The records left when screening stopped, with the rule, when and who, e.g. for the automation line. */
 export function stoppedLabel(flow: Flow): string {
-  return `unscreened when screening stopped under the stopping rule (${flow.stopping_rule}; ${flow.stopped_at}, ${flow.stopped_by})`;
+  const sample = flow.stopping_sample ? `; ${flow.stopping_sample}` : '';
+  return `unscreened when screening stopped under the stopping rule (${flow.stopping_rule}${sample}; ${flow.stopped_at}, ${flow.stopped_by})`;
 }
 
 /** The flow as the text a reviewer reads, PRISMA 2020 box by box. */

@@ -166,7 +166,7 @@ export function reportHtml(r: ReportInput): string {
         : `The a-priori criteria were applied by litscreen to every record (${f.records_excluded_by_criteria} excluded); they are reported as screening exclusions.`
     } ${
       f.title_abstract_stopped !== undefined
-        ? `Title/abstract screening stopped under the protocol's stopping rule (${esc(f.stopping_rule ?? '')}) at ${esc(f.stopped_at ?? '')} (${esc(f.stopped_by ?? '')}); the ${f.title_abstract_stopped} records no reviewer had screened then are reported as marked ineligible by automation tools.`
+        ? `Title/abstract screening stopped under the protocol's stopping rule (${esc(f.stopping_rule ?? '')}${f.stopping_sample ? `; ${esc(f.stopping_sample)}` : ''}) at ${esc(f.stopped_at ?? '')} (${esc(f.stopped_by ?? '')}); the ${f.title_abstract_stopped} records no reviewer had screened then are reported as marked ineligible by automation tools.`
         : 'No prioritised screening or stopping rule was used: every record that passed the criteria was screened by a person.'
     }</p>`,
   );

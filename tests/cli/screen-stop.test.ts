@@ -100,7 +100,8 @@ describe('the stop key of the screen, checked by verify and decide --stop', () =
     expect(decisions.slice(-5, -1).map((r) => [r.record_id, r.decision])).toEqual(drawn.map((id) => [id, 'exclude']));
 
     const flow = JSON.parse(litscreen(['flow', dir, '--json']).stdout);
-    expect(flow).toMatchObject({ title_abstract_stopped: 4, stopped_by: REVIEWER, title_abstract_pending: 0 });
+    expect(flow).toMatchObject({ title_abstract_stopped: 4, stopped_by: REVIEWER, title_abstract_pending: 0, stopping_sample: 'random sample drawn by litscreen and checked against the order log' });
+    expect(litscreen(['flow', dir]).stdout).toContain('random sample drawn by litscreen and checked against the order log');
     const verify = litscreen(['verify', dir]);
     expect(verify.stderr).toBe('');
     expect(verify.status).toBe(0);

@@ -59,6 +59,7 @@ describe('decide --stop under the protocol\'s stopping rule', () => {
       records_screened: 579,
       stopping_rule: 'stop after 1 consecutive irrelevant records and a random sample of 1 with no includes',
       stopped_by: REVIEWER,
+      stopping_sample: "random sample on the reviewer's word (screened outside litscreen, not checked)",
       new_studies: 11,
     });
     expect(litscreen(['flow', dir]).stdout).toContain('unscreened when screening stopped under the stopping rule');

@@ -37,11 +37,15 @@ async function outputs(dir: string, cache: boolean): Promise<string> {
     const review = await loadReview(dir);
     if (cache) stats = lastCacheStats;
     const state = review.state;
+    // Counted (or read from the cache's entries) by this load, so `stats` shows the flow and problems entries.
+    const stateFlow = state.flow;
+    const stateProblems = state.problems;
     const some = [...state.studies.slice(0, 5), ...state.studies.filter((s) => s.memberIds.length > 1).slice(0, 5)].map((s) => s.memberIds.at(-1)!);
     const result: Record<string, unknown> = {
+      stateFlow,
       flow: await runFlow({ review: dir }),
       verify: await runVerify({ review: dir }),
-      problems: state.problems,
+      problems: stateProblems,
       sources: review.sources.map((s) => ({ file: s.file, format: s.format, dialect: s.dialect, count: s.recordCount, records: s.records.length, warnings: s.warnings })),
       dedupe: { ...state.dedupe, removedToKept: [...state.dedupe.removedToKept] },
       studies: state.studies.map((s) => ({ id: s.id, status: s.status, members: s.memberIds, failed: s.failedCriterion?.id, overridden: s.overriddenCriterion?.id, summary: s.summary })),
@@ -83,11 +87,11 @@ describe('the derived-state cache gives the same results as deriving from scratc
       const uncached = await outputs(dir, false);
       expect(existsSync(path.join(dir, CACHE_DIR))).toBe(false);
       const filling = await outputs(dir, true);
-      expect(kinds(stats.written)).toEqual(['criteria', 'records', 'records', 'records', 'studies']);
+      expect(kinds(stats.written)).toEqual(['criteria', 'flow', 'problems', 'records', 'records', 'records', 'studies']);
       const warm = await outputs(dir, true);
       expect(stats.written).toEqual([]);
       expect(stats.hashed).toEqual([]);
-      expect(kinds(stats.read)).toEqual(['criteria', 'records', 'records', 'records', 'studies']);
+      expect(kinds(stats.read)).toEqual(['criteria', 'flow', 'problems', 'records', 'records', 'records', 'studies']);
       expect(stats.protocol).toBe('read');
       expect(stats.logs).toEqual({ read: 3, written: 0 });
       expect(filling).toBe(uncached);
@@ -166,35 +170,59 @@ describe('a changed input rewrites exactly the entries derived from it', { timeo
     expect(stats.hashed).toEqual([]);
   });
 
-  it('the title (no entry depends on it): nothing written', async () => {
+  it('the title: only the flow and the problems (keyed by the whole protocol)', async () => {
     editProtocol((p) => (p.title = 'Another title'));
-    expect(await rewritten()).toEqual([]);
+    expect(await rewritten()).toEqual(['flow', 'problems']);
+    expect(kinds(stats.read)).toEqual(['criteria', 'records', 'records', 'records', 'studies']);
   });
 
-  it('a decision appended to a log: nothing written, and the decision counts', async () => {
+  it('a decision appended to a log: only the flow and the problems, and the decision counts', async () => {
     const before = (await runFlow({ review: dir })).flow;
     const pending = (await runList({ review: dir, stage: 'title-abstract', pending: false })).find((s) => s.status === 'excluded-at-title-abstract')!;
     await runDecide({ review: dir, id: pending.id, decision: 'include', stage: 'title-abstract', reviewer: 'first-author', now: new Date('2030-01-01T00:00:00Z') });
-    expect(await rewritten()).toEqual([]);
+    expect(await rewritten()).toEqual(['flow', 'problems']);
+    expect(stats.logs).toEqual({ read: 2, written: 1 });
     expect((await runFlow({ review: dir })).flow).not.toEqual(before);
   });
 
-  it('the criteria: only the criteria results', async () => {
-    editProtocol((p) => p.titleAbstract.criteria.pop());
-    expect(await rewritten()).toEqual(['criteria']);
+  it('a new decision log, and one deleted: only the flow and the problems, each time', async () => {
+    const log = path.join(dir, 'decisions/full-text/late-reviewer.csv');
+    const before = (await runFlow({ review: dir })).flow;
+    const included = (await runList({ review: dir, stage: 'full-text', pending: false }))[0];
+    writeFileSync(log, `time,record_id,decision,reason,note\n2030-01-02T00:00:00Z,${included.id},maybe,,\n`);
+    expect(await rewritten()).toEqual(['flow', 'problems']);
+    removeDir(log);
+    expect(await rewritten()).toEqual(['flow', 'problems']);
+    expect((await runFlow({ review: dir })).flow).toEqual(before);
   });
 
-  it('the deduplication settings: the clusters and the criteria results, not the records', async () => {
+  it('a log rewritten to other bytes of the same size and mtime is read again', async () => {
+    const log = path.join(dir, 'decisions/title-abstract/first-author.csv');
+    const text = readFileSync(log, 'utf8');
+    const stat = statSync(log);
+    // The appended include above becomes an exclude of the same length: the flow must change.
+    const at = text.lastIndexOf(',include,');
+    writeFileSync(log, text.slice(0, at) + ',exclude,' + text.slice(at + ',include,'.length));
+    utimesSync(log, stat.atimeMs / 1000, stat.mtimeMs / 1000);
+    expect(await rewritten()).toEqual(['flow', 'problems']);
+  });
+
+  it('the criteria: only the criteria results, the flow and the problems', async () => {
+    editProtocol((p) => p.titleAbstract.criteria.pop());
+    expect(await rewritten()).toEqual(['criteria', 'flow', 'problems']);
+  });
+
+  it('the deduplication settings: the clusters, the criteria results, the flow and the problems, not the records', async () => {
     editProtocol((p) => (p.deduplication.yearTolerance = 0));
-    expect(await rewritten()).toEqual(['criteria', 'studies']);
+    expect(await rewritten()).toEqual(['criteria', 'flow', 'problems', 'studies']);
     expect(kinds(stats.read)).toEqual(['records', 'records', 'records']);
   });
 
-  it('a duplicate resolution: the clusters and the criteria results', async () => {
+  it('a duplicate resolution: the clusters, the criteria results, the flow and the problems', async () => {
     const cluster = (await loadReview(dir)).state.dedupe.clusters[0];
     mkdirSync(path.join(dir, 'decisions/duplicates'), { recursive: true });
     writeFileSync(path.join(dir, 'decisions/duplicates/first-author.csv'), `time,record_a,record_b,decision,note\n2030-01-01T00:00:00Z,${cluster.kept},${cluster.removed[0]},distinct,\n`);
-    expect(await rewritten()).toEqual(['criteria', 'studies']);
+    expect(await rewritten()).toEqual(['criteria', 'flow', 'problems', 'studies']);
     expect((await loadReview(dir)).state.studyIdOf.get(cluster.removed[0])).not.toBe(cluster.kept);
   });
 
@@ -204,26 +232,28 @@ describe('a changed input rewrites exactly the entries derived from it', { timeo
     writeFileSync(file, text.replace(/^T1  - /m, 'T1  - Revised: '));
     const old = new Date(Date.now() - 1800_000);
     utimesSync(file, old, old);
-    expect(await rewritten()).toEqual(['criteria', 'records', 'studies']);
+    expect(await rewritten()).toEqual(['criteria', 'flow', 'problems', 'records', 'studies']);
     expect(stats.hashed).toEqual([file]);
     expect(kinds(stats.read)).toEqual(['records', 'records']);
-    // Entries no longer derived from anything present are removed: five entries, the validated
-    // protocol, the rows of the three decision logs, and the stat indexes of the exports
-    // (exports.json) and of litscreen's code (code.json).
-    expect(readdirSync(path.join(dir, CACHE_DIR)).filter((n) => !n.startsWith('.')).length).toBe(11);
+    // Entries no longer derived from anything present are removed: seven entries (the flow's and the problems' too),
+    // the validated protocol, the rows of the three decision logs, and the stat indexes of the
+    // exports (exports.json) and of litscreen's code (code.json).
+    expect(readdirSync(path.join(dir, CACHE_DIR)).filter((n) => !n.startsWith('.')).map((n) => n.replace(/-[0-9a-f]+$/, '')).sort()).toEqual([
+      'code.json', 'criteria', 'exports.json', 'flow', 'log', 'log', 'log', 'problems', 'protocol', 'records', 'records', 'records', 'studies',
+    ]);
   });
 
   it('an export changed within the same second and size is still seen (its fresh mtime is not trusted)', async () => {
     const file = path.join(dir, 'exports/psycinfo-ovid.ris');
     // Written now, and read at once: its mtime is as new as the moment it is hashed.
     writeFileSync(file, readFileSync(file, 'utf8').replace('Revised: ', 'Revisad: '));
-    expect(await rewritten()).toEqual(['criteria', 'records', 'studies']);
+    expect(await rewritten()).toEqual(['criteria', 'flow', 'problems', 'records', 'studies']);
     // Same size, same inode, the same mtime again: only the index's note of when it hashed tells
     // that the file may have changed after it was hashed, so it is hashed again.
     const stat = statSync(file);
     writeFileSync(file, readFileSync(file, 'utf8').replace('Revisad: ', 'Revised: '));
     utimesSync(file, stat.atimeMs / 1000, stat.mtimeMs / 1000);
-    expect(await rewritten()).toEqual(['criteria', 'records', 'studies']);
+    expect(await rewritten()).toEqual(['criteria', 'flow', 'problems', 'records', 'studies']);
   });
 
   it('a truncated or corrupt entry is ignored and derived again, never an error', async () => {
@@ -232,7 +262,8 @@ describe('a changed input rewrites exactly the entries derived from it', { timeo
     truncateSync(path.join(cacheDir, studies), 100);
     const records = readdirSync(cacheDir).find((n) => n.startsWith('records-'))!;
     writeFileSync(path.join(cacheDir, records), 'garbage');
-    expect(await rewritten()).toEqual(['criteria', 'records', 'studies'].filter((k) => k !== 'criteria'));
+    // The criteria results and the flow are keyed by what the entries hold, not by their files: read.
+    expect(await rewritten()).toEqual(['records', 'studies']);
   });
 
   it('a cache folder that cannot be written: runs uncached, without error', async () => {
@@ -241,7 +272,7 @@ describe('a changed input rewrites exactly the entries derived from it', { timeo
     expect(await rewritten()).toEqual([]);
     removeDir(path.join(dir, CACHE_DIR));
     // Deleting the folder loses nothing: everything is derived again.
-    expect(await rewritten()).toEqual(['criteria', 'records', 'records', 'records', 'studies']);
+    expect(await rewritten()).toEqual(['criteria', 'flow', 'problems', 'records', 'records', 'records', 'studies']);
   });
 });
 

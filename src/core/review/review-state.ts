@@ -8,7 +8,7 @@ import { foldResolutions, type FoldedResolutions } from './resolutions.js';
 import { parseQuery, type QueryNode } from '../criteria/query.js';
 import { foldDecisions, stageOutcome, describeReviewers, type FoldedDecisions, type StageOutcome } from './decisions.js';
 import { flowImbalances } from './flow.js';
-import { checkStopRule, decisionOrderLabels, describeStoppingRule, effectiveStop, type EffectiveStop } from './stop.js';
+import { checkStopRule, decisionOrderLabels, describeStoppingRule, describeStopSample, effectiveStop, type EffectiveStop } from './stop.js';
 
 /**
  * The review's state on top of its derived base: the types every command shares (a study, its
@@ -65,6 +65,8 @@ export interface ReviewRecords {
   readonly countByDatabase: ReadonlyMap<string, number>;
   /** Position of a record by id, or undefined when it is not a record of this review. */
   indexOf(id: string): number | undefined;
+  /** The id of the record at a position (without making every id). */
+  idAt(index: number): string;
   /** The whole record at a position. */
   record(index: number): ReviewRecord;
   summary(index: number): RecordSummary;
@@ -86,6 +88,7 @@ export function recordsInMemory(records: ReviewRecord[]): ReviewRecords {
       positions ??= new Map(records.map((r, i) => [r.id, i]));
       return positions.get(id);
     },
+    idAt: (index) => records[index].id,
     record: (index) => records[index],
     summary: (index) => summarizeRecord(records[index]),
     all: () => records,
@@ -106,6 +109,48 @@ export interface ReviewBase {
   studySummary(index: number): RecordSummary;
   /** Per study: index in protocol.titleAbstract.criteria of the first criterion it fails, or -1. */
   failedCriteria: ArrayLike<number>;
+  /** Where each record and study sits (a cache stores it); made from `dedupe` when absent. */
+  layout?: StudyLayout;
+  /** The duplicate cluster of a study (a cache reads one); else looked up in `dedupe.clusters`. */
+  clusterOf?(studyIndex: number): DedupeResult['clusters'][number] | undefined;
+}
+
+/**
+ * Where each record and study sits, by position: what the review state reads instead of Maps
+ * keyed by 100,000 ids. Made from the dedupe result (`studyLayout`), or read from a cache.
+ */
+export interface StudyLayout {
+  /** Per record: the index of its study; -1 for a record whose id a later record reuses (never looked up). */
+  studyOfRecord: Int32Array;
+  /** Per study: the position of its kept record. */
+  keptRecord: Int32Array;
+  /** Study s has the records at memberRecords[memberStart[s] .. memberStart[s + 1]), kept first, then as membersOfStudies orders them. */
+  memberStart: Int32Array;
+  memberRecords: Int32Array;
+}
+
+export function studyLayout(records: ReviewRecords, dedupe: DedupeResult): StudyLayout {
+  const studies = dedupe.keptIds.length;
+  const studyOfRecord = new Int32Array(records.count).fill(-1);
+  const keptRecord = new Int32Array(studies);
+  const studyIndex = new Map<string, number>();
+  dedupe.keptIds.forEach((id, s) => {
+    keptRecord[s] = records.indexOf(id)!;
+    studyIndex.set(id, s);
+  });
+  const memberStart = new Int32Array(studies + 1);
+  for (const kept of dedupe.removedToKept.values()) memberStart[studyIndex.get(kept)! + 1]++;
+  for (let s = 0; s < studies; s++) memberStart[s + 1] += memberStart[s] + 1;
+  const memberRecords = new Int32Array(memberStart[studies]);
+  const filled = new Int32Array(studies);
+  const place = (s: number, id: string) => {
+    const i = records.indexOf(id)!;
+    memberRecords[memberStart[s] + filled[s]++] = i;
+    studyOfRecord[i] = s;
+  };
+  dedupe.keptIds.forEach((id, s) => place(s, id));
+  for (const [removed, kept] of dedupe.removedToKept) place(studyIndex.get(kept)!, removed);
+  return { studyOfRecord, keptRecord, memberStart, memberRecords };
 }
 
 /** Ids of each study's records, kept record first then the removed ones in the engine's order. */
@@ -159,8 +204,10 @@ class DerivedStudy implements Study {
     return this.#base.studyRecord(this.#index);
   }
   get summary(): RecordSummary {
-    return this.#base.studySummary(this.#index);
+    // Made once: a listing reads four of its fields.
+    return (this.#summary ??= this.#base.studySummary(this.#index));
   }
+  #summary: RecordSummary | undefined;
 }
 
 /** The records of a review by id, read from the base when asked for (a Map's reading side). */
@@ -193,11 +240,20 @@ class RecordsById implements ReadonlyMap<string, ReviewRecord> {
   }
 }
 
+/** What the flow and the problems read of a study: all but its id, members and record. */
+type StudyView = Pick<Study, 'failedCriterion' | 'overriddenCriterion' | 'titleAbstract' | 'fullText' | 'status'>;
+
 export interface ReviewProblem {
   kind: 'pending' | 'conflict' | 'unknown-id' | 'decision-out-of-stage' | 'unknown-reason' | 'uncertain-duplicate' | 'stopping-rule';
   message: string;
   file?: string;
   line?: number;
+}
+
+/** A Map's reading side, answered from the layout without a Map of every id. */
+export interface Lookup<V> {
+  get(id: string): V | undefined;
+  has(id: string): boolean;
 }
 
 export interface ReviewState {
@@ -207,13 +263,26 @@ export interface ReviewState {
   /** What a listing shows of every record, without reading the records whole. */
   recordSummary(id: string): RecordSummary | undefined;
   /** record id -> study id (the kept record of its cluster). */
-  studyIdOf: Map<string, string>;
+  studyIdOf: Lookup<string>;
   dedupe: DedupeResult;
-  studies: Study[];
-  studyById: Map<string, Study>;
+  /** Every study (made when first asked for; one study alone is made by studyById). */
+  readonly studies: Study[];
+  /** How many studies there are: studies.length without making them. */
+  studyCount: number;
+  /** The study at a position (studies order), made alone. */
+  studyAt(index: number): Study;
+  /** studies[index].status, without making the study unless a decision names it. */
+  statusAt(index: number): StudyStatus;
+  /** Whether any decision row (a vote, a maybe, an adjudication) names the study; a study without one has no override and no decision problem. */
+  decidedAt(index: number): boolean;
+  /** study id (the kept record's) -> its study, made alone. */
+  studyById: Lookup<Study>;
+  /** The duplicate cluster of a study, by study id. */
+  clusterOf(studyId: string): DedupeResult['clusters'][number] | undefined;
   decisions: FoldedDecisions;
   resolutions: FoldedResolutions;
-  flow: Flow;
+  /** The PRISMA counts (every study's status, counted when first asked for). */
+  readonly flow: Flow;
   /** Title/abstract screening stopped under the protocol's rule, when it did. */
   stop?: EffectiveStop;
   problems: ReviewProblem[];
@@ -235,21 +304,46 @@ export function foldReviewResolutions(records: ReviewRecords, resolutionRows: re
 }
 
 /**
+ * What a cache knows of a state already, and hears of what is counted: `flow` counted before from
+ * exactly these inputs, `problems` read when first asked for (undefined: not known).
+ */
+export interface KnownState {
+  flow?: Flow;
+  counted?: (flow: Flow) => void;
+  problems?: () => ReviewProblem[] | undefined;
+  listedProblems?: (problems: ReviewProblem[]) => void;
+}
+
+/**
  * The decisions on top of the base: fold the logs, give every study its status, and count the
  * flow. Cheap (no record is read whole), so it runs on every command; `resolutions` are the
- * folded resolution logs the base was derived with.
+ * folded resolution logs the base was derived with. Studies, the flow and the problems are made
+ * when first asked for, one study alone when only one is; `known.flow` is a flow counted before
+ * from exactly these inputs (a cache's), and `known.counted` hears of a flow counted here.
  */
 export function applyDecisions(
   protocol: Protocol,
   base: ReviewBase,
   decisionRows: readonly DecisionRow[],
   resolutions: FoldedResolutions,
+  known: KnownState = {},
 ): ReviewState {
   const { records, dedupe } = base;
-  const studyIdOf = new Map<string, string>();
-  for (const id of dedupe.keptIds) studyIdOf.set(id, id);
-  for (const [removed, kept] of dedupe.removedToKept) studyIdOf.set(removed, kept);
-  const membersOf = membersOfStudies(dedupe);
+  const layout = base.layout ?? studyLayout(records, dedupe);
+  const studyCount = layout.keptRecord.length;
+  const studyIndexOf = (recordId: string): number | undefined => {
+    const i = records.indexOf(recordId);
+    const s = i === undefined ? -1 : layout.studyOfRecord[i];
+    return s < 0 ? undefined : s;
+  };
+  const studyIdAt = (s: number) => records.idAt(layout.keptRecord[s]);
+  const studyIdOf: Lookup<string> = {
+    get: (id) => {
+      const s = studyIndexOf(id);
+      return s === undefined ? undefined : studyIdAt(s);
+    },
+    has: (id) => studyIndexOf(id) !== undefined,
+  };
 
   const criteria = protocol.titleAbstract.criteria;
   const decisions = foldDecisions(decisionRows, (id) => studyIdOf.get(id));
@@ -268,13 +362,10 @@ export function applyDecisions(
   const stop = effectiveStop(protocol, decisions.stops);
   const fullTextOutcome = outcomeAt('full-text', protocol.fullText.reviewers);
 
-  const studies: Study[] = new Array(dedupe.keptIds.length);
-  dedupe.keptIds.forEach((id, index) => {
-    const memberIds = membersOf.get(id)!;
-    const failedIndex = base.failedCriteria[index];
+  // A study is made when first asked for: `decide` and `show` need one, `flow` on a warm cache none.
+  const made: (Study | undefined)[] = new Array(studyCount);
+  const judge = (failedIndex: number, titleAbstract: StageOutcome, fullText: StageOutcome) => {
     let failedCriterion: Criterion | undefined = failedIndex >= 0 ? criteria[failedIndex] : undefined;
-    const titleAbstract = titleAbstractOutcome(id);
-    const fullText = fullTextOutcome(id);
     // A person's override is a human decision that the criterion was wrong for this record.
     const overriddenCriterion = failedCriterion && titleAbstract.override ? failedCriterion : undefined;
     if (overriddenCriterion) failedCriterion = undefined;
@@ -283,18 +374,79 @@ export function applyDecisions(
     if (stop && status === 'title-abstract-pending' && titleAbstract.latestByReviewer.size === 0 && !titleAbstract.adjudication) {
       status = 'excluded-by-stopping-rule';
     }
-    studies[index] = new DerivedStudy(base, index, id, memberIds, failedCriterion, overriddenCriterion, titleAbstract, fullText, status);
-  });
+    return { failedCriterion, overriddenCriterion, status };
+  };
+  const makeStudy = (index: number): Study => {
+    const id = studyIdAt(index);
+    // The kept record is the first member: its id is the study's.
+    const memberIds: string[] = [id];
+    for (let k = layout.memberStart[index] + 1; k < layout.memberStart[index + 1]; k++) memberIds.push(records.idAt(layout.memberRecords[k]));
+    const titleAbstract = titleAbstractOutcome(id);
+    const fullText = fullTextOutcome(id);
+    const { failedCriterion, overriddenCriterion, status } = judge(base.failedCriteria[index], titleAbstract, fullText);
+    return new DerivedStudy(base, index, id, memberIds, failedCriterion, overriddenCriterion, titleAbstract, fullText, status);
+  };
+  const studyAt = (index: number): Study => (made[index] ??= makeStudy(index));
 
-  const flow = computeFlow(protocol, records, dedupe, studies, reasonLabels, stop);
-  const imbalances = flowImbalances(flow);
-  if (imbalances.length > 0) {
-    throw new Error(`internal: the flow does not balance: ${imbalances.join('; ')}`);
-  }
+  // The studies some decision row names (any stage, a vote, a maybe or an adjudication); every
+  // other study has the shared undecided outcomes, so its status follows from its criteria alone.
+  let decided: Uint8Array | undefined;
+  const decidedStudies = (): Uint8Array => {
+    if (!decided) {
+      decided = new Uint8Array(studyCount);
+      for (const byStudy of [...decisions.latest.values(), ...decisions.adjudications.values(), ...decisions.history.values()]) {
+        for (const id of byStudy.keys()) {
+          const s = studyIndexById(id);
+          if (s !== undefined) decided[s] = 1;
+        }
+      }
+    }
+    return decided;
+  };
+  // An undecided study's view differs from another's only by the criterion it fails.
+  const undecidedViews = new Map<number, StudyView>();
+  const viewAt = (index: number): StudyView => {
+    const known = made[index] ?? (decidedStudies()[index] ? studyAt(index) : undefined);
+    if (known) return known;
+    const failedIndex = base.failedCriteria[index];
+    let view = undecidedViews.get(failedIndex);
+    if (!view) {
+      // The outcomes every undecided study shares (those of an id no row names).
+      const none = '\u0000no study';
+      const titleAbstract = titleAbstractOutcome(none);
+      const fullText = fullTextOutcome(none);
+      undecidedViews.set(failedIndex, (view = { ...judge(failedIndex, titleAbstract, fullText), titleAbstract, fullText }));
+    }
+    return view;
+  };
+  const statusAt = (index: number): StudyStatus => viewAt(index).status;
+  let studies: Study[] | undefined;
+  const allStudies = (): Study[] => {
+    if (!studies) {
+      studies = new Array(studyCount);
+      for (let i = 0; i < studyCount; i++) studies[i] = studyAt(i);
+    }
+    return studies;
+  };
+  const studyIndexById = (id: string): number | undefined => {
+    const i = records.indexOf(id);
+    const s = i === undefined ? -1 : layout.studyOfRecord[i];
+    return s >= 0 && layout.keptRecord[s] === i ? s : undefined;
+  };
+
+  let flow = known.flow;
+  const countFlow = (): Flow => {
+    const counted = computeFlow(protocol, records, studyCount, viewAt, reasonLabels, stop);
+    const imbalances = flowImbalances(counted);
+    if (imbalances.length > 0) {
+      throw new Error(`internal: the flow does not balance: ${imbalances.join('; ')}`);
+    }
+    known.counted?.(counted);
+    return counted;
+  };
   // What only some commands read is made when first asked for: verify's problems (70,000 pending
-  // messages are not worded for a `flow` or a `decide`) and the studies by id.
+  // messages are not worded for a `flow` or a `decide`), the studies and the flow.
   let problems: ReviewProblem[] | undefined;
-  let studyById: Map<string, Study> | undefined;
   return {
     get records() {
       return records.all();
@@ -306,16 +458,40 @@ export function applyDecisions(
     },
     studyIdOf,
     dedupe,
-    studies,
-    get studyById() {
-      return (studyById ??= new Map(studies.map((s) => [s.id, s])));
+    get studies() {
+      return allStudies();
+    },
+    studyCount,
+    studyAt,
+    statusAt,
+    decidedAt: (index) => decidedStudies()[index] === 1,
+    studyById: {
+      get: (id) => {
+        const s = studyIndexById(id);
+        return s === undefined ? undefined : studyAt(s);
+      },
+      has: (id) => studyIndexById(id) !== undefined,
+    },
+    clusterOf(studyId) {
+      const s = studyIndexById(studyId);
+      if (s !== undefined && base.clusterOf) return base.clusterOf(s);
+      return dedupe.clusters.find((c) => c.kept === studyId);
     },
     decisions,
     resolutions,
-    flow,
+    get flow() {
+      return (flow ??= countFlow());
+    },
     stop,
     get problems() {
-      return (problems ??= reviewProblems(protocol, dedupe, decisions, resolutions, studies, reasonLabels, decisionRows, (id) => studyIdOf.get(id)));
+      if (!problems) {
+        problems = known.problems?.();
+        if (!problems) {
+          problems = reviewProblems(protocol, dedupe, decisions, resolutions, studyCount, viewAt, studyIdAt, reasonLabels, decisionRows, (id) => studyIdOf.get(id));
+          known.listedProblems?.(problems);
+        }
+      }
+      return problems;
     },
   };
 }
@@ -326,7 +502,9 @@ function reviewProblems(
   dedupe: DedupeResult,
   decisions: FoldedDecisions,
   resolutions: FoldedResolutions,
-  studies: readonly Study[],
+  studyCount: number,
+  viewAt: (index: number) => StudyView,
+  studyIdAt: (index: number) => string,
   reasonLabels: Map<string, string>,
   decisionRows: readonly DecisionRow[],
   resolveStudy: (recordId: string) => string | undefined,
@@ -354,8 +532,9 @@ function reviewProblems(
       line: row.line,
     });
   }
-  for (const s of studies) {
-    for (const problem of studyProblems(s.id, s.failedCriterion, s.titleAbstract, s.fullText, s.status, reasonLabels, protocol)) problems.push(problem);
+  for (let i = 0; i < studyCount; i++) {
+    const s = viewAt(i);
+    for (const problem of studyProblems(studyIdAt(i), s.failedCriterion, s.titleAbstract, s.fullText, s.status, reasonLabels, protocol)) problems.push(problem);
   }
   return problems;
 }
@@ -521,8 +700,8 @@ function reviewerReasonLabel(reason: string, spellings: Map<string, string>): st
 function computeFlow(
   protocol: Protocol,
   records: ReviewRecords,
-  dedupe: DedupeResult,
-  studies: Study[],
+  studyCount: number,
+  viewAt: (index: number) => StudyView,
   reasonLabels: Map<string, string>,
   stop: EffectiveStop | undefined,
 ): Flow {
@@ -551,7 +730,8 @@ function computeFlow(
   // Every protocol reason appears, with 0 when unused, so a CSV of the flow has stable columns.
   for (const label of reasonLabels.values()) fullTextReasons[label] = 0;
 
-  for (const study of studies) {
+  for (let i = 0; i < studyCount; i++) {
+    const study = viewAt(i);
     if (study.overriddenCriterion) overridden++;
     switch (study.status) {
       case 'excluded-by-criterion':
@@ -580,7 +760,7 @@ function computeFlow(
         else increment(fullTextReasons, reasonLabels.get(study.fullText.reason) ?? study.fullText.reason);
     }
   }
-  const duplicates = records.count - dedupe.keptIds.length;
+  const duplicates = records.count - studyCount;
   const excludedAutomatic = (asAutomation ? byCriteria : 0) + stopped;
   // PRISMA's one list of screening exclusion reasons: criteria first (protocol order), then reviewers'.
   const screeningReasons: Record<string, number> = {};
@@ -593,7 +773,7 @@ function computeFlow(
     duplicates,
     excluded_automatic: excludedAutomatic,
     excluded_other: 0,
-    records_screened: dedupe.keptIds.length - excludedAutomatic,
+    records_screened: studyCount - excludedAutomatic,
     records_excluded: byReviewer + (asAutomation ? 0 : byCriteria),
     records_excluded_reasons: screeningReasons,
     records_excluded_by_criteria: byCriteria,
@@ -613,7 +793,7 @@ function computeFlow(
     new_studies: included,
     // Only once screening stopped, so a review that never stops has the same flow, key for key.
     ...(stop
-      ? { title_abstract_stopped: stopped, stopping_rule: describeStoppingRule(stop.rule), stopped_at: stop.stoppedAt, stopped_by: stop.stoppedBy }
+      ? { title_abstract_stopped: stopped, stopping_rule: describeStoppingRule(stop.rule), stopping_sample: describeStopSample(stop), stopped_at: stop.stoppedAt, stopped_by: stop.stoppedBy }
       : {}),
   };
 }

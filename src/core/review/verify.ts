@@ -96,11 +96,13 @@ export function stopSampleProblems(
   const rule = protocol.titleAbstract.stoppingRule;
   if (!rule) return [];
   const problems: { message: string; file: string; line: number }[] = [];
-  const candidates = sampleCandidates(state);
+  // Made only when a stop claims a drawn sample: listing the candidates makes every study.
+  let candidates: string[] | undefined;
   for (const stop of state.decisions.stops) {
     if (stop.stage !== 'title-abstract' || stop.role !== 'reviewer') continue;
     const claimed = stopSampleOf(stop);
     if (!claimed.drawn) continue;
+    candidates ??= sampleCandidates(state);
     const rows = ownRowsAt(state, stop.reviewer).filter((r) => r.file === stop.file && r.line < stop.line);
     const status = sampleFromLogs({ rows, orderRows: orderLogOf(stop.reviewer), candidates, resolveStudy: (id) => state.studyIdOf.get(id), seed: claimed.seed });
     const check = checkDrawnSample(rule, status);

@@ -53,6 +53,8 @@ describe('stopping under the protocol\'s rule', () => {
     expect(f.stopping_rule).toBe('stop after 2 consecutive irrelevant records and a random sample of 2 with no includes');
     expect(f.stopped_at).toBe(stop.time);
     expect(f.stopped_by).toBe('alice');
+    // A stop row that does not claim a litscreen draw is the reviewer's word, and the flow says so.
+    expect(f.stopping_sample).toBe("random sample on the reviewer's word (screened outside litscreen, not checked)");
     expect(flowImbalances(f)).toEqual([]);
     // Only db:3, included, waits (at full text).
     expect(state.problems.map((p) => p.message)).toEqual(['db:3: pending at full text (included at title/abstract, no decision yet)']);
@@ -60,7 +62,7 @@ describe('stopping under the protocol\'s rule', () => {
     expect(state.decisions.unknownIds).toEqual([]);
     // The criteria stay screening exclusions, and the text says which rule and when.
     expect(flowText(f, 't')).toContain('by a-priori criteria');
-    expect(flowText(f, 't')).toContain(`unscreened when screening stopped under the stopping rule (${f.stopping_rule}; ${stop.time}, alice)`);
+    expect(flowText(f, 't')).toContain(`unscreened when screening stopped under the stopping rule (${f.stopping_rule}; ${f.stopping_sample}; ${stop.time}, alice)`);
     expect(flowCsv(f)).toContain('title_abstract_stopped');
   });
 
