@@ -123,11 +123,12 @@ export function findDuplicates(
   }
 
   const blockedMerges: DedupeResult['blockedMerges'] = [];
-  const blockedSeen = new Set<string>();
+  // A pair as one number (a·n + b < 2^53 for any n below 9·10^7), not a string per blocked pair.
+  const blockedSeen = new Set<number>();
   const block = (i: number, j: number, guard: string): void => {
     const a = i < j ? i : j;
     const b = i < j ? j : i;
-    const seen = `${a} ${b}`;
+    const seen = a * n + b;
     if (blockedSeen.has(seen)) return;
     blockedSeen.add(seen);
     blockedMerges.push({ a: keys[a].id, b: keys[b].id, guard });
@@ -186,6 +187,10 @@ export function findDuplicates(
       }
     }
   }
+
+  // The block indexes (several bytes per record and key) are not needed past this point; drop them
+  // before the clusters and the result are built, so the peak is not their sum.
+  indexes.length = 0;
 
   // Union-find with explicit member lists: guards are checked between all members of two clusters.
   const parent = new Int32Array(n);
