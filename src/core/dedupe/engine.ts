@@ -25,6 +25,7 @@ import {
   type MatchKeys,
 } from './pair-assessment.js';
 import { CONTAINER_DOI_MIN_TITLES, FULL_COMPARE_LIMIT, TITLE_KEY_CHARS, WINDOW } from './params.js';
+import { LinkList } from './link-list.js';
 
 export type { DedupeRule, DedupeSettings } from './pair-assessment.js';
 
@@ -85,13 +86,6 @@ const RULE_STRENGTH: Record<DedupeRule, number> = {
   'title-locator': 5,
 };
 
-interface Edge {
-  a: number;
-  b: number;
-  rule: DedupeRule;
-  score: number;
-}
-
 export function findDuplicates(
   records: ReviewRecord[],
   settings: DedupeSettings,
@@ -104,7 +98,7 @@ export function findDuplicates(
 
   // People's decisions: 'distinct' is a guard between the two records' clusters, 'duplicate' a link.
   const distinctFrom = new Map<number, Set<number>>();
-  const candidates: Edge[] = [];
+  const candidates = new LinkList();
   for (const res of resolutions) {
     const i = indexOf.get(res.a);
     const j = indexOf.get(res.b);
@@ -119,7 +113,7 @@ export function findDuplicates(
     const j = indexOf.get(res.b);
     if (i === undefined || j === undefined || i === j || res.decision !== 'duplicate') continue;
     if (distinctFrom.get(i)?.has(j)) continue;
-    candidates.push({ a: Math.min(i, j), b: Math.max(i, j), rule: 'resolution', score: 1 });
+    candidates.push(Math.min(i, j), Math.max(i, j), 'resolution', 1);
   }
 
   const blockedMerges: DedupeResult['blockedMerges'] = [];
@@ -140,7 +134,7 @@ export function findDuplicates(
     const b = i < j ? j : i;
     if (distinctFrom.size > 0 && distinctFrom.get(a)?.has(b)) return;
     const r = assessPair(keys[a], keys[b], settings);
-    if (r.kind === 'merge') candidates.push({ a, b, rule: r.rule!, score: r.score });
+    if (r.kind === 'merge') candidates.push(a, b, r.rule!, r.score);
     else if (r.kind === 'blocked') block(a, b, r.guard!);
     else if (r.kind === 'uncertain') uncertainPairs.push({ a, b, score: r.score, reasons: r.reasons });
   };
@@ -209,29 +203,25 @@ export function findDuplicates(
   // pre-empted by a weaker one that a guard would then block. People's 'duplicate' decisions come
   // last: they join the two records' whole clusters as the engine built them, checked only against
   // the hard guards (different DOIs, a 'distinct' decision), so a reviewer's merge never splits a
-  // cluster the engine had right.
-  const evidenceRank = (e: Edge) => (e.rule === 'doi' ? 0 : e.rule === 'resolution' ? 2 : 1);
-  candidates.sort(
-    (p, q) =>
-      evidenceRank(p) - evidenceRank(q) ||
-      q.score - p.score ||
-      p.a - q.a ||
-      p.b - q.b,
-  );
-  const edges: Edge[] = [];
-  for (const e of candidates) {
-    const ri = find(e.a);
-    const rj = find(e.b);
+  // cluster the engine had right (LinkList.strongestFirst).
+  /** The accepted links (numbers in `candidates`): one spanning tree per cluster. */
+  const edges: number[] = [];
+  for (const e of candidates.strongestFirst()) {
+    const ea = candidates.a(e);
+    const eb = candidates.b(e);
+    const rule = candidates.rule(e);
+    const ri = find(ea);
+    const rj = find(eb);
     if (ri === rj) continue;
     const mi = membersOf(ri);
     const mj = membersOf(rj);
     const guard =
-      e.rule === 'resolution'
+      rule === 'resolution'
         ? resolutionGuard(mi, mj, keys, distinctFrom)
         : (clusterGuard(mi, mj, keys, settings, distinctFrom) ??
-          (e.rule === 'doi' ? undefined : titleRuleGuard(mi, mj, keys, settings.yearTolerance)));
+          (rule === 'doi' ? undefined : titleRuleGuard(mi, mj, keys, settings.yearTolerance)));
     if (guard !== undefined) {
-      block(e.a, e.b, guard);
+      block(ea, eb, guard);
       continue;
     }
     const bigFirst = mi.length >= mj.length;
@@ -252,7 +242,7 @@ export function findDuplicates(
     .sort((p, q) => q.score - p.score || p.a - q.a || p.b - q.b)
     .map((p) => ({ a: keys[p.a].id, b: keys[p.b].id, score: round(p.score), reasons: p.reasons }));
 
-  return { ...buildResult(keys, find, membersOf, edges, blockedMerges, indexOf.size), uncertain };
+  return { ...buildResult(keys, find, membersOf, candidates, edges, blockedMerges, indexOf.size), uncertain };
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
@@ -514,7 +504,8 @@ function buildResult(
   keys: MatchKeys[],
   find: (i: number) => number,
   membersOf: (root: number) => number[],
-  edges: Edge[],
+  links: LinkList,
+  edges: readonly number[],
   blockedMerges: DedupeResult['blockedMerges'],
   distinctIds: number,
 ): Omit<DedupeResult, 'uncertain'> {
@@ -522,15 +513,15 @@ function buildResult(
   // The accepted links form one spanning tree per cluster; their ends as flat adjacency lists.
   const adjacentFrom = new Int32Array(n + 1);
   for (const e of edges) {
-    adjacentFrom[e.a + 1]++;
-    adjacentFrom[e.b + 1]++;
+    adjacentFrom[links.a(e) + 1]++;
+    adjacentFrom[links.b(e) + 1]++;
   }
   for (let i = 0; i < n; i++) adjacentFrom[i + 1] += adjacentFrom[i];
   const adjacentEdge = new Int32Array(2 * edges.length);
   const next = adjacentFrom.slice(0, n);
   edges.forEach((e, x) => {
-    adjacentEdge[next[e.a]++] = x;
-    adjacentEdge[next[e.b]++] = x;
+    adjacentEdge[next[links.a(e)]++] = x;
+    adjacentEdge[next[links.b(e)]++] = x;
   });
 
   // Each record is visited once: 0 a record without duplicates, 1 a cluster's kept record, 2 a removed one.
@@ -557,14 +548,16 @@ function buildResult(
       const at = queue[q];
       for (let x = adjacentFrom[at]; x < adjacentFrom[at + 1]; x++) {
         const e = edges[adjacentEdge[x]];
-        const to = e.a === at ? e.b : e.a;
+        const ea = links.a(e);
+        const to = ea === at ? links.b(e) : ea;
         if (role[to] !== 0) continue;
         role[to] = 2;
         towards[to] = at;
         linkEdge[to] = adjacentEdge[x];
         queue.push(to);
-        if (RULE_STRENGTH[e.rule] > RULE_STRENGTH[rule]) rule = e.rule;
-        if (e.score < score) score = e.score;
+        const linkRule = links.rule(e);
+        if (RULE_STRENGTH[linkRule] > RULE_STRENGTH[rule]) rule = linkRule;
+        if (links.score(e) < score) score = links.score(e);
       }
     }
     if (queue.length !== member.length) throw new Error(`internal: dedupe cluster of ${keys[kept].id} is not connected`);
@@ -577,7 +570,7 @@ function buildResult(
       rule,
       links: Array.from(removed, (m) => {
         const e = edges[linkEdge[m]];
-        return { id: keys[m].id, to: keys[towards[m]].id, rule: e.rule, score: round(e.score) };
+        return { id: keys[m].id, to: keys[towards[m]].id, rule: links.rule(e), score: round(links.score(e)) };
       }),
       score: round(score),
     });
