@@ -93,28 +93,8 @@ export function findDuplicates(
 ): DedupeResult {
   const keys = records.map((r, i) => matchKeys(r, i));
   const n = keys.length;
-  const indexOf = new Map<string, number>();
-  for (const k of keys) if (!indexOf.has(k.id)) indexOf.set(k.id, k.index);
-
-  // People's decisions: 'distinct' is a guard between the two records' clusters, 'duplicate' a link.
-  const distinctFrom = new Map<number, Set<number>>();
   const candidates = new LinkList();
-  for (const res of resolutions) {
-    const i = indexOf.get(res.a);
-    const j = indexOf.get(res.b);
-    if (i === undefined || j === undefined || i === j) continue;
-    if (res.decision === 'distinct') {
-      (distinctFrom.get(i) ?? distinctFrom.set(i, new Set()).get(i)!).add(j);
-      (distinctFrom.get(j) ?? distinctFrom.set(j, new Set()).get(j)!).add(i);
-    }
-  }
-  for (const res of resolutions) {
-    const i = indexOf.get(res.a);
-    const j = indexOf.get(res.b);
-    if (i === undefined || j === undefined || i === j || res.decision !== 'duplicate') continue;
-    if (distinctFrom.get(i)?.has(j)) continue;
-    candidates.push(Math.min(i, j), Math.max(i, j), 'resolution', 1);
-  }
+  const { distinctFrom, distinctIds } = readResolutions(keys, resolutions, candidates);
 
   const blockedMerges: DedupeResult['blockedMerges'] = [];
   // A pair as one number (a·n + b < 2^53 for any n below 9·10^7), not a string per blocked pair.
@@ -236,13 +216,53 @@ export function findDuplicates(
     edges.push(e);
   }
 
+  // From here on only each record's id and completeness are read: the keys (the largest structure
+  // after the records themselves) are let go before the result is built, so its objects take their
+  // place instead of adding to the peak.
+  const ids = keys.map((k) => k.id);
+  const completeness = Uint8Array.from(keys, (k) => k.completeness);
+  keys.length = 0;
+
   // A grey pair whose records ended up in one cluster anyway needs no decision.
   const uncertain = uncertainPairs
     .filter((p) => find(p.a) !== find(p.b))
     .sort((p, q) => q.score - p.score || p.a - q.a || p.b - q.b)
-    .map((p) => ({ a: keys[p.a].id, b: keys[p.b].id, score: round(p.score), reasons: p.reasons }));
+    .map((p) => ({ a: ids[p.a], b: ids[p.b], score: round(p.score), reasons: p.reasons }));
 
-  return { ...buildResult(keys, find, membersOf, candidates, edges, blockedMerges, indexOf.size), uncertain };
+  return { ...buildResult(ids, completeness, find, membersOf, candidates, edges, blockedMerges, distinctIds), uncertain };
+}
+
+/**
+ * People's decisions on pairs: 'distinct' becomes a guard between the two records' clusters (the
+ * returned map, both ways), 'duplicate' a link in `links` unless someone also said 'distinct'. Also
+ * counts the distinct record ids. The id → record map lives only here: a million ids cost tens of
+ * megabytes that the rest of the run does not need.
+ */
+function readResolutions(
+  keys: readonly MatchKeys[],
+  resolutions: readonly DedupeResolution[],
+  links: LinkList,
+): { distinctFrom: Map<number, Set<number>>; distinctIds: number } {
+  const indexOf = new Map<string, number>();
+  for (const k of keys) if (!indexOf.has(k.id)) indexOf.set(k.id, k.index);
+  const distinctFrom = new Map<number, Set<number>>();
+  for (const res of resolutions) {
+    const i = indexOf.get(res.a);
+    const j = indexOf.get(res.b);
+    if (i === undefined || j === undefined || i === j) continue;
+    if (res.decision === 'distinct') {
+      (distinctFrom.get(i) ?? distinctFrom.set(i, new Set()).get(i)!).add(j);
+      (distinctFrom.get(j) ?? distinctFrom.set(j, new Set()).get(j)!).add(i);
+    }
+  }
+  for (const res of resolutions) {
+    const i = indexOf.get(res.a);
+    const j = indexOf.get(res.b);
+    if (i === undefined || j === undefined || i === j || res.decision !== 'duplicate') continue;
+    if (distinctFrom.get(i)?.has(j)) continue;
+    links.push(Math.min(i, j), Math.max(i, j), 'resolution', 1);
+  }
+  return { distinctFrom, distinctIds: indexOf.size };
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
@@ -501,7 +521,8 @@ function titleRuleGuard(a: number[], b: number[], keys: MatchKeys[], yearToleran
 }
 
 function buildResult(
-  keys: MatchKeys[],
+  ids: readonly string[],
+  completeness: Uint8Array,
   find: (i: number) => number,
   membersOf: (root: number) => number[],
   links: LinkList,
@@ -509,7 +530,7 @@ function buildResult(
   blockedMerges: DedupeResult['blockedMerges'],
   distinctIds: number,
 ): Omit<DedupeResult, 'uncertain'> {
-  const n = keys.length;
+  const n = ids.length;
   // The accepted links form one spanning tree per cluster; their ends as flat adjacency lists.
   const adjacentFrom = new Int32Array(n + 1);
   for (const e of edges) {
@@ -537,7 +558,7 @@ function buildResult(
     if (list.length === 1) continue;
     const member = Int32Array.from(list).sort();
     let kept = member[0];
-    for (const m of member) if (keys[m].completeness > keys[kept].completeness) kept = m;
+    for (const m of member) if (completeness[m] > completeness[kept]) kept = m;
 
     // Orient the spanning tree of accepted links away from the kept record.
     role[kept] = 1;
@@ -560,17 +581,17 @@ function buildResult(
         if (links.score(e) < score) score = links.score(e);
       }
     }
-    if (queue.length !== member.length) throw new Error(`internal: dedupe cluster of ${keys[kept].id} is not connected`);
+    if (queue.length !== member.length) throw new Error(`internal: dedupe cluster of ${ids[kept]} is not connected`);
     const removed = member.filter((m) => m !== kept);
     removedCount += removed.length;
     clusters.push({
       keptIndex: kept,
-      kept: keys[kept].id,
-      removed: Array.from(removed, (m) => keys[m].id),
+      kept: ids[kept],
+      removed: Array.from(removed, (m) => ids[m]),
       rule,
       links: Array.from(removed, (m) => {
         const e = edges[linkEdge[m]];
-        return { id: keys[m].id, to: keys[towards[m]].id, rule: links.rule(e), score: round(links.score(e)) };
+        return { id: ids[m], to: ids[towards[m]], rule: links.rule(e), score: round(links.score(e)) };
       }),
       score: round(score),
     });
@@ -580,7 +601,7 @@ function buildResult(
   const removedToKept = new Map<string, string>();
   for (const c of clusters) for (const id of c.removed) removedToKept.set(id, c.kept);
   const keptIds: string[] = [];
-  for (let i = 0; i < n; i++) if (role[i] !== 2) keptIds.push(keys[i].id);
+  for (let i = 0; i < n; i++) if (role[i] !== 2) keptIds.push(ids[i]);
 
   // Nothing lost: every record is kept or removed exactly once (each was visited once above), and
   // with distinct ids, records in = unique kept + removed.
