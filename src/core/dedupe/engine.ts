@@ -25,6 +25,7 @@ import {
   type MatchKeys,
 } from './pair-assessment.js';
 import { CONTAINER_DOI_MIN_TITLES, FULL_COMPARE_LIMIT, TITLE_KEY_CHARS, WINDOW } from './params.js';
+import { LinkList } from './link-list.js';
 
 export type { DedupeRule, DedupeSettings } from './pair-assessment.js';
 
@@ -85,13 +86,6 @@ const RULE_STRENGTH: Record<DedupeRule, number> = {
   'title-locator': 5,
 };
 
-interface Edge {
-  a: number;
-  b: number;
-  rule: DedupeRule;
-  score: number;
-}
-
 export function findDuplicates(
   records: ReviewRecord[],
   settings: DedupeSettings,
@@ -99,35 +93,16 @@ export function findDuplicates(
 ): DedupeResult {
   const keys = records.map((r, i) => matchKeys(r, i));
   const n = keys.length;
-  const indexOf = new Map<string, number>();
-  for (const k of keys) if (!indexOf.has(k.id)) indexOf.set(k.id, k.index);
-
-  // People's decisions: 'distinct' is a guard between the two records' clusters, 'duplicate' a link.
-  const distinctFrom = new Map<number, Set<number>>();
-  const candidates: Edge[] = [];
-  for (const res of resolutions) {
-    const i = indexOf.get(res.a);
-    const j = indexOf.get(res.b);
-    if (i === undefined || j === undefined || i === j) continue;
-    if (res.decision === 'distinct') {
-      (distinctFrom.get(i) ?? distinctFrom.set(i, new Set()).get(i)!).add(j);
-      (distinctFrom.get(j) ?? distinctFrom.set(j, new Set()).get(j)!).add(i);
-    }
-  }
-  for (const res of resolutions) {
-    const i = indexOf.get(res.a);
-    const j = indexOf.get(res.b);
-    if (i === undefined || j === undefined || i === j || res.decision !== 'duplicate') continue;
-    if (distinctFrom.get(i)?.has(j)) continue;
-    candidates.push({ a: Math.min(i, j), b: Math.max(i, j), rule: 'resolution', score: 1 });
-  }
+  const candidates = new LinkList();
+  const { distinctFrom, distinctIds } = readResolutions(keys, resolutions, candidates);
 
   const blockedMerges: DedupeResult['blockedMerges'] = [];
-  const blockedSeen = new Set<string>();
+  // A pair as one number (a·n + b < 2^53 for any n below 9·10^7), not a string per blocked pair.
+  const blockedSeen = new Set<number>();
   const block = (i: number, j: number, guard: string): void => {
     const a = i < j ? i : j;
     const b = i < j ? j : i;
-    const seen = `${a} ${b}`;
+    const seen = a * n + b;
     if (blockedSeen.has(seen)) return;
     blockedSeen.add(seen);
     blockedMerges.push({ a: keys[a].id, b: keys[b].id, guard });
@@ -139,7 +114,7 @@ export function findDuplicates(
     const b = i < j ? j : i;
     if (distinctFrom.size > 0 && distinctFrom.get(a)?.has(b)) return;
     const r = assessPair(keys[a], keys[b], settings);
-    if (r.kind === 'merge') candidates.push({ a, b, rule: r.rule!, score: r.score });
+    if (r.kind === 'merge') candidates.push(a, b, r.rule!, r.score);
     else if (r.kind === 'blocked') block(a, b, r.guard!);
     else if (r.kind === 'uncertain') uncertainPairs.push({ a, b, score: r.score, reasons: r.reasons });
   };
@@ -187,6 +162,10 @@ export function findDuplicates(
     }
   }
 
+  // The block indexes (several bytes per record and key) are not needed past this point; drop them
+  // before the clusters and the result are built, so the peak is not their sum.
+  indexes.length = 0;
+
   // Union-find with explicit member lists: guards are checked between all members of two clusters.
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
@@ -204,29 +183,25 @@ export function findDuplicates(
   // pre-empted by a weaker one that a guard would then block. People's 'duplicate' decisions come
   // last: they join the two records' whole clusters as the engine built them, checked only against
   // the hard guards (different DOIs, a 'distinct' decision), so a reviewer's merge never splits a
-  // cluster the engine had right.
-  const evidenceRank = (e: Edge) => (e.rule === 'doi' ? 0 : e.rule === 'resolution' ? 2 : 1);
-  candidates.sort(
-    (p, q) =>
-      evidenceRank(p) - evidenceRank(q) ||
-      q.score - p.score ||
-      p.a - q.a ||
-      p.b - q.b,
-  );
-  const edges: Edge[] = [];
-  for (const e of candidates) {
-    const ri = find(e.a);
-    const rj = find(e.b);
+  // cluster the engine had right (LinkList.strongestFirst).
+  /** The accepted links (numbers in `candidates`): one spanning tree per cluster. */
+  const edges: number[] = [];
+  for (const e of candidates.strongestFirst()) {
+    const ea = candidates.a(e);
+    const eb = candidates.b(e);
+    const rule = candidates.rule(e);
+    const ri = find(ea);
+    const rj = find(eb);
     if (ri === rj) continue;
     const mi = membersOf(ri);
     const mj = membersOf(rj);
     const guard =
-      e.rule === 'resolution'
+      rule === 'resolution'
         ? resolutionGuard(mi, mj, keys, distinctFrom)
         : (clusterGuard(mi, mj, keys, settings, distinctFrom) ??
-          (e.rule === 'doi' ? undefined : titleRuleGuard(mi, mj, keys, settings.yearTolerance)));
+          (rule === 'doi' ? undefined : titleRuleGuard(mi, mj, keys, settings.yearTolerance)));
     if (guard !== undefined) {
-      block(e.a, e.b, guard);
+      block(ea, eb, guard);
       continue;
     }
     const bigFirst = mi.length >= mj.length;
@@ -241,13 +216,53 @@ export function findDuplicates(
     edges.push(e);
   }
 
+  // From here on only each record's id and completeness are read: the keys (the largest structure
+  // after the records themselves) are let go before the result is built, so its objects take their
+  // place instead of adding to the peak.
+  const ids = keys.map((k) => k.id);
+  const completeness = Uint8Array.from(keys, (k) => k.completeness);
+  keys.length = 0;
+
   // A grey pair whose records ended up in one cluster anyway needs no decision.
   const uncertain = uncertainPairs
     .filter((p) => find(p.a) !== find(p.b))
     .sort((p, q) => q.score - p.score || p.a - q.a || p.b - q.b)
-    .map((p) => ({ a: keys[p.a].id, b: keys[p.b].id, score: round(p.score), reasons: p.reasons }));
+    .map((p) => ({ a: ids[p.a], b: ids[p.b], score: round(p.score), reasons: p.reasons }));
 
-  return { ...buildResult(keys, find, membersOf, edges, blockedMerges, indexOf.size), uncertain };
+  return { ...buildResult(ids, completeness, find, membersOf, candidates, edges, blockedMerges, distinctIds), uncertain };
+}
+
+/**
+ * People's decisions on pairs: 'distinct' becomes a guard between the two records' clusters (the
+ * returned map, both ways), 'duplicate' a link in `links` unless someone also said 'distinct'. Also
+ * counts the distinct record ids. The id → record map lives only here: a million ids cost tens of
+ * megabytes that the rest of the run does not need.
+ */
+function readResolutions(
+  keys: readonly MatchKeys[],
+  resolutions: readonly DedupeResolution[],
+  links: LinkList,
+): { distinctFrom: Map<number, Set<number>>; distinctIds: number } {
+  const indexOf = new Map<string, number>();
+  for (const k of keys) if (!indexOf.has(k.id)) indexOf.set(k.id, k.index);
+  const distinctFrom = new Map<number, Set<number>>();
+  for (const res of resolutions) {
+    const i = indexOf.get(res.a);
+    const j = indexOf.get(res.b);
+    if (i === undefined || j === undefined || i === j) continue;
+    if (res.decision === 'distinct') {
+      (distinctFrom.get(i) ?? distinctFrom.set(i, new Set()).get(i)!).add(j);
+      (distinctFrom.get(j) ?? distinctFrom.set(j, new Set()).get(j)!).add(i);
+    }
+  }
+  for (const res of resolutions) {
+    const i = indexOf.get(res.a);
+    const j = indexOf.get(res.b);
+    if (i === undefined || j === undefined || i === j || res.decision !== 'duplicate') continue;
+    if (distinctFrom.get(i)?.has(j)) continue;
+    links.push(Math.min(i, j), Math.max(i, j), 'resolution', 1);
+  }
+  return { distinctFrom, distinctIds: indexOf.size };
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
@@ -506,26 +521,28 @@ function titleRuleGuard(a: number[], b: number[], keys: MatchKeys[], yearToleran
 }
 
 function buildResult(
-  keys: MatchKeys[],
+  ids: readonly string[],
+  completeness: Uint8Array,
   find: (i: number) => number,
   membersOf: (root: number) => number[],
-  edges: Edge[],
+  links: LinkList,
+  edges: readonly number[],
   blockedMerges: DedupeResult['blockedMerges'],
   distinctIds: number,
 ): Omit<DedupeResult, 'uncertain'> {
-  const n = keys.length;
+  const n = ids.length;
   // The accepted links form one spanning tree per cluster; their ends as flat adjacency lists.
   const adjacentFrom = new Int32Array(n + 1);
   for (const e of edges) {
-    adjacentFrom[e.a + 1]++;
-    adjacentFrom[e.b + 1]++;
+    adjacentFrom[links.a(e) + 1]++;
+    adjacentFrom[links.b(e) + 1]++;
   }
   for (let i = 0; i < n; i++) adjacentFrom[i + 1] += adjacentFrom[i];
   const adjacentEdge = new Int32Array(2 * edges.length);
   const next = adjacentFrom.slice(0, n);
   edges.forEach((e, x) => {
-    adjacentEdge[next[e.a]++] = x;
-    adjacentEdge[next[e.b]++] = x;
+    adjacentEdge[next[links.a(e)]++] = x;
+    adjacentEdge[next[links.b(e)]++] = x;
   });
 
   // Each record is visited once: 0 a record without duplicates, 1 a cluster's kept record, 2 a removed one.
@@ -541,7 +558,7 @@ function buildResult(
     if (list.length === 1) continue;
     const member = Int32Array.from(list).sort();
     let kept = member[0];
-    for (const m of member) if (keys[m].completeness > keys[kept].completeness) kept = m;
+    for (const m of member) if (completeness[m] > completeness[kept]) kept = m;
 
     // Orient the spanning tree of accepted links away from the kept record.
     role[kept] = 1;
@@ -552,27 +569,29 @@ function buildResult(
       const at = queue[q];
       for (let x = adjacentFrom[at]; x < adjacentFrom[at + 1]; x++) {
         const e = edges[adjacentEdge[x]];
-        const to = e.a === at ? e.b : e.a;
+        const ea = links.a(e);
+        const to = ea === at ? links.b(e) : ea;
         if (role[to] !== 0) continue;
         role[to] = 2;
         towards[to] = at;
         linkEdge[to] = adjacentEdge[x];
         queue.push(to);
-        if (RULE_STRENGTH[e.rule] > RULE_STRENGTH[rule]) rule = e.rule;
-        if (e.score < score) score = e.score;
+        const linkRule = links.rule(e);
+        if (RULE_STRENGTH[linkRule] > RULE_STRENGTH[rule]) rule = linkRule;
+        if (links.score(e) < score) score = links.score(e);
       }
     }
-    if (queue.length !== member.length) throw new Error(`internal: dedupe cluster of ${keys[kept].id} is not connected`);
+    if (queue.length !== member.length) throw new Error(`internal: dedupe cluster of ${ids[kept]} is not connected`);
     const removed = member.filter((m) => m !== kept);
     removedCount += removed.length;
     clusters.push({
       keptIndex: kept,
-      kept: keys[kept].id,
-      removed: Array.from(removed, (m) => keys[m].id),
+      kept: ids[kept],
+      removed: Array.from(removed, (m) => ids[m]),
       rule,
       links: Array.from(removed, (m) => {
         const e = edges[linkEdge[m]];
-        return { id: keys[m].id, to: keys[towards[m]].id, rule: e.rule, score: round(e.score) };
+        return { id: ids[m], to: ids[towards[m]], rule: links.rule(e), score: round(links.score(e)) };
       }),
       score: round(score),
     });
@@ -582,7 +601,7 @@ function buildResult(
   const removedToKept = new Map<string, string>();
   for (const c of clusters) for (const id of c.removed) removedToKept.set(id, c.kept);
   const keptIds: string[] = [];
-  for (let i = 0; i < n; i++) if (role[i] !== 2) keptIds.push(keys[i].id);
+  for (let i = 0; i < n; i++) if (role[i] !== 2) keptIds.push(ids[i]);
 
   // Nothing lost: every record is kept or removed exactly once (each was visited once above), and
   // with distinct ids, records in = unique kept + removed.

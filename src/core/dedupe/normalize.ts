@@ -175,6 +175,23 @@ export function firstAuthorKey(authors: readonly Author[]): AuthorKey | undefine
   if (!first) return undefined;
   // "NA" as a name is a spreadsheet's missing value, not an author.
   const name = present(first.family) ?? present(first.given) ?? '';
+  const known = sharedAuthorKeys.get(name);
+  if (known !== undefined) return known ?? undefined;
+  const key = authorKeyOfName(name);
+  if (sharedAuthorKeys.size >= SHARED_AUTHOR_KEYS_LIMIT) sharedAuthorKeys.clear();
+  sharedAuthorKeys.set(name, key ?? null);
+  return key;
+}
+
+/**
+ * One AuthorKey per distinct first-author name: every record has one, and the copies of a study and a
+ * field's prolific authors repeat it, so sharing saves an object and its strings per record. Keys are
+ * never changed. Bounded: when full it starts again, which costs memory only, never another answer.
+ */
+const sharedAuthorKeys = new Map<string, AuthorKey | null>();
+const SHARED_AUTHOR_KEYS_LIMIT = 1 << 18;
+
+function authorKeyOfName(name: string): AuthorKey | undefined {
   // Most names are one plain word: its folded form is both keys, without a list of words.
   if (isPlainWord(name)) {
     const word = name.toLowerCase();
