@@ -1,7 +1,7 @@
 import { loadReview } from '../io/review.js';
 import { usageError } from '../errors.js';
 import { reachedFullText, type StudyStatus, type Study } from '../core/review/review-state.js';
-import { reviewerQueue, screenedAt, isBlind } from '../core/screening/queue.js';
+import { reviewerQueueAt, screenedAt, isBlind } from '../core/screening/queue.js';
 import { Option, type Command } from 'commander';
 import { examples } from '../io/command.js';
 import { out, json, table, truncate } from '../io/output.js';
@@ -90,9 +90,13 @@ export async function runList(options: ListOptions): Promise<ListedStudy[]> {
     };
   };
   if (options.reviewer && (stage === 'title-abstract' || stage === 'full-text')) {
-    const queue = reviewerQueue(state, review.protocol, stage, options.reviewer);
-    const queued = new Set(queue.map((s) => s.id));
-    return state.studies.filter((s) => (options.pending ? queued.has(s.id) : screenedAt(s, stage))).map((s) => listed(s, queued.has(s.id)));
+    // By position: only the studies listed are made.
+    const queued = new Set(reviewerQueueAt(state, review.protocol, stage, options.reviewer));
+    const rows: ListedStudy[] = [];
+    for (let i = 0; i < state.studyCount; i++) {
+      if (options.pending ? queued.has(i) : screenedAt({ status: state.statusAt(i) }, stage)) rows.push(listed(state.studyAt(i), queued.has(i)));
+    }
+    return rows;
   }
   const inStage = (s: Pick<Study, 'status'>) =>
     stage === 'title-abstract' ? true : stage === 'full-text' ? reachedFullText(s.status) : s.status === 'included';
