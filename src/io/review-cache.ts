@@ -418,8 +418,14 @@ export function encodeStrings(strings: readonly string[]): { text: Uint8Array; e
   return { text: Buffer.from(joined, latin1 ? 'latin1' : 'utf16le'), ends: new Uint8Array(ends.buffer) };
 }
 
-/** About what one read of a few bytes costs, in bytes of a whole-text read (a read call is a few microseconds, a megabyte about a millisecond). */
-const READ_ALONE_COST = 2048;
+/**
+ * What one read of a few bytes costs, in bytes of a whole-text read: a read call takes about 5 µs
+ * here, a megabyte read whole about 0.5 ms plus its decoding, and a text read whole is also memory
+ * held to the end (23 MB of titles at 100,000 records).
+ */
+const READ_ALONE_COST = 4096;
+/** What decoding one string alone costs (about a microsecond), in bytes of a whole-text decoding. */
+const DECODE_ALONE_COST = 1024;
 
 /** Strings written by encodeStrings, each made when first asked for (from its own bytes, until all are). */
 export class StoredStrings {
@@ -468,12 +474,13 @@ export class StoredStrings {
       if (bytes.length !== (end - start) * this.unit) throw new Error('internal: string table text and ends disagree');
       return bytes.toString(encoding);
     }
-    // Many asked for: one decoding of the whole text, then slices, is cheaper.
-    if (++this.asked > 64 && this.asked > this.length / 8) {
-      this.text = this.textBytes().toString(this.unit === 1 ? 'latin1' : 'utf16le');
+    // More asked for: each decoded from the text read whole, until decoding them one by one has
+    // cost about one decoding of the whole text; then that, and slices of it.
+    if (++this.asked * DECODE_ALONE_COST > this.ends[this.length] * this.unit) {
+      this.text = this.textBytes().toString(encoding);
       return this.text.slice(start, end);
     }
-    return this.textBytes().toString(this.unit === 1 ? 'latin1' : 'utf16le', start * this.unit, end * this.unit);
+    return this.textBytes().toString(encoding, start * this.unit, end * this.unit);
   }
 
   all(): string[] {
