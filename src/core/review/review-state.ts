@@ -5,7 +5,6 @@ import type { Flow } from '../../model/flow.js';
 // Types only: the engine itself is loaded by derive.ts, on a cache miss.
 import type { DedupeResult } from '../dedupe/engine.js';
 import { foldResolutions, type FoldedResolutions } from './resolutions.js';
-import { parseQuery, type QueryNode } from '../criteria/query.js';
 import { foldDecisions, stageOutcome, describeReviewers, type FoldedDecisions, type StageOutcome } from './decisions.js';
 import { flowImbalances } from './flow.js';
 import { checkStopRule, decisionOrderLabels, describeStoppingRule, describeStopSample, effectiveStop, type EffectiveStop } from './stop.js';
@@ -292,16 +291,6 @@ export interface ReviewState {
   /** Title/abstract screening stopped under the protocol's rule, when it did. */
   stop?: EffectiveStop;
   problems: ReviewProblem[];
-}
-
-export interface CompiledCriterion {
-  criterion: Criterion;
-  query: QueryNode;
-}
-
-/** Parse every criterion's query; the caller turns a QuerySyntaxError into a protocol error. */
-export function compileCriteria(protocol: Protocol): CompiledCriterion[] {
-  return protocol.titleAbstract.criteria.map((criterion) => ({ criterion, query: parseQuery(criterion.query) }));
 }
 
 /** Fold the duplicate-resolution logs against the records they may name. */
