@@ -6,7 +6,8 @@ import { examples } from '../io/command.js';
 import { out, printWarnings } from '../io/output.js';
 import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../io/files.js';
-import { flowText, flowCsv } from '../report/flow.js';
+// The CSV writer (csv-stringify, eight modules) is loaded only for --format csv.
+import { flowText } from '../report/flow-text.js';
 import { otherMethodStudies, isOtherMethod, type PrismaInput } from '../report/prisma.js';
 import type { LoadedReview } from '../io/review.js';
 
@@ -82,7 +83,7 @@ export async function renderFlow(result: FlowResult, format: FlowFormat): Promis
     case 'json':
       return JSON.stringify(result.flow, null, 2) + '\n';
     case 'csv':
-      return flowCsv(result.flow);
+      return (await import('../report/flow.js')).flowCsv(result.flow);
     case 'svg':
       return (await import('../report/flow-svg.js')).flowSvg(result.prisma);
     case 'prisma2020-csv':

@@ -1,7 +1,7 @@
 import { loadReview } from '../io/review.js';
 import { usageError } from '../errors.js';
-import { reachedFullText, type StudyStatus, type Study } from '../core/review/review-state.js';
-import { reviewerQueue, screenedAt, isBlind } from '../core/screening/queue.js';
+import { reachedFullText, type StudyStatus, type Study, type StudyView, type RecordSummary } from '../core/review/review-state.js';
+import { reviewerQueueAt, screenedAt, isBlind } from '../core/screening/queue.js';
 import { Option, type Command } from 'commander';
 import { examples } from '../io/command.js';
 import { out, json, table, truncate } from '../io/output.js';
@@ -64,12 +64,14 @@ export async function runList(options: ListOptions): Promise<ListedStudy[]> {
   }
   // Blind mode: while a stage still lacks votes, what reviewers decided there stays hidden.
   const blindStages = new Set((['title-abstract', 'full-text'] as const).filter((st) => isBlind(review.protocol, state, st)));
-  const listed = (s: Study, awaiting = false): ListedStudy => {
+  // A study listed by position: its id, view and summary, without making the study (no members, no record).
+  const listedAt = (index: number, awaiting = false): ListedStudy => listed(state.studyIdAt(index), state.viewAt(index), state.studySummaryAt(index), awaiting);
+  const listed = (id: string, s: StudyView, summary: RecordSummary, awaiting: boolean): ListedStudy => {
     // A status that reviewers' votes at a blind stage decided would tell one reviewer another's vote.
     const decidedAtTitleAbstract = s.status !== 'excluded-by-criterion';
     const hidden = (blindStages.has('title-abstract') && decidedAtTitleAbstract) || (blindStages.has('full-text') && reachedFullText(s.status));
     return {
-      id: s.id,
+      id,
       status: hidden ? 'hidden (blind)' : awaiting ? (stage === 'full-text' ? 'full-text-pending' : 'title-abstract-pending') : s.status,
       detail: hidden
         ? ''
@@ -83,16 +85,20 @@ export async function runList(options: ListOptions): Promise<ListedStudy[]> {
                 ? s.titleAbstract.reason
                 : '',
       // The summary, not the whole record: a listing of 70,000 studies reads no record whole.
-      year: String(s.summary.year ?? ''),
-      firstAuthor: s.summary.firstAuthor,
-      title: s.summary.title,
-      database: s.summary.database,
+      year: String(summary.year ?? ''),
+      firstAuthor: summary.firstAuthor,
+      title: summary.title,
+      database: summary.database,
     };
   };
   if (options.reviewer && (stage === 'title-abstract' || stage === 'full-text')) {
-    const queue = reviewerQueue(state, review.protocol, stage, options.reviewer);
-    const queued = new Set(queue.map((s) => s.id));
-    return state.studies.filter((s) => (options.pending ? queued.has(s.id) : screenedAt(s, stage))).map((s) => listed(s, queued.has(s.id)));
+    // By position: only the studies listed are made.
+    const queued = new Set(reviewerQueueAt(state, review.protocol, stage, options.reviewer));
+    const rows: ListedStudy[] = [];
+    for (let i = 0; i < state.studyCount; i++) {
+      if (options.pending ? queued.has(i) : screenedAt({ status: state.statusAt(i) }, stage)) rows.push(listedAt(i, queued.has(i)));
+    }
+    return rows;
   }
   const inStage = (s: Pick<Study, 'status'>) =>
     stage === 'title-abstract' ? true : stage === 'full-text' ? reachedFullText(s.status) : s.status === 'included';
@@ -100,13 +106,13 @@ export async function runList(options: ListOptions): Promise<ListedStudy[]> {
     stage === 'title-abstract'
       ? s.status === 'title-abstract-pending' || s.status === 'title-abstract-conflict'
       : s.status === 'full-text-pending' || s.status === 'full-text-conflict';
-  // Chosen by status, so only the studies listed are made (a study's status needs no study object).
-  const chosen: Study[] = [];
+  // Chosen by status and listed by position: no study is made (a listing needs no members or record).
+  const rows: ListedStudy[] = [];
   for (let i = 0; i < state.studyCount; i++) {
     const status = { status: state.statusAt(i) };
-    if (inStage(status) && (!options.pending || pendingHere(status))) chosen.push(state.studyAt(i));
+    if (inStage(status) && (!options.pending || pendingHere(status))) rows.push(listedAt(i));
   }
-  return chosen.map((s) => listed(s));
+  return rows;
 }
 
 export function register(program: Command): void {

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
-import { readLogTable } from './append-log.js';
 import { stopSampleOf, type OrderLogRow } from '../core/review/stop.js';
 import type { DecisionRow } from '../model/decision.js';
 import { decisionLogPath } from './review.js';
@@ -23,6 +22,9 @@ export function orderLogPath(decisionLog: string): string {
 export async function readOrderLog(decisionLog: string): Promise<OrderLogRow[]> {
   const file = orderLogPath(decisionLog);
   if (!existsSync(file)) return [];
+  // The log reader (and csv-parse) is loaded only when an order log exists: verify of a review
+  // without a drawn stopping sample reads none.
+  const { readLogTable } = await import('./append-log.js');
   const table = await readLogTable(file, ORDER_LOG_COLUMNS);
   return table.rows.map((r) => ({ time: (r.cells.time ?? '').trim(), recordId: (r.cells.record_id ?? '').trim(), order: r.cells.order ?? '', line: r.line }));
 }

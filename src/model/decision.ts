@@ -72,6 +72,9 @@ export type ResolutionValue = (typeof RESOLUTIONS)[number];
 export const RETRACT = 'retract';
 /** What the decision column of a resolution log may hold. */
 export const RESOLUTION_LOG_DECISIONS = [...RESOLUTIONS, RETRACT] as const;
+
+/** One key for the pair of records a resolution row names, whichever order it names them in. */
+export const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 export type ResolutionLogValue = (typeof RESOLUTION_LOG_DECISIONS)[number];
 export const RESOLUTION_LOG_COLUMNS = ['time', 'record_a', 'record_b', 'decision', 'note'] as const;
 

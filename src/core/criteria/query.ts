@@ -11,6 +11,7 @@
  * pasted without quotes. The error says to write OR, or to quote "or" to search for the word.
  */
 import { DOC_TYPES, type DocType } from '../../model/record.js';
+import type { Criterion, Protocol } from '../../model/protocol.js';
 import { foldText, splitFolded } from './fold-text.js';
 
 export type TextField = 'title' | 'abstract' | 'keywords';
@@ -572,4 +573,17 @@ function matchIn(q: QueryNode, r: PreparedRecord, fields: readonly TextField[]):
 
 export function matchQuery(q: QueryNode, r: PreparedRecord): boolean {
   return matchIn(q, r, TEXT_FIELDS);
+}
+
+export interface CompiledCriterion {
+  criterion: Criterion;
+  query: QueryNode;
+}
+
+/**
+ * Parse every criterion's query; the caller turns a QuerySyntaxError into a protocol error. Here,
+ * not with the review state, so a warm `list`, `flow` or `verify` loads no query parser.
+ */
+export function compileCriteria(protocol: Protocol): CompiledCriterion[] {
+  return protocol.titleAbstract.criteria.map((criterion) => ({ criterion, query: parseQuery(criterion.query) }));
 }

@@ -1,6 +1,6 @@
 import type { UncertainPair } from './engine.js';
 import type { ResolutionInput, ResolutionValue } from '../../model/decision.js';
-import { RETRACT } from '../../model/decision.js';
+import { RETRACT, pairKey } from '../../model/decision.js';
 
 /**
  * The questions of `dedupe --review`, as a pure state machine: the terminal only draws the current
@@ -94,7 +94,7 @@ export interface Step {
   quit?: boolean;
 }
 
-export const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+export { pairKey };
 
 export function startQuestions(input: QuestionsInput): QuestionState {
   const studyOf = new Map<string, string>();

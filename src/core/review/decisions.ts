@@ -113,17 +113,25 @@ function disagree(stage: Stage, a: DecisionRow, b: DecisionRow): boolean {
 export function stageOutcome(folded: FoldedDecisions, stage: Stage, study: string, required: number = 1): StageOutcome {
   const latestByReviewer = folded.latest.get(stage)?.get(study) ?? NO_DECISIONS;
   const adjudication = folded.adjudications.get(stage)?.get(study);
-  const votes = [...latestByReviewer.values()].filter((r) => finalDecisionOf(r) !== undefined);
-  const reviewersDisagree = votes.some((v) => disagree(stage, v, votes[0]));
-  const override = (adjudication?.decision === 'override' ? adjudication : undefined) ?? votes.find((v) => v.decision === 'override');
-  const base = { latestByReviewer, adjudication, reviewersDisagree, override };
-  if (adjudication && finalDecisionOf(adjudication)) {
-    return { ...base, status: finalDecisionOf(adjudication)!, reason: adjudication.reason };
+  // One pass over the votes, no arrays made: a warm listing asks this of thousands of studies.
+  let votes = 0;
+  let first: DecisionRow | undefined;
+  let reviewersDisagree = false;
+  let voteOverride: DecisionRow | undefined;
+  for (const row of latestByReviewer.values()) {
+    if (finalDecisionOf(row) === undefined) continue;
+    if (first === undefined) first = row;
+    else if (!reviewersDisagree && disagree(stage, row, first)) reviewersDisagree = true;
+    if (voteOverride === undefined && row.decision === 'override') voteOverride = row;
+    votes++;
   }
-  if (reviewersDisagree) return { ...base, status: 'conflict', reason: '' };
-  const maybe = latestByReviewer.size > votes.length;
-  if (maybe || votes.length < required) return { ...base, status: 'pending', reason: '' };
-  return { ...base, status: finalDecisionOf(votes[0])!, reason: votes[0].reason };
+  const override = (adjudication?.decision === 'override' ? adjudication : undefined) ?? voteOverride;
+  const outcome = (status: StageStatus, reason: string): StageOutcome => ({ latestByReviewer, adjudication, reviewersDisagree, override, status, reason });
+  if (adjudication && finalDecisionOf(adjudication)) return outcome(finalDecisionOf(adjudication)!, adjudication.reason);
+  if (reviewersDisagree) return outcome('conflict', '');
+  const maybe = latestByReviewer.size > votes;
+  if (maybe || votes < required) return outcome('pending', '');
+  return outcome(finalDecisionOf(first!)!, first!.reason);
 }
 
 /**

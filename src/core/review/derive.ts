@@ -2,10 +2,9 @@ import type { ReviewRecord } from '../../model/record.js';
 import type { Protocol } from '../../model/protocol.js';
 import type { DecisionRow, ResolutionRow } from '../../model/decision.js';
 import { findDuplicates, mergeCluster, type DedupeResult, type DedupeResolution } from '../dedupe/engine.js';
-import { prepareRecord, matchQuery } from '../criteria/query.js';
+import { prepareRecord, matchQuery, compileCriteria } from '../criteria/query.js';
 import {
   applyDecisions,
-  compileCriteria,
   foldReviewResolutions,
   membersOfStudies,
   recordsInMemory,
@@ -15,6 +14,7 @@ import {
 } from './review-state.js';
 
 export * from './review-state.js';
+export { compileCriteria, type CompiledCriterion } from '../criteria/query.js';
 
 /**
  * The whole review derived from its inputs: records -> duplicates -> criteria -> decisions -> flow.

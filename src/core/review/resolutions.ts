@@ -1,6 +1,5 @@
-import { RETRACT, type ResolutionRow } from '../../model/decision.js';
+import { RETRACT, pairKey, type ResolutionRow } from '../../model/decision.js';
 import type { DedupeResolution } from '../dedupe/engine.js';
-import { pairKey } from '../dedupe/pair-questions.js';
 
 /**
  * Folding the duplicate-resolution logs: for each reviewer and unordered pair the latest row

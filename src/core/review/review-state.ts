@@ -5,7 +5,6 @@ import type { Flow } from '../../model/flow.js';
 // Types only: the engine itself is loaded by derive.ts, on a cache miss.
 import type { DedupeResult } from '../dedupe/engine.js';
 import { foldResolutions, type FoldedResolutions } from './resolutions.js';
-import { parseQuery, type QueryNode } from '../criteria/query.js';
 import { foldDecisions, stageOutcome, describeReviewers, type FoldedDecisions, type StageOutcome } from './decisions.js';
 import { flowImbalances } from './flow.js';
 import { checkStopRule, decisionOrderLabels, describeStoppingRule, describeStopSample, effectiveStop, type EffectiveStop } from './stop.js';
@@ -240,8 +239,8 @@ class RecordsById implements ReadonlyMap<string, ReviewRecord> {
   }
 }
 
-/** What the flow and the problems read of a study: all but its id, members and record. */
-type StudyView = Pick<Study, 'failedCriterion' | 'overriddenCriterion' | 'titleAbstract' | 'fullText' | 'status'>;
+/** What the flow, the problems and a listing read of a study: all but its id, members and record. */
+export type StudyView = Pick<Study, 'failedCriterion' | 'overriddenCriterion' | 'titleAbstract' | 'fullText' | 'status'>;
 
 export interface ReviewProblem {
   kind: 'pending' | 'conflict' | 'unknown-id' | 'decision-out-of-stage' | 'unknown-reason' | 'uncertain-duplicate' | 'stopping-rule';
@@ -271,8 +270,14 @@ export interface ReviewState {
   studyCount: number;
   /** The study at a position (studies order), made alone. */
   studyAt(index: number): Study;
-  /** studies[index].status, without making the study unless a decision names it. */
+  /** studies[index].status, without making the study. */
   statusAt(index: number): StudyStatus;
+  /** studies[index] but for its id, members and record, without making the study. */
+  viewAt(index: number): StudyView;
+  /** studies[index].id, without making the study. */
+  studyIdAt(index: number): string;
+  /** studies[index].summary, without making the study. */
+  studySummaryAt(index: number): RecordSummary;
   /** Whether any decision row (a vote, a maybe, an adjudication) names the study; a study without one has no override and no decision problem. */
   decidedAt(index: number): boolean;
   /** study id (the kept record's) -> its study, made alone. */
@@ -286,16 +291,6 @@ export interface ReviewState {
   /** Title/abstract screening stopped under the protocol's rule, when it did. */
   stop?: EffectiveStop;
   problems: ReviewProblem[];
-}
-
-export interface CompiledCriterion {
-  criterion: Criterion;
-  query: QueryNode;
-}
-
-/** Parse every criterion's query; the caller turns a QuerySyntaxError into a protocol error. */
-export function compileCriteria(protocol: Protocol): CompiledCriterion[] {
-  return protocol.titleAbstract.criteria.map((criterion) => ({ criterion, query: parseQuery(criterion.query) }));
 }
 
 /** Fold the duplicate-resolution logs against the records they may name. */
@@ -381,32 +376,48 @@ export function applyDecisions(
     // The kept record is the first member: its id is the study's.
     const memberIds: string[] = [id];
     for (let k = layout.memberStart[index] + 1; k < layout.memberStart[index + 1]; k++) memberIds.push(records.idAt(layout.memberRecords[k]));
+    const { failedCriterion, overriddenCriterion, titleAbstract, fullText, status } = decidedViews.get(index) ?? viewOf(index, id);
+    return new DerivedStudy(base, index, id, memberIds, failedCriterion, overriddenCriterion, titleAbstract, fullText, status);
+  };
+  const viewOf = (index: number, id: string): StudyView => {
     const titleAbstract = titleAbstractOutcome(id);
     const fullText = fullTextOutcome(id);
-    const { failedCriterion, overriddenCriterion, status } = judge(base.failedCriteria[index], titleAbstract, fullText);
-    return new DerivedStudy(base, index, id, memberIds, failedCriterion, overriddenCriterion, titleAbstract, fullText, status);
+    return { ...judge(base.failedCriteria[index], titleAbstract, fullText), titleAbstract, fullText };
   };
   const studyAt = (index: number): Study => (made[index] ??= makeStudy(index));
 
   // The studies some decision row names (any stage, a vote, a maybe or an adjudication); every
   // other study has the shared undecided outcomes, so its status follows from its criteria alone.
+  // Every row a study id was found for is in `history` (also a retract and an adjudicator's row),
+  // so its keys are every decided study's. Their ids are at hand there: a decided study's view is
+  // made from its id without the study (its members and record) or its id read back.
   let decided: Uint8Array | undefined;
+  const decidedIds = new Map<number, string>();
+  const decidedViews = new Map<number, StudyView>();
   const decidedStudies = (): Uint8Array => {
     if (!decided) {
       decided = new Uint8Array(studyCount);
-      for (const byStudy of [...decisions.latest.values(), ...decisions.adjudications.values(), ...decisions.history.values()]) {
+      for (const byStudy of decisions.history.values()) {
         for (const id of byStudy.keys()) {
           const s = studyIndexById(id);
-          if (s !== undefined) decided[s] = 1;
+          if (s !== undefined) {
+            decided[s] = 1;
+            decidedIds.set(s, id);
+          }
         }
       }
     }
     return decided;
   };
+  const decidedView = (index: number): StudyView => {
+    let view = decidedViews.get(index);
+    if (!view) decidedViews.set(index, (view = viewOf(index, decidedIds.get(index)!)));
+    return view;
+  };
   // An undecided study's view differs from another's only by the criterion it fails.
   const undecidedViews = new Map<number, StudyView>();
   const viewAt = (index: number): StudyView => {
-    const known = made[index] ?? (decidedStudies()[index] ? studyAt(index) : undefined);
+    const known = made[index] ?? (decidedStudies()[index] ? decidedView(index) : undefined);
     if (known) return known;
     const failedIndex = base.failedCriteria[index];
     let view = undecidedViews.get(failedIndex);
@@ -464,6 +475,9 @@ export function applyDecisions(
     studyCount,
     studyAt,
     statusAt,
+    viewAt,
+    studyIdAt,
+    studySummaryAt: (index) => made[index]?.summary ?? base.studySummary(index),
     decidedAt: (index) => decidedStudies()[index] === 1,
     studyById: {
       get: (id) => {

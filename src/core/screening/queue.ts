@@ -1,7 +1,7 @@
 import type { Protocol } from '../../model/protocol.js';
 import type { Stage } from '../../model/decision.js';
 import type { ReviewState, Study } from '../review/derive.js';
-import { reachedFullText } from '../review/review-state.js';
+import { reachedFullText, type StudyStatus } from '../review/review-state.js';
 import { awaitsReviewer, finalDecisionOf, type StageOutcome } from '../review/decisions.js';
 
 /**
@@ -22,14 +22,40 @@ export function outcomeAt(study: Study, stage: Stage): StageOutcome {
  * Whether people screen this study at this stage: at title/abstract every study no criterion
  * excluded (an override brings one back), at full text every study included at title/abstract.
  */
-export function screenedAt(study: Study, stage: Stage): boolean {
-  return stage === 'title-abstract' ? study.status !== 'excluded-by-criterion' : reachedFullText(study.status);
+export function screenedAt(study: Pick<Study, 'status'>, stage: Stage): boolean {
+  return screenedWith(study.status, stage);
+}
+
+function screenedWith(status: StudyStatus, stage: Stage): boolean {
+  return stage === 'title-abstract' ? status !== 'excluded-by-criterion' : reachedFullText(status);
+}
+
+/**
+ * Whether some study screened at a stage (by position) answers `question`, asked of the studies a
+ * decision row names one by one and of the first study no row names alone: every such study has
+ * the same (undecided) outcomes, so the answer is the same for all of them. Only the studies asked
+ * about are made, not every study of the review.
+ */
+function screenedPositions(state: ReviewState, stage: Stage, question: (study: Study) => boolean, visit: (index: number) => boolean | void): void {
+  let undecidedAnswer: boolean | undefined;
+  for (let i = 0; i < state.studyCount; i++) {
+    if (!screenedWith(state.statusAt(i), stage)) continue;
+    const answer = state.decidedAt(i) ? question(state.studyAt(i)) : (undecidedAnswer ??= question(state.studyAt(i)));
+    if (answer && visit(i) === false) return;
+  }
+}
+
+/** The positions (studies order) of the studies at a stage that wait for this reviewer. */
+export function reviewerQueueAt(state: ReviewState, protocol: Protocol, stage: Stage, reviewer: string): number[] {
+  const required = requiredReviewers(protocol, stage);
+  const queue: number[] = [];
+  screenedPositions(state, stage, (s) => awaitsReviewer(outcomeAt(s, stage), reviewer, required), (i) => void queue.push(i));
+  return queue;
 }
 
 /** The studies at a stage that wait for this reviewer, in the review's own order (export order). */
 export function reviewerQueue(state: ReviewState, protocol: Protocol, stage: Stage, reviewer: string): Study[] {
-  const required = requiredReviewers(protocol, stage);
-  return state.studies.filter((s) => screenedAt(s, stage) && awaitsReviewer(outcomeAt(s, stage), reviewer, required));
+  return reviewerQueueAt(state, protocol, stage, reviewer).map((i) => state.studyAt(i));
 }
 
 /** Whether a study at a stage has all the votes it needs (an adjudicated study has). */
@@ -48,5 +74,7 @@ export function hasRequiredVotes(study: Study, stage: Stage, required: number): 
 export function isBlind(protocol: Protocol, state: ReviewState, stage: Stage): boolean {
   if (!protocol.screening.blind) return false;
   const required = requiredReviewers(protocol, stage);
-  return state.studies.some((s) => screenedAt(s, stage) && !hasRequiredVotes(s, stage, required));
+  let blind = false;
+  screenedPositions(state, stage, (s) => !hasRequiredVotes(s, stage, required), () => ((blind = true), false));
+  return blind;
 }
