@@ -3,9 +3,8 @@ import { PassThrough } from 'node:stream';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { spawnSync } from 'node:child_process';
-import { litscreen, copyOfSeedReview, removeDir, REPO } from '../helpers/cli.js';
-import { hasTmux, tmuxServer } from '../helpers/tmux.js';
+import { litscreen, copyOfSeedReview, removeDir } from '../helpers/cli.js';
+import { hasTmux, recordOnScreen, tmuxServer, waitProcessGone } from '../helpers/tmux.js';
 import { runScreen } from '../../src/commands/screen.js';
 
 /**
@@ -15,7 +14,7 @@ import { runScreen } from '../../src/commands/screen.js';
  * re-saved them, and refuse a log where one "sample" record was picked by hand.
  */
 const dirs: string[] = [];
-const { tmux, waitForScreen, kill: killTmux } = tmuxServer('stopkey');
+const { tmux, waitForScreen, startLitscreen, kill: killTmux } = tmuxServer('stopkey');
 afterAll(() => {
   killTmux();
   dirs.forEach(removeDir);
@@ -147,20 +146,7 @@ describe('the stop key of the screen, checked by verify and decide --stop', () =
   }, 60000);
 });
 
-/** Start `litscreen screen` as the pane's own process (exec), and return its pid. */
-function startInTmux(session: string, dir: string): number {
-  const command = `cd ${JSON.stringify(REPO)} && NO_COLOR=1 exec ${JSON.stringify(process.execPath)} bin/litscreen.js screen ${JSON.stringify(dir)} --stage title-abstract --reviewer ${REVIEWER} --order file`;
-  const started = tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '50', command);
-  expect(started.status, started.stderr).toBe(0);
-  return Number(tmux('list-panes', '-t', session, '-F', '#{pane_pid}').stdout.trim());
-}
-const alive = (pid: number) => spawnSync('kill', ['-0', String(pid)]).status === 0;
-async function waitGone(pid: number): Promise<void> {
-  const until = Date.now() + 5000;
-  while (Date.now() < until && alive(pid)) await new Promise((r) => setTimeout(r, 50));
-  expect(alive(pid)).toBe(false);
-}
-const recordOn = (screen: string) => /^#\d+ {2}(\S+)$/m.exec(screen)?.[1];
+const startInTmux = (session: string, dir: string) => startLitscreen(session, ['screen', dir, '--stage', 'title-abstract', '--reviewer', REVIEWER, '--order', 'file']);
 
 describe.skipIf(!hasTmux)('the stop key in a real terminal (tmux), killed with SIGKILL halfway through the sample', () => {
   it('resumes the same sample after a restart, loses nothing, and stops', async () => {
@@ -172,15 +158,15 @@ describe.skipIf(!hasTmux)('the stop key in a real terminal (tmux), killed with S
     tmux('send-keys', '-t', 'first', 'y');
     const drawn = await waitForScreen('first', 'random sample 0/4, 0 includes');
     const seed = /random sample \(seed (\d+)\)/.exec(drawn)![1];
-    const shown = [recordOn(drawn)!];
+    const shown = [recordOnScreen(drawn)!];
     for (const n of [1, 2]) {
       tmux('send-keys', '-t', 'first', 'e');
       await waitForScreen('first', 'Exclude: why? (optional)');
       tmux('send-keys', '-t', 'first', '0');
-      shown.push(recordOn(await waitForScreen('first', `random sample ${n}/4, 0 includes`))!);
+      shown.push(recordOnScreen(await waitForScreen('first', `random sample ${n}/4, 0 includes`))!);
     }
     process.kill(pid, 'SIGKILL');
-    await waitGone(pid);
+    await waitProcessGone(pid);
     // Both decisions on disk, tagged with the draw's seed in the order log.
     const tagged = () => rowsOf(orderLog).filter((r) => r.order === `random-sample seed=${seed}`).map((r) => r.record_id);
     expect(tagged()).toEqual(shown.slice(0, 2));
@@ -190,7 +176,7 @@ describe.skipIf(!hasTmux)('the stop key in a real terminal (tmux), killed with S
     const again = startInTmux('second', dir);
     const resumed = await waitForScreen('second', 'random sample 2/4, 0 includes');
     expect(resumed).toContain(`random sample (seed ${seed})`);
-    expect(recordOn(resumed)).toBe(shown[2]);
+    expect(recordOnScreen(resumed)).toBe(shown[2]);
     for (const n of [3, 4]) {
       tmux('send-keys', '-t', 'second', 'e');
       await waitForScreen('second', 'Exclude: why? (optional)');
@@ -200,7 +186,7 @@ describe.skipIf(!hasTmux)('the stop key in a real terminal (tmux), killed with S
     tmux('send-keys', '-t', 'second', 'r');
     await waitForScreen('second', 'y stops · any other key goes on screening');
     tmux('send-keys', '-t', 'second', 'y');
-    await waitGone(again);
+    await waitProcessGone(again);
     const sample = tagged();
     expect(sample).toHaveLength(4);
     expect(sample.slice(0, 3)).toEqual(shown);

@@ -1,10 +1,9 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { hasTmux, tmuxServer } from '../helpers/tmux.js';
+import { hasTmux, recordOnScreen, tmuxServer, waitProcessGone } from '../helpers/tmux.js';
 import { parse } from 'csv-parse/sync';
-import { copyOfSeedReview, litscreen, removeDir, REPO } from '../helpers/cli.js';
+import { copyOfSeedReview, litscreen, removeDir } from '../helpers/cli.js';
 
 /**
  * `litscreen screen` in a real pseudo-terminal (tmux): one key per decision without Enter, then
@@ -15,32 +14,14 @@ import { copyOfSeedReview, litscreen, removeDir, REPO } from '../helpers/cli.js'
  * The seed review's title/abstract stage is fully decided by first-author; in a copy that asks for
  * two reviewers per record, a new reviewer ("newbie") has every screened study in their queue.
  */
-const { tmux, waitForScreen, kill: killTmux } = tmuxServer('screen');
+const { tmux, waitForScreen, startLitscreen, kill: killTmux } = tmuxServer('screen');
 const cleanup: string[] = [];
 afterAll(() => {
   killTmux();
   cleanup.forEach(removeDir);
 });
 
-/** Start `litscreen screen` as the pane's own process (exec), and return its pid. */
-function startScreen(session: string, dir: string): number {
-  const command = `cd ${JSON.stringify(REPO)} && NO_COLOR=1 exec ${JSON.stringify(process.execPath)} bin/litscreen.js screen ${JSON.stringify(dir)} --stage title-abstract --reviewer newbie`;
-  const started = tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '50', command);
-  expect(started.status, started.stderr).toBe(0);
-  const pid = Number(tmux('list-panes', '-t', session, '-F', '#{pane_pid}').stdout.trim());
-  expect(pid).toBeGreaterThan(0);
-  return pid;
-}
-
-const alive = (pid: number) => spawnSync('kill', ['-0', String(pid)]).status === 0;
-async function waitGone(pid: number): Promise<void> {
-  const until = Date.now() + 5000;
-  while (Date.now() < until && alive(pid)) await new Promise((r) => setTimeout(r, 50));
-  expect(alive(pid)).toBe(false);
-}
-
-/** The record on screen: `#12  psycinfo:2016-12345-001`. */
-const recordOn = (screen: string) => /^#\d+ {2}(\S+)$/m.exec(screen)?.[1];
+const startScreen = (session: string, dir: string) => startLitscreen(session, ['screen', dir, '--stage', 'title-abstract', '--reviewer', 'newbie']);
 
 describe('screen without a terminal', () => {
   it('refuses with exit 2 and points to decide and decide --from', () => {
@@ -66,25 +47,25 @@ describe.skipIf(!hasTmux)('screen in a pseudo-terminal (tmux), killed with SIGKI
     const first = await waitForScreen('first', /^1\/\d+ · 0 included/m);
     const total = Number(/^1\/(\d+) ·/m.exec(first)![1]);
     expect(total).toBeGreaterThan(200);
-    const shown = [recordOn(first)];
+    const shown = [recordOnScreen(first)];
 
     // One key per decision, no Enter: include; exclude with no reason (e, 0); maybe.
     tmux('send-keys', '-t', 'first', 'i');
     const second = await waitForScreen('first', `2/${total} · 1 included`);
     expect(second).toContain(`recorded: include`);
-    shown.push(recordOn(second));
+    shown.push(recordOnScreen(second));
     tmux('send-keys', '-t', 'first', 'e');
     await waitForScreen('first', 'Exclude: why? (optional)');
     tmux('send-keys', '-t', 'first', '0');
     const third = await waitForScreen('first', `3/${total} · 1 included · 1 excluded`);
-    shown.push(recordOn(third));
+    shown.push(recordOnScreen(third));
     tmux('send-keys', '-t', 'first', 'm');
     const fourth = await waitForScreen('first', `4/${total} · 1 included · 1 excluded · 1 maybe`);
-    const next = recordOn(fourth);
+    const next = recordOnScreen(fourth);
     expect(new Set([...shown, next]).size).toBe(4);
 
     process.kill(pid, 'SIGKILL');
-    await waitGone(pid);
+    await waitProcessGone(pid);
     const log = path.join(dir, 'decisions/title-abstract/newbie.csv');
     const rows = parse(readFileSync(log), { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => [r.record_id, r.decision])).toEqual([
@@ -104,12 +85,12 @@ describe.skipIf(!hasTmux)('screen in a pseudo-terminal (tmux), killed with SIGKI
     // Restarted: the screen is at the first record newbie has not decided, with the counts so far.
     const again = startScreen('second', dir);
     const resumed = await waitForScreen('second', `4/${total} · 1 included · 1 excluded · 1 maybe`);
-    expect(recordOn(resumed)).toBe(next);
+    expect(recordOnScreen(resumed)).toBe(next);
     // Undo in the new session has nothing of this session to take back; q quits, writing nothing.
     tmux('send-keys', '-t', 'second', 'u');
     await waitForScreen('second', 'nothing to undo in this session');
     tmux('send-keys', '-t', 'second', 'q');
-    await waitGone(again);
+    await waitProcessGone(again);
     expect(parse(readFileSync(log), { columns: true })).toHaveLength(3);
   }, 60000);
 });

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { expect } from 'vitest';
+import { REPO } from './cli.js';
 
 /**
  * A private tmux server for tests that drive litscreen in a real pseudo-terminal. Each test file
@@ -22,5 +24,27 @@ export function tmuxServer(name: string) {
     throw new Error(`the screen never showed ${text}; it shows:\n${screen}`);
   }
 
-  return { tmux, waitForScreen, kill: () => hasTmux && tmux('kill-server') };
+  /** Start `litscreen ARGS` as the pane's own process (exec, no colour, 110×50), and return its pid, for a SIGKILL. */
+  function startLitscreen(session: string, args: readonly string[]): number {
+    const command = `cd ${JSON.stringify(REPO)} && NO_COLOR=1 exec ${JSON.stringify(process.execPath)} bin/litscreen.js ${args.map((a) => JSON.stringify(a)).join(' ')}`;
+    const started = tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '50', command);
+    expect(started.status, started.stderr).toBe(0);
+    const pid = Number(tmux('list-panes', '-t', session, '-F', '#{pane_pid}').stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    return pid;
+  }
+
+  return { tmux, waitForScreen, startLitscreen, kill: () => hasTmux && tmux('kill-server') };
 }
+
+const processAlive = (pid: number) => spawnSync('kill', ['-0', String(pid)]).status === 0;
+
+/** Wait (up to 5 s) until a process killed with SIGKILL is gone. */
+export async function waitProcessGone(pid: number): Promise<void> {
+  const until = Date.now() + 5000;
+  while (Date.now() < until && processAlive(pid)) await new Promise((r) => setTimeout(r, 50));
+  expect(processAlive(pid)).toBe(false);
+}
+
+/** The record on the screen: `#12  psycinfo:2016-12345-001`. */
+export const recordOnScreen = (screen: string): string | undefined => /^#\d+ {2}(\S+)$/m.exec(screen)?.[1];
