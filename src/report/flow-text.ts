@@ -5,9 +5,13 @@ import { criteriaReportedAsAutomation, type Flow } from '../model/flow.js';
  * default text format does not load csv-stringify (eight modules).
  */
 
-/** Largest first, then by name: free-text reviewer reasons have no natural order. */
+/**
+ * Largest first, then by name: free-text reviewer reasons have no natural order. Names compare in
+ * English collation, named, not in the machine's locale (LANG), so the same review gives the same
+ * bytes on every machine.
+ */
 export function sortedByCount(counts: Record<string, number>): [string, number][] {
-  return Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'en'));
 }
 
 /** The records left when screening stopped, with the rule, when and who, e.g. for the automation line. */

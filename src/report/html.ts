@@ -1,4 +1,5 @@
 import type { Flow } from '../model/flow.js';
+import { sortedByCount } from './flow-text.js';
 
 /**
  * `litscreen report`: one self-contained HTML page a supervisor opens, or prints to PDF. No
@@ -61,7 +62,6 @@ function table(header: string[], rows: (string | number)[][], options: { numeric
   );
 }
 
-const byCount = (counts: Record<string, number>) => Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 const fixed = (v: number | null, digits = 2) => (v === null ? '–' : v.toFixed(digits));
 
 const STYLE = `
@@ -133,7 +133,7 @@ export function reportHtml(r: ReportInput): string {
     parts.push(table(['Reason', 'Records'], [...criteriaRows, ['Total', f.records_excluded_by_criteria]], { numeric: [1], caption: 'Title/abstract: excluded by the a-priori criteria' }));
   }
   parts.push(
-    table(['Reason', 'Records'], [...byCount(f.records_excluded_reviewer_reasons), ['Total', f.records_excluded_by_reviewer]], {
+    table(['Reason', 'Records'], [...sortedByCount(f.records_excluded_reviewer_reasons), ['Total', f.records_excluded_by_reviewer]], {
       numeric: [1],
       caption: 'Title/abstract: excluded by reviewers',
     }),
