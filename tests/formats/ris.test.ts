@@ -257,3 +257,22 @@ describe('RIS details', () => {
     expect(sniffRis('PMID- 123\nTI  - x\n')).toBe(false);
   });
 });
+
+describe('two exports appended into one file', () => {
+  // The second export's byte-order mark lands at the start of a line in the middle of the file.
+  const one = '\uFEFFTY  - JOUR\r\nTI  - First export\r\nER  - \r\n';
+  const two = '\uFEFFTY  - BOOK\rTI  - Second export\rER  - \r';
+  it('reads the mark at a line start as the start of the next export, not as text', () => {
+    const parsed = parseRis(one + two + one, 'appended.ris');
+    expect(parsed.warnings).toEqual([]);
+    expect(parsed.records.map((r) => [r.title, r.rawType])).toEqual([
+      ['First export', 'JOUR'],
+      ['Second export', 'BOOK'],
+      ['First export', 'JOUR'],
+    ]);
+  });
+  it('gives a record the same raw hash with or without the mark', () => {
+    const withMark = parseRis(one + one, 'a.ris').records.map((r) => r.rawHash);
+    expect(withMark[1]).toBe(withMark[0]);
+  });
+});

@@ -238,6 +238,9 @@ export class RisTokenizer {
 
   private line(text: string, textId: number, lineStart: number, end: number): void {
     const lineNo = ++this.lineNo;
+    // A byte-order mark at the start of a line is where a second export was appended to the first
+    // (`cat a.ris b.ris`, or "append" in a reference manager): the line is read as if it were not there.
+    if (lineStart < end && text.charCodeAt(lineStart) === 0xfeff) lineStart++;
     let vs = tagLineValueStart(text, lineStart, end, this.tagLen);
     if (vs !== -1) {
       const tag = tagName(text, lineStart, this.tagLen.n);
