@@ -12,7 +12,7 @@
  */
 import type { ParsedRecord, Warning } from '../model/record.js';
 import { inputError, LitscreenError } from '../errors.js';
-import { bomLength, createChunkDecoder, encodingFromHead, looksBinary, type TextEncodingName } from '../formats/encoding.js';
+import { bomLength, createChunkDecoder, decodeExport, describeNonText, encodingFromHead, looksBinary, SNIFF_BYTES, type TextEncodingName } from '../formats/encoding.js';
 import { detectFormat, parseText, readerByName } from '../formats/registry.js';
 import type { FormatReader } from '../formats/types.js';
 import { openInput, readExportText, type OpenedInput } from './files.js';
@@ -60,14 +60,72 @@ export async function streamExport(file: string, options: StreamExportOptions): 
     return readWhole(file, options);
   }
   const encoding = options.encoding ?? encodingFromHead(first.head);
-  let result = await readInChunks(file, first, encoding, format, options);
+  let result = await readInChunks(file, fileChunks(first), encoding, format, options);
   if (result === 'not utf-8') {
     options.onRestart?.();
-    result = await readInChunks(file, await openInput(file), 'windows-1252', format, options);
+    result = await readInChunks(file, fileChunks(await openInput(file)), 'windows-1252', format, options);
   }
   if (result === 'not utf-8') throw new Error('unreachable: Windows-1252 decodes every byte');
   if (result === 'read whole') return readWhole(file, options);
   return result;
+}
+
+/**
+ * streamExport over an export already read whole (readInputBytes: its size limit, its refusal of
+ * devices and FIFOs), as a review reads it: the same bytes are hashed for the cache key and parsed,
+ * so the records always belong to the hash. Read in chunks, a RIS export's records get one-byte
+ * strings of their own chunk (decodeText's one string of the whole file is two bytes a character
+ * as soon as one character above U+00FF is in it). Errors and results as decodeExport + parseText.
+ */
+export async function streamExportBytes(bytes: Uint8Array, file: string, options: StreamExportOptions): Promise<StreamedExport> {
+  const format = options.format ?? 'auto';
+  // decodeExport's refusals of what is not text, before any chunk is decoded; a small file is read whole as streamExport reads it.
+  if (bytes.length < SNIFF_BYTES || describeNonText(bytes.subarray(0, SNIFF_BYTES))) return readBytesWhole(bytes, file, options);
+  const encoding = options.encoding ?? encodingFromHead(bytes.subarray(0, SNIFF_BYTES));
+  let result = await readInChunks(file, byteChunks(bytes), encoding, format, options);
+  if (result === 'not utf-8') {
+    options.onRestart?.();
+    result = await readInChunks(file, byteChunks(bytes), 'windows-1252', format, options);
+  }
+  if (result === 'not utf-8') throw new Error('unreachable: Windows-1252 decodes every byte');
+  if (result === 'read whole') return readBytesWhole(bytes, file, options);
+  return result;
+}
+
+async function readBytesWhole(bytes: Uint8Array, file: string, options: StreamExportOptions): Promise<StreamedExport> {
+  const result = parseText(decodeExport(bytes, file).text, file, options.format ?? 'auto');
+  for (const record of result.records) options.onRecord(record);
+  await options.afterChunk?.();
+  return { format: result.format, dialect: result.dialect, warnings: result.warnings, streamed: false };
+}
+
+/** An export's bytes a chunk at a time: its first SNIFF_BYTES, then up to CHUNK_BYTES per read, empty at the end. */
+interface ChunkSource {
+  head: Uint8Array;
+  read(): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+function fileChunks({ handle, head }: OpenedInput): ChunkSource {
+  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  return {
+    head,
+    read: async () => chunk.subarray(0, (await handle.read(chunk, 0, CHUNK_BYTES, null)).bytesRead),
+    close: () => handle.close(),
+  };
+}
+
+function byteChunks(bytes: Uint8Array): ChunkSource {
+  let at = Math.min(SNIFF_BYTES, bytes.length);
+  return {
+    head: bytes.subarray(0, at),
+    read: async () => {
+      const from = at;
+      at = Math.min(at + CHUNK_BYTES, bytes.length);
+      return bytes.subarray(from, at);
+    },
+    close: async () => undefined,
+  };
 }
 
 async function readWhole(file: string, options: StreamExportOptions): Promise<StreamedExport> {
@@ -85,12 +143,12 @@ function streamingReader(headText: string, format: string): FormatReader | undef
 
 async function readInChunks(
   file: string,
-  opened: OpenedInput,
+  source: ChunkSource,
   encoding: TextEncodingName,
   format: string,
   options: StreamExportOptions,
 ): Promise<StreamedExport | 'not utf-8' | 'read whole'> {
-  const { handle, head } = opened;
+  const { head } = source;
   try {
     const decoder = createChunkDecoder(encoding, bomLength(head));
     const headTexts = decoder.decode(head, false);
@@ -103,10 +161,10 @@ async function readInChunks(
     const stream = reader.stream!(file, options.onRecord, { hashRaw: !options.countOnly });
     for (const text of headTexts) stream.push(text);
     await options.afterChunk?.();
-    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
-      const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, null);
-      const texts = decoder.decode(chunk.subarray(0, bytesRead), bytesRead === 0);
+      const chunk = await source.read();
+      const bytesRead = chunk.length;
+      const texts = decoder.decode(chunk, bytesRead === 0);
       if (!texts) return 'not utf-8';
       for (const text of texts) stream.push(text);
       await options.afterChunk?.();
@@ -121,6 +179,6 @@ async function readInChunks(
     if (code) throw inputError(`cannot read: ${(err as Error).message}`, { file });
     throw err;
   } finally {
-    await handle.close();
+    await source.close();
   }
 }

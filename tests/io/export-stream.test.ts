@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/core/random.js';
 import { decodeText } from '../../src/formats/encoding.js';
 import { decodeAndParse } from '../../src/formats/registry.js';
-import { streamExport } from '../../src/io/export-stream.js';
+import { streamExport, streamExportBytes } from '../../src/io/export-stream.js';
+import { assignIds, loadSource } from '../../src/io/review.js';
 import type { ParsedRecord } from '../../src/model/record.js';
 import { FIXTURES } from '../formats/helpers.js';
 
@@ -46,9 +47,9 @@ async function streamed(file: string, format?: string) {
   }
 }
 
-function whole(file: string, format?: string) {
+function whole(file: string, format?: string, bytes: Buffer = readFileSync(file)) {
   try {
-    const r = decodeAndParse(readFileSync(file), file, format);
+    const r = decodeAndParse(bytes, file, format);
     return { format: r.format, dialect: r.dialect, records: r.records, warnings: r.warnings };
   } catch (err) {
     return { error: (err as Error).message };
@@ -122,5 +123,61 @@ describe('an export read in chunks equals the same file read whole', () => {
       writeFileSync(file, bytes);
       expect((await streamed(file)).outcome, file).toEqual(whole(file));
     }
+  });
+});
+
+/** streamExportBytes, as a review reads an export (the bytes it hashed for the cache key). */
+async function streamedBytes(bytes: Buffer, file: string, format?: string) {
+  const records: ParsedRecord[] = [];
+  let restarts = 0;
+  try {
+    const result = await streamExportBytes(bytes, file, {
+      format,
+      onRecord: (r) => records.push(r),
+      onRestart: () => {
+        restarts++;
+        records.length = 0;
+      },
+    });
+    return { outcome: { format: result.format, dialect: result.dialect, records, warnings: result.warnings }, streamed: result.streamed, restarts };
+  } catch (err) {
+    return { outcome: { error: (err as Error).message }, streamed: false, restarts };
+  }
+}
+
+describe('an export read in chunks from its bytes (a review) equals the same bytes read whole', () => {
+  const MORE: Record<string, Buffer> = {
+    ...CASES,
+    'empty (read whole)': Buffer.alloc(0),
+    'small (read whole)': Buffer.from(text.slice(0, 4000)),
+    'a PDF (read whole)': Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from(text)]),
+  };
+  for (const [name, bytes] of Object.entries(MORE)) {
+    it(name, async () => {
+      const file = path.join(dir, 'bytes-' + name.replace(/\W+/g, '-') + '.txt');
+      const got = await streamedBytes(bytes, file);
+      expect(got.outcome).toEqual(whole(file, undefined, bytes));
+      if (name.includes('windows-1252')) expect(got.restarts).toBe(1);
+      if (name.includes('read whole')) expect(got.streamed).toBe(false);
+      else if (!('error' in got.outcome)) expect(got.streamed).toBe(true);
+    });
+  }
+
+  it('--format ris, csv and bibtex', async () => {
+    const file = path.join(dir, 'bytes-forced.ris');
+    for (const format of ['ris', 'csv', 'bibtex']) expect((await streamedBytes(CASES['utf-8'], file, format)).outcome).toEqual(whole(file, format, CASES['utf-8']));
+  });
+
+  it('loadSource: the same ids, records and warnings as the export decoded and parsed whole', async () => {
+    const source = { key: 'db', database: 'Database', file: 'windows-1252.ris', searchDate: '2024-01-01', searchString: 'x' };
+    const bytes = CASES['windows-1252, first non-UTF-8 byte near the end'];
+    const file = path.join(dir, source.file);
+    writeFileSync(file, bytes);
+    const loaded = await loadSource(dir, source as Parameters<typeof loadSource>[1]);
+    const expected = decodeAndParse(bytes, file);
+    const warnings = [...expected.warnings];
+    expect(loaded.records).toEqual(assignIds(expected.records, source, warnings));
+    expect(loaded.warnings).toEqual(warnings);
+    expect([loaded.format, loaded.dialect, loaded.recordCount]).toEqual([expected.format, expected.dialect, expected.records.length]);
   });
 });
