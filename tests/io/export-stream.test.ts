@@ -29,12 +29,12 @@ function risText(size: number): string {
   return text;
 }
 
-async function streamed(file: string, format?: string) {
+/** Read with `read` (from the file or from bytes in memory), keeping what a restart leaves. */
+async function collect(read: (options: Parameters<typeof streamExport>[1]) => ReturnType<typeof streamExport>) {
   const records: ParsedRecord[] = [];
   let restarts = 0;
   try {
-    const result = await streamExport(file, {
-      format,
+    const result = await read({
       onRecord: (r) => records.push(r),
       onRestart: () => {
         restarts++;
@@ -46,6 +46,8 @@ async function streamed(file: string, format?: string) {
     return { outcome: { error: (err as Error).message }, streamed: false, restarts };
   }
 }
+
+const streamed = (file: string, format?: string) => collect((options) => streamExport(file, { ...options, format }));
 
 function whole(file: string, format?: string, bytes: Buffer = readFileSync(file)) {
   try {
@@ -127,23 +129,7 @@ describe('an export read in chunks equals the same file read whole', () => {
 });
 
 /** streamExportBytes, as a review reads an export (the bytes it hashed for the cache key). */
-async function streamedBytes(bytes: Buffer, file: string, format?: string) {
-  const records: ParsedRecord[] = [];
-  let restarts = 0;
-  try {
-    const result = await streamExportBytes(bytes, file, {
-      format,
-      onRecord: (r) => records.push(r),
-      onRestart: () => {
-        restarts++;
-        records.length = 0;
-      },
-    });
-    return { outcome: { format: result.format, dialect: result.dialect, records, warnings: result.warnings }, streamed: result.streamed, restarts };
-  } catch (err) {
-    return { outcome: { error: (err as Error).message }, streamed: false, restarts };
-  }
-}
+const streamedBytes = (bytes: Buffer, file: string, format?: string) => collect((options) => streamExportBytes(bytes, file, { ...options, format }));
 
 describe('an export read in chunks from its bytes (a review) equals the same bytes read whole', () => {
   const MORE: Record<string, Buffer> = {
