@@ -28,12 +28,15 @@ export function rawFromFields(fields: readonly TaggedField[]): Record<string, st
 }
 
 /**
- * The text with CRLF/CR turned into LF and a leading BOM dropped: what raw hashes are taken of and
- * what `eachLine` walks.
+ * The text with CRLF/CR turned into LF and a BOM dropped where it starts the text or a line: what
+ * raw hashes are taken of and what `eachLine` walks. A BOM at the start of a line in the middle is
+ * where a second export was appended to the first (`cat a.nbib b.nbib`); left in, it would hide
+ * that line's tag. Dropping it changes no line number.
  */
 export function lfText(text: string): string {
-  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return s.indexOf('\r') === -1 ? s : s.replace(/\r\n?/g, '\n');
+  let s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (s.indexOf('\r') !== -1) s = s.replace(/\r\n?/g, '\n');
+  return s.indexOf('\uFEFF') === -1 ? s : s.replace(/\n\uFEFF+/g, '\n');
 }
 
 /**
