@@ -3,17 +3,7 @@
 // databases really introduce (case, punctuation, a dropped subtitle, a missing DOI, initials for
 // given names, diacritics, year ±1, "1256-74" pages, abbreviated journals). Deterministic (seeded).
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../dist/core/random.js';
 
 const STOP = new Set(['of', 'the', 'and', 'for', 'in', 'on', 'a', 'an', '&']);
 
@@ -72,7 +62,7 @@ function perturb(r, id, next) {
  * about a third of them copied 1–3 times. Returns the records (shuffled) and the true groups.
  */
 export function buildSyntheticSet(pool, size, seed = 1) {
-  const next = rng(seed);
+  const next = seededRandom(seed);
   const pick = () => pool[Math.floor(next() * pool.length)];
   const usable = pool.filter((r) => r.title.length > 20 && r.authors.length > 0);
   const pickUsable = () => usable[Math.floor(next() * usable.length)];
@@ -135,7 +125,7 @@ export function buildSyntheticSet(pool, size, seed = 1) {
  * Returns the records and the true groups, like buildSyntheticSet.
  */
 export function buildTrapSet(pool, seed = 9) {
-  const next = rng(seed);
+  const next = seededRandom(seed);
   const usable = pool.filter((r) => r.title.length > 40 && r.authors.length > 1 && r.year !== undefined);
   const used = new Set();
   const take = () => {
