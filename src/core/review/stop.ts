@@ -211,10 +211,8 @@ export function sampleFromLogs(logs: SampleLogs): SampleStatus {
   if (split < 0) split = rows.length;
 
   const before = rows.slice(0, split);
-  const screenedBefore = standing(before, logs.resolveStudy);
-  const population = logs.candidates.filter((id) => !screenedBefore.has(id));
-  if (population.length !== d.from) return { kind: 'changed', draw: d, fromNow: population.length };
-  const drawn = drawRandomSample(population, d.size, d.seed);
+  const { fromNow, drawn } = drawAgain(logs, d, before);
+  if (fromNow !== d.from) return { kind: 'changed', draw: d, fromNow };
   const drawnSet = new Set(drawn);
 
   const all = standing(rows, logs.resolveStudy);
@@ -240,6 +238,26 @@ export function sampleFromLogs(logs: SampleLogs): SampleStatus {
 }
 
 const STOP_ID = '*';
+
+/**
+ * The last draw made again, per list of candidates. The screen asks for the sample after every
+ * decision while it is screened, and what the draw depends on (the candidates, the seed and size,
+ * and the decisions before the draw: logs are append-only) does not change meanwhile; sorting and
+ * shuffling ~70,000 ids took 50–70 ms, more than a keypress may cost. Keyed by the content of the
+ * decisions before the draw, so any other history draws afresh.
+ */
+const lastDraw = new WeakMap<readonly string[], { key: string; fromNow: number; drawn: readonly string[] }>();
+
+function drawAgain(logs: SampleLogs, draw: SampleDraw, before: readonly DecisionRow[]): { fromNow: number; drawn: readonly string[] } {
+  const key = `${draw.seed}\u0000${draw.size}\u0000${draw.from}\u0000${before.map((r) => `${r.time}\u0001${r.recordId}\u0001${r.decision}`).join('\u0002')}`;
+  const memo = lastDraw.get(logs.candidates);
+  if (memo?.key === key) return memo;
+  const screenedBefore = standing(before, logs.resolveStudy);
+  const population = logs.candidates.filter((id) => !screenedBefore.has(id));
+  const made = { key, fromNow: population.length, drawn: population.length === draw.from ? drawRandomSample(population, draw.size, draw.seed) : [] };
+  lastDraw.set(logs.candidates, made);
+  return made;
+}
 
 /** Each study's standing decision (retracts undone), with its position; a Map in the order last decided. */
 function standing(rows: readonly DecisionRow[], resolveStudy: (recordId: string) => string | undefined): Map<string, { row: DecisionRow; position: number }> {
