@@ -12,7 +12,7 @@
  * objects. A missing closing brace must not swallow the rest of the file: a line that starts with
  * `@article{` (a known entry type) inside an unterminated entry closes it, with a warning.
  */
-import type { Author, DocType, ParseResult, ParsedRecord, Warning } from '../model/record.js';
+import { RawFields, type Author, type DocType, type ParseResult, type ParsedRecord, type Warning } from '../model/record.js';
 import {
   cleanDoi,
   cleanText,
@@ -1076,7 +1076,7 @@ export function bibtexEntryToRecord(entry: BibEntry, file: string, warnings: War
     accession,
     exportDatabase: database || undefined,
     url,
-    raw,
+    raw: RawFields.fromObject(raw),
     rawHash: rawHash(entry.rawText),
   });
 }
@@ -1084,8 +1084,8 @@ export function bibtexEntryToRecord(entry: BibEntry, file: string, warnings: War
 /** Which tool wrote the file, from what its entries carry. */
 function bibtexDialect(records: readonly ParsedRecord[], commentHeader: string): string {
   const has = (pred: (r: ParsedRecord) => boolean) => records.some(pred);
-  if (has((r) => /^WOS:/i.test(r.raw['unique-id']?.[0] ?? ''))) return 'wos';
-  if (has((r) => r.exportDatabase === 'Scopus' || r.raw.art_number !== undefined || r.raw.document_type !== undefined)) return 'scopus';
+  if (has((r) => /^WOS:/i.test(r.raw.first('unique-id') ?? ''))) return 'wos';
+  if (has((r) => r.exportDatabase === 'Scopus' || r.raw.has('art_number') || r.raw.has('document_type'))) return 'scopus';
   if (has((r) => /ebscohost\.com/i.test(r.url ?? ''))) return 'ebscohost';
   if (commentHeader === 'jabref') return 'jabref';
   return 'generic';

@@ -4,7 +4,7 @@
  */
 import { CsvError, parse } from 'csv-parse/sync';
 import { inputError } from '../errors.js';
-import type { ParsedRecord, ParseResult, Warning } from '../model/record.js';
+import { RawFields, type ParsedRecord, type ParseResult, type Warning } from '../model/record.js';
 import {
   cleanDoi,
   cleanText,
@@ -420,7 +420,7 @@ function parseDelimited(text: string, file: string, format: 'csv' | 'tsv'): Pars
       title,
       authors: parseAuthorList(splitAuthorCell(get('authors') ?? '')),
       keywords: [],
-      raw,
+      raw: RawFields.fromObject(raw),
       // Hash of the row exactly as in the file (after CRLF→LF, so line-end style does not change ids).
       rawHash: rawHash(rawText),
     };

@@ -2,7 +2,7 @@
  * EndNote XML (`<xml><records><record>...`), as EndNote, Zotero and SR-Accelerator tools write it.
  * Every text value may be wrapped in `<style face=... font=... size=...>` runs; they are flattened.
  */
-import type { ParseResult, ParsedRecord, Warning } from '../model/record.js';
+import { RawFields, type ParseResult, type ParsedRecord, type Warning } from '../model/record.js';
 import {
   cleanDoi,
   cleanText,
@@ -124,7 +124,7 @@ export function endnoteChunkToRecord(chunk: XmlChunk, file: string, warnings: Wa
     accession,
     exportDatabase: nonEmpty(firstText(root, 'remote-database-name')),
     url: urls[0],
-    raw,
+    raw: RawFields.fromObject(raw),
     rawHash: rawHash(chunk.text),
   });
 }

@@ -3,7 +3,7 @@
  * Syntax: `TAG - value` with the tag padded to four characters, continuation lines indented by six
  * spaces, records separated by blank lines (a `PMID-` line also starts a new record).
  */
-import type { Author, DocType, ParseResult, ParsedRecord, Warning } from '../model/record.js';
+import { RawFields, type Author, type DocType, type ParseResult, type ParsedRecord, type Warning } from '../model/record.js';
 import { cleanDoi, cleanText, extractYear, nonEmpty, parseAuthorName, rawHash, noTitleWarning, tidyRecord } from './normalize-fields.js';
 import {
   expandPageRange,
@@ -197,7 +197,7 @@ export function nbibEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
     language: nonEmpty(first('LA')),
     accession: accession?.split(/\s/)[0],
     url: undefined,
-    raw,
+    raw: RawFields.fromObject(raw),
     rawHash: rawHash(entry.rawText),
   });
 }
@@ -216,7 +216,7 @@ export function parseNbib(text: string, file: string): ParseResult {
   }
   const records = entries.map((e) => nbibEntryToRecord(e, file, warnings));
   warnings.sort((a, b) => a.line - b.line);
-  const dialect = records.length > 0 && records[0].raw.OWN?.[0]?.trim() === 'ERIC' ? 'eric' : 'pubmed';
+  const dialect = records.length > 0 && records[0].raw.first('OWN')?.trim() === 'ERIC' ? 'eric' : 'pubmed';
   return { format: 'nbib', dialect, records, warnings };
 }
 

@@ -4,7 +4,7 @@
  * long labels on their own line (`Title`) followed by indented value lines. Embase, MEDLINE,
  * PsycINFO, Journals@Ovid, Books@Ovid, BIOSIS and Zoological Record all write these.
  */
-import type { Author, DocType, ParseResult, ParsedRecord, Warning } from '../model/record.js';
+import { RawFields, type Author, type DocType, type ParseResult, type ParsedRecord, type Warning } from '../model/record.js';
 import {
   cleanDoi,
   cleanText,
@@ -371,7 +371,7 @@ export function ovidEntryToRecord(entry: TaggedEntry, file: string, warnings: Wa
     accession: accession === '' ? undefined : accession,
     exportDatabase: nonEmpty(first('DB')),
     url: nonEmpty(first('UR')),
-    raw,
+    raw: RawFields.fromObject(raw),
     rawHash: rawHash(entry.rawText),
   });
 }

@@ -2,7 +2,7 @@
  * PubMed / MEDLINE XML (efetch `retmode=xml`, PubMed "Save → XML"): `<PubmedArticleSet>` holding
  * `<PubmedArticle>` and `<PubmedBookArticle>` records; a bare `<MedlineCitationSet>` is read too.
  */
-import type { Author, DocType, ParseResult, ParsedRecord, Warning } from '../model/record.js';
+import { RawFields, type Author, type DocType, type ParseResult, type ParsedRecord, type Warning } from '../model/record.js';
 import { cleanDoi, cleanText, extractYear, nonEmpty, rawHash, toLf, tidyRecord } from './normalize-fields.js';
 import { expandPageRange, mostSpecificType, pubmedPublicationType } from './tagged-common.js';
 import type { FormatReader } from './types.js';
@@ -153,7 +153,7 @@ export function pubmedChunkToRecord(chunk: XmlChunk, file: string, warnings: War
   return tidyRecord({
     source: { file, line: chunk.line },
     ...fields,
-    raw: root ? rawFromTree(root) : {},
+    raw: RawFields.fromObject(root ? rawFromTree(root) : {}),
     rawHash: rawHash(chunk.text),
   });
 }

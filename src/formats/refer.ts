@@ -4,7 +4,7 @@
  * value continues on following lines that do not start with `%`. Not every writer opens a record
  * with `%0` (AIS eLibrary puts `%T` first; library catalogues leave it out).
  */
-import type { DocType, ParseResult, ParsedRecord, Warning } from '../model/record.js';
+import { RawFields, type DocType, type ParseResult, type ParsedRecord, type Warning } from '../model/record.js';
 import {
   cleanDoi,
   cleanText,
@@ -186,7 +186,7 @@ export function referEntryToRecord(entry: TaggedEntry, file: string, warnings: W
     accession: nonEmpty(first('%M')),
     exportDatabase: nonEmpty(first('%~')) ?? nonEmpty(first('%W')),
     url: nonEmpty(first('%U')),
-    raw,
+    raw: RawFields.fromObject(raw),
     rawHash: rawHash(entry.rawText),
   });
 }
@@ -195,7 +195,7 @@ export function parseRefer(text: string, file: string): ParseResult {
   const { entries, warnings } = tokenizeRefer(text, file);
   const records = entries.map((e) => referEntryToRecord(e, file, warnings));
   warnings.sort((a, b) => a.line - b.line);
-  const dialect = records.some((r) => r.raw['%0']) ? 'endnote-tagged' : 'refer';
+  const dialect = records.some((r) => r.raw.has('%0')) ? 'endnote-tagged' : 'refer';
   return { format: 'refer', dialect, records, warnings };
 }
 

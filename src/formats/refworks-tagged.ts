@@ -4,7 +4,7 @@
  * blank lines. A value continues on following lines that do not start with a known tag. RefWorks may
  * write a legend header ("Refworks Export Tagged Format" ... "BEGIN EXPORTED REFERENCES") first.
  */
-import type { DocType, ParseResult, ParsedRecord, Warning } from '../model/record.js';
+import { RawFields, type DocType, type ParseResult, type ParsedRecord, type Warning } from '../model/record.js';
 import {
   cleanDoi,
   cleanText,
@@ -179,7 +179,7 @@ export function refworksEntryToRecord(entry: TaggedEntry, file: string, warnings
     accession: nonEmpty(first('AN')),
     exportDatabase: nonEmpty(first('DB')),
     url: nonEmpty(first('UL')) ?? nonEmpty(first('LK')),
-    raw,
+    raw: RawFields.fromObject(raw),
     rawHash: rawHash(entry.rawText),
   });
 }

@@ -5,7 +5,7 @@
  * two characters followed by a space, continuation lines are indented by three spaces. A continuation
  * of AU/AF/CR/C1/EM is the next item of a list; of any other tag, the wrapped rest of the value.
  */
-import type { Author, DocType, ParseResult, ParsedRecord, Warning } from '../model/record.js';
+import { RawFields, type Author, type DocType, type ParseResult, type ParsedRecord, type Warning } from '../model/record.js';
 import {
   cleanDoi,
   cleanText,
@@ -241,7 +241,7 @@ export function wosEntryToRecord(entry: WosEntry, file: string, warnings: Warnin
     accession,
     exportDatabase: database || undefined,
     url: undefined,
-    raw,
+    raw: RawFields.fromObject(raw),
     rawHash: rawHash(entry.rawText),
   });
 }

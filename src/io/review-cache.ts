@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { serialize, deserialize } from 'node:v8';
-import type { ReviewRecord, Warning } from '../model/record.js';
+import { RawFields, type ReviewRecord, type Warning } from '../model/record.js';
 import type { RecordSummary } from '../core/review/review-state.js';
 
 /**
@@ -631,6 +631,8 @@ export class StoredRecords {
     if (!records) {
       const offsets = this.offsetTable();
       records = deserialize(bytes ? bytes.subarray(offsets[c], offsets[c + 1]) : this.entry.bytes('records', offsets[c], offsets[c + 1])) as ReviewRecord[];
+      // v8's serializer keeps no prototype: each record's raw fields come back as a plain `{ flat }`.
+      for (const record of records) record.raw = RawFields.revive(record.raw);
       this.chunks.set(c, records);
     }
     return records;

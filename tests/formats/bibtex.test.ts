@@ -38,7 +38,7 @@ describe('bibtex fixture bibtex-escapes-macros.bib', () => {
 
   it('expands @string macros, month macros and # concatenation', () => {
     expect(article.journal).toBe('Child & Family Social Work');
-    expect(article.raw.month).toEqual(['March']);
+    expect(article.raw.toObject().month).toEqual(['March']);
     expect(accents.journal).toBe('Journal of Youth Studies');
     expect(article.year).toBe(2021);
   });
@@ -49,7 +49,7 @@ describe('bibtex fixture bibtex-escapes-macros.bib', () => {
     expect(accents.title).toBe('Études of the Øresund region: Straße, år, Łódź and łódź');
     expect(chapter.title).toBe('Kinship care – a review in context — and α-levels of CO2');
     // raw keeps the value as written (macros expanded, LaTeX kept).
-    expect(accents.raw.title[0]).toContain('{\\O}resund');
+    expect(accents.raw.toObject().title[0]).toContain('{\\O}resund');
   });
 
   it('reads "Last, First", "First Last", {Corporate Name}, Jr parts; drops "and others"', () => {
@@ -91,7 +91,7 @@ describe('bibtex fixture bibtex-escapes-macros.bib', () => {
 
   it('types from the entry type, refined by a type field; booktitle as the venue', () => {
     expect(chapter).toMatchObject({ type: 'review', rawType: 'incollection; Review', journal: 'Handbook of Child Welfare', startPage: '11', endPage: '31' });
-    expect(chapter.raw.issn).toEqual(['1234-5678']);
+    expect(chapter.raw.toObject().issn).toEqual(['1234-5678']);
   });
 });
 
@@ -114,9 +114,9 @@ describe('bibtex fixture bibtex-parens-comments.bib', () => {
 
   it('__proto__ and constructor are plain field names and keys', () => {
     expect(book.accession).toBe('__proto__');
-    expect(Object.getOwnPropertyNames(book.raw)).toContain('__proto__');
-    expect(book.raw['__proto__']).toEqual(['polluted']);
-    expect(book.raw['constructor']).toEqual(['also just a field']);
+    expect(book.raw.names()).toContain('__proto__');
+    expect(book.raw.toObject()['__proto__']).toEqual(['polluted']);
+    expect(book.raw.toObject()['constructor']).toEqual(['also just a field']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(misc.accession).toBe('constructor');
     // A book's pages are its page count; a corporate author stays whole.
@@ -182,7 +182,7 @@ describe('bibtex fixture bibtex-scopus-wos.bib', () => {
     expect(scopus).toMatchObject({ type: 'review', startPage: '1722034', doi: '10.1080/20964129.2020.1722034', language: 'English' });
     expect(scopus.authors[2]).toEqual({ family: 'Østergaard', given: 'K.' });
     expect(scopus.keywords).toEqual(['Environmental factors', 'Lake Taihu', 'wetland restoration', 'Soil fauna', 'Reed']);
-    expect(scopus.raw['funding_text 1']).toEqual(['Funded by an invented grant.']);
+    expect(scopus.raw.toObject()['funding_text 1']).toEqual(['Funded by an invented grant.']);
     expect(conference).toMatchObject({ type: 'conference', title: 'Article classified as document_type Conference Paper' });
   });
 
@@ -283,7 +283,7 @@ describe('hostile input', () => {
 
   it('__proto__ as a @string name or a field leaves Object.prototype alone', () => {
     const r = parseBibtex('@string{__proto__ = "x"}\n@article{__proto__, __proto__ = __proto__, title = {t}}\n', 'p.bib');
-    expect(r.records[0].raw['__proto__']).toEqual(['x']);
+    expect(r.records[0].raw.toObject()['__proto__']).toEqual(['x']);
     expect(Object.prototype).not.toHaveProperty('x');
   });
 
@@ -407,7 +407,7 @@ describe.skipIf(!HAS_CORPUS)('expected .bib read by the BibTeX reader agree with
       const r = others[i];
       if (bib.title) expect(fold(r.title), `title ${i + 1}`).toBe(fold(bib.title));
       if (bib.authors[0]) expect(fold(r.authors[0]?.family), `first author ${i + 1}`).toBe(fold(bib.authors[0].family));
-      if (bib.year !== undefined && bib.raw.year?.[0].trim().length === 4) expect(r.year, `year ${i + 1}`).toBe(bib.year);
+      if (bib.year !== undefined && bib.raw.toObject().year?.[0].trim().length === 4) expect(r.year, `year ${i + 1}`).toBe(bib.year);
       if (bib.doi) expect(r.doi, `doi ${i + 1}`).toBe(bib.doi);
     });
   });

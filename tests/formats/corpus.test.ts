@@ -20,7 +20,7 @@ describe.skipIf(!HAS_CORPUS)('corpus: Ovid PsycINFO RIS (asreview-demo-data/ovid
     for (const r of res.records) {
       expect(r.title).not.toBe('');
       expect(r.accession).toMatch(/^\d{4}-\d{5}-\d{3}$/);
-      expect(r.raw.NL).toHaveLength(1);
+      expect(r.raw.toObject().NL).toHaveLength(1);
     }
   });
   it('first record', () => {
@@ -83,7 +83,7 @@ describe.skipIf(!HAS_CORPUS)('corpus: EBSCOhost and APA PsycNET RIS', () => {
     expect(res.dialect).toBe('apa-psycnet');
     expect(res.records).toHaveLength(1);
     expect(res.records[0]).toMatchObject({ accession: '2020-55555-005', doi: '10.1011/hea0004444', source: { line: 5 } });
-    expect(res.records[0].raw.PMID).toEqual(['33355555']);
+    expect(res.records[0].raw.toObject().PMID).toEqual(['33355555']);
     expect(res.warnings).toEqual([]);
   });
 });
@@ -170,7 +170,7 @@ describe.skipIf(!HAS_CORPUS)('corpus: asreview-citation-file-formatting CSV/TSV'
   it('EBSCO CINAHL CSV: ="..." cells and dialect', () => {
     const res = parse('asreview-citation-file-formatting/CSV/_baseline_cinahl.csv');
     expect(res.dialect).toBe('ebsco');
-    expect(res.records[0].raw.ISSN).toEqual(['19326203']);
+    expect(res.records[0].raw.toObject().ISSN).toEqual(['19326203']);
     expect(res.records[0].accession).toBe('176404503');
   });
   it('Embase CSV: search-query preamble before the header', () => {

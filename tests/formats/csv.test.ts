@@ -104,7 +104,7 @@ describe('Social Care Online CSV (Excel: UTF-8 BOM, CRLF)', () => {
       accession: 'SCO-0001',
       url: 'https://www.scie-socialcareonline.org.uk/sco-0001',
     });
-    expect(a.raw.Title).toEqual(['Family group conferences and kinship care: a review']);
+    expect(a.raw.toObject().Title).toEqual(['Family group conferences and kinship care: a review']);
     expect(b).toMatchObject({ type: 'report', rawType: 'Report', source: { line: 4 }, authors: [{ family: 'Webber', given: 'Martin' }] });
     expect(b.volume).toBeUndefined();
     expect(b.doi).toBeUndefined();
@@ -139,7 +139,7 @@ describe('CSV details', () => {
 
   it('EBSCO ="..." cells lose their wrapper', () => {
     const [a, b] = read('csv-ebsco-equals.csv').records;
-    expect(a.raw.ISSN).toEqual(['19326203']);
+    expect(a.raw.toObject().ISSN).toEqual(['19326203']);
     expect(b.accession).toBe('000175875899');
     expect(b.type).toBe('editorial');
     expect(a.keywords).toEqual(['REABLEMENT', 'OLDER people', 'home care']);
@@ -208,7 +208,7 @@ describe('CSV field rules (placeholders, page and volume forms, Embase Source, r
     expect([a.abstract, a.doi]).toEqual([undefined, undefined]);
     expect(b.authors).toEqual([]);
     for (const field of ['year', 'journal', 'volume', 'issue', 'startPage', 'endPage', 'abstract', 'doi'] as const) expect(b[field]).toBeUndefined();
-    expect(b.raw.Volume).toEqual(['N/A']);
+    expect(b.raw.toObject().Volume).toEqual(['N/A']);
     expect(c).toMatchObject({ volume: '12', issue: '3-4', startPage: '1021', endPage: '1035', doi: '10.1000/mv1' });
     expect(c.year).toBeUndefined();
   });

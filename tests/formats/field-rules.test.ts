@@ -156,7 +156,7 @@ describe('placeholders in a title and among authors and keywords', () => {
     expect(warnings.map((w) => w.message)).toEqual(['record starting at line 1 has no title; kept']);
     expect(records[0].authors).toEqual([{ family: 'Na', given: 'Li' }]);
     expect(records[0].keywords).toEqual(['N-acetylcysteine']);
-    expect(records[0].raw.TI).toEqual(['NA']);
+    expect(records[0].raw.toObject().TI).toEqual(['NA']);
   });
 });
 

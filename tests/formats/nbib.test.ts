@@ -56,8 +56,8 @@ describe('nbib fixture nbib-quirks.nbib', () => {
   });
 
   it('keeps every tag in raw and hashes the raw text independently of line endings', () => {
-    expect(first.raw.FAU).toEqual(['van Doorn, Lisa', 'Webber, Martin J']);
-    expect(first.raw.LID).toHaveLength(2);
+    expect(first.raw.toObject().FAU).toEqual(['van Doorn, Lisa', 'Webber, Martin J']);
+    expect(first.raw.toObject().LID).toHaveLength(2);
     const lf = parseNbib(text.replace(/\r\n/g, '\n'), 'q.nbib');
     expect(lf.records.map((r) => r.rawHash)).toEqual(result.records.map((r) => r.rawHash));
     expect(new Set(result.records.map((r) => r.rawHash)).size).toBe(4);
@@ -66,7 +66,7 @@ describe('nbib fixture nbib-quirks.nbib', () => {
   it('warns about a line that is not a tag and keeps it', () => {
     const r = parseNbib('PMID- 1\nTI  - A title\nSO  invalid line\n', 'x.nbib');
     expect(r.records).toHaveLength(1);
-    expect(r.records[0].raw.TI).toEqual(['A title SO  invalid line']);
+    expect(r.records[0].raw.toObject().TI).toEqual(['A title SO  invalid line']);
     expect(r.warnings[0]).toMatchObject({ line: 3 });
   });
 });

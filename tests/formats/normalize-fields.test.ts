@@ -18,7 +18,7 @@ import {
   splitVolumeIssue,
   tidyRecord,
 } from '../../src/formats/normalize-fields.js';
-import type { ParsedRecord } from '../../src/model/record.js';
+import { RawFields, type ParsedRecord } from '../../src/model/record.js';
 
 describe('parseAuthorName', () => {
   it.each([
@@ -237,17 +237,17 @@ describe('tidyRecord', () => {
     title: 'T',
     authors: [],
     keywords: [],
-    raw: {},
+    raw: new RawFields([]),
     rawHash: '000000000000',
     ...fields,
   });
   it('drops placeholders from every optional field and keeps raw as exported', () => {
     const r = tidyRecord(
-      record({ journal: '-', volume: 'NA', issue: 'null', startPage: '--', doi: 'N/A', abstract: '[No abstract available]', language: 'NA', accession: 'NA', url: 'NA', keywords: ['NA', 'acne'], raw: { VL: ['NA'] } }),
+      record({ journal: '-', volume: 'NA', issue: 'null', startPage: '--', doi: 'N/A', abstract: '[No abstract available]', language: 'NA', accession: 'NA', url: 'NA', keywords: ['NA', 'acne'], raw: RawFields.fromObject({ VL: ['NA'] }) }),
     );
     expect(Object.keys(r).sort()).toEqual(['authors', 'keywords', 'raw', 'rawHash', 'source', 'title', 'type']);
     expect(r.keywords).toEqual(['acne']);
-    expect(r.raw.VL).toEqual(['NA']);
+    expect(r.raw.toObject().VL).toEqual(['NA']);
   });
   it('expands pages given as a range in the start page or as an abbreviated end page', () => {
     expect(tidyRecord(record({ startPage: '221-8' }))).toMatchObject({ startPage: '221', endPage: '228' });

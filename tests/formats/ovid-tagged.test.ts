@@ -36,7 +36,7 @@ describe('Ovid tagged fixture ovid-tagged-quirks.txt', () => {
     expect(embase.abstract).toBe('Background: first paragraph. Method(s): a paragraph Ovid did not indent.');
     expect(embase.keywords).toEqual(['acne', 'blue light', 'acne vulgaris']);
     expect(embase.exportDatabase).toBe('Embase');
-    expect(embase.raw.IN).toEqual(['(Webber) University of Somewhere, United Kingdom\n(van Doorn) Other University, Netherlands']);
+    expect(embase.raw.toObject().IN).toEqual(['(Webber) University of Somewhere, United Kingdom\n(van Doorn) Other University, Netherlands']);
   });
 
   it('Journals@Ovid: "[Report]" and "Case Report" do not make a report; SO gives year, volume, pages', () => {
@@ -78,7 +78,7 @@ describe('Ovid display layout fixture ovid-display-quirks.txt', () => {
     expect(first.abstract).toBe('Lorem ipsum abstract.');
     expect(first.keywords).toEqual(['listening', 'nursing']);
     expect(first.accession).toBe('00006236-201504000-00002');
-    expect(first.raw['Accession Number']).toEqual(['00006236-201504000-00002.']);
+    expect(first.raw.toObject()['Accession Number']).toEqual(['00006236-201504000-00002.']);
     expect(second.type).toBe('book');
   });
 });

@@ -71,9 +71,9 @@ describe(`refer fixture ${FIXTURE}`, () => {
   });
 
   it('keeps every tag in raw and hashes raw text independently of line endings', () => {
-    expect(article.raw['%A']).toHaveLength(3);
-    expect(article.raw['%K']).toEqual(['young carers\npeer support', 'school-based intervention; mixed methods']);
-    expect(chapter.raw['%E']).toEqual(['Smith, Jane']);
+    expect(article.raw.toObject()['%A']).toHaveLength(3);
+    expect(article.raw.toObject()['%K']).toEqual(['young carers\npeer support', 'school-based intervention; mixed methods']);
+    expect(chapter.raw.toObject()['%E']).toEqual(['Smith, Jane']);
     const crlf = parseRefer(text.replace(/\n/g, '\r\n'), 'r.enw');
     expect(crlf.records.map((r) => r.rawHash)).toEqual(result.records.map((r) => r.rawHash));
     expect(new Set(result.records.map((r) => r.rawHash)).size).toBe(5);

@@ -62,9 +62,9 @@ describe(`refworks fixture ${FIXTURE}`, () => {
   });
 
   it('keeps every tag in raw and hashes raw text independently of line endings', () => {
-    expect(article.raw.K1).toEqual(['young carers', 'peer support; mixed methods']);
-    expect(article.raw.OL).toEqual(['English(30)']);
-    expect(chapter.raw.T2).toEqual(['Handbook of Community Care']);
+    expect(article.raw.toObject().K1).toEqual(['young carers', 'peer support; mixed methods']);
+    expect(article.raw.toObject().OL).toEqual(['English(30)']);
+    expect(chapter.raw.toObject().T2).toEqual(['Handbook of Community Care']);
     const crlf = parseRefworksTagged(text.replace(/\n/g, '\r\n'), 'rw.txt');
     expect(crlf.records.map((r) => r.rawHash)).toEqual(result.records.map((r) => r.rawHash));
     expect(new Set(result.records.map((r) => r.rawHash)).size).toBe(4);

@@ -118,7 +118,7 @@ describe.each(CASES)('RIS fixture $file', ({ file, dialect, count, warnings, fir
     expectFirstRecord(result.records[0], first, file);
   });
   it('never makes an empty record', () => {
-    for (const r of result.records) expect(Object.keys(r.raw).length).toBeGreaterThan(1);
+    for (const r of result.records) expect(r.raw.names().length).toBeGreaterThan(1);
   });
 });
 
@@ -133,24 +133,24 @@ describe('RIS details', () => {
   it('Ovid: preamble numbers and Link lines vanish, NL after ER joins the record, SP No/EP Specified dropped, M3 is not a type', () => {
     const { records } = read('ris-ovid-psycinfo.ris');
     const [a, b] = records;
-    expect(a.raw.NL).toEqual(['Clin Psychol Psychother']);
+    expect(a.raw.toObject().NL).toEqual(['Clin Psychol Psychother']);
     expect(a.startPage).toBeUndefined();
     expect(a.endPage).toBeUndefined();
     expect(a.type).toBe('journal-article');
     expect(a.rawType).toBe('JOUR');
-    expect(a.raw.M3).toEqual(['Health & Mental Health Treatment & Prevention [3300]']);
+    expect(a.raw.toObject().M3).toEqual(['Health & Mental Health Treatment & Prevention [3300]']);
     expect(a.exportDatabase).toBe('APA PsycInfo <2019>');
     expect(a.abstract).toBe('Considering that self-criticism is an important process in depression, we studied carers. Results are discussed.');
     // Cited authors (A2) are not authors; DOIs in the reference list (M1) are not the record's DOI.
     expect(a.authors.map((x) => x.family)).toEqual(['Trindade', 'Irons']);
     expect(a.keywords).toEqual(['Caregivers', 'Dementia']);
-    expect(a.raw.KW).toEqual(['*Caregivers', 'Dementia']);
+    expect(a.raw.toObject().KW).toEqual(['*Caregivers', 'Dementia']);
     expect(a.url).toContain('ovidsp.ovid.com');
     expect(b.source.line).toBe(28);
     expect(b.accession).toBe('2019-00002-001');
     expect(b.doi).toBeUndefined();
     expect([b.volume, b.issue, b.startPage, b.endPage]).toEqual(['24', '7', '847', '856']);
-    expect(b.raw.NL).toEqual(['J Health Psychol']);
+    expect(b.raw.toObject().NL).toEqual(['J Health Psychol']);
   });
 
   it('ProQuest: accession before ";", DB, M3 types, DOI found in L2 or N1', () => {
@@ -210,8 +210,8 @@ describe('RIS details', () => {
 
   it('keeps unknown tags and repeated tags in order in raw', () => {
     const r = parseRis('TY  - JOUR\nTI  - t\nZZ  - one\nZZ  - two\nER  - \n', 'x.ris').records[0];
-    expect(r.raw.ZZ).toEqual(['one', 'two']);
-    expect(r.raw.TY).toEqual(['JOUR']);
+    expect(r.raw.toObject().ZZ).toEqual(['one', 'two']);
+    expect(r.raw.toObject().TY).toEqual(['JOUR']);
   });
 
   it('rawHash ignores CRLF vs LF but sees any other change', () => {

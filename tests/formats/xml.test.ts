@@ -50,8 +50,8 @@ describe('EndNote XML fixture endnote-xml-quirks.xml', () => {
     expect(article.keywords).toEqual(['Acne']);
     expect(article.language).toBe('eng');
     expect(article.accession).toBe('29657938');
-    expect(article.raw.custom7).toEqual(['unknown field kept']);
-    expect(article.raw['ref-type@name']).toEqual(['Journal Article']);
+    expect(article.raw.toObject().custom7).toEqual(['unknown field kept']);
+    expect(article.raw.toObject()['ref-type@name']).toEqual(['Journal Article']);
   });
 
   it('book sections, DOI from a URL, rec-number as accession, untitled records kept with a warning', () => {
@@ -89,7 +89,7 @@ describe('PubMed XML fixture pubmed-xml-quirks.xml', () => {
     expect(article.accession).toBe('29872490');
     expect(article.journal).toBe('Oncotarget');
     expect(article.keywords).toEqual(['APOE', 'Alzheimer Disease']);
-    expect(article.raw['MedlineCitation/Article/ArticleTitle']).toEqual(['Risk factors on chromosome 19 and the APOE locus: CO2 & more.']);
+    expect(article.raw.toObject()['MedlineCitation/Article/ArticleTitle']).toEqual(['Risk factors on chromosome 19 and the APOE locus: CO2 & more.']);
   });
 
   it('book: title from BookTitle, collective author, year from the book', () => {

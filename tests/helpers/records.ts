@@ -1,4 +1,4 @@
-import type { Author, ReviewRecord } from '../../src/model/record.js';
+import { RawFields, type Author, type ReviewRecord } from '../../src/model/record.js';
 
 /** "Webber, M.; Robinson, K." → authors. */
 export function authors(list: string): Author[] {
@@ -30,7 +30,7 @@ export function rec({ id, authors: names = '', ...rest }: RecordParts): ReviewRe
     title: '',
     authors: authors(names),
     keywords: [],
-    raw: {},
+    raw: new RawFields([]),
     rawHash: id,
     ...rest,
   };

@@ -437,12 +437,17 @@ const PUBMED_ID_FIELD_RE = /^(?:pmid|pubmed[ _]?id|pubmed)$/i;
  * "PUBMED 21314913"). Undefined when none.
  */
 function pubmedIdOf(r: ReviewRecord): string | undefined {
-  const raw = r.raw;
-  if (raw === undefined) return undefined;
-  for (const field of Object.keys(raw)) {
-    if (!PUBMED_ID_FIELD_RE.test(field.trim())) continue;
-    for (const value of raw[field] ?? []) {
-      const m = /(?:^|\D)(\d{1,9})(?!\d)/.exec(value);
+  const flat = r.raw?.flat;
+  if (flat === undefined) return undefined;
+  // Fields in the order they first appear, each with its values in file order.
+  let tried: string[] | undefined;
+  for (let i = 0; i < flat.length; i += 2) {
+    const field = flat[i];
+    if (!PUBMED_ID_FIELD_RE.test(field.trim()) || tried?.includes(field)) continue;
+    (tried ??= []).push(field);
+    for (let j = i; j < flat.length; j += 2) {
+      if (flat[j] !== field) continue;
+      const m = /(?:^|\D)(\d{1,9})(?!\d)/.exec(flat[j + 1]);
       if (m) return m[1].replace(/^0+(?=\d)/, '');
     }
   }

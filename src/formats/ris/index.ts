@@ -9,7 +9,7 @@ import { entryToRecord } from './to-record.js';
 import { RisTokenizer } from './tokenize.js';
 
 export { tokenizeRis, RisTokenizer } from './tokenize.js';
-export type { RisEntry, RisTag, RisTokens } from './tokenize.js';
+export type { RisEntry, RisTokens } from './tokenize.js';
 export { detectRisDialect, RIS_DIALECTS, GENERIC_TAGS } from './tags.js';
 
 /** `TY  - ` at a line start (1–2 spaces before the dash, as in Zotero's test files). */

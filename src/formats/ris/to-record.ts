@@ -1,7 +1,7 @@
 /**
  * RIS, stage 2: one tokenized entry → one ParsedRecord, driven by the dialect's tag table.
  */
-import type { Author, ParsedRecord, Warning } from '../../model/record.js';
+import { RawFields, type Author, type ParsedRecord, type Warning } from '../../model/record.js';
 import {
   cleanDoi,
   cleanText,
@@ -17,25 +17,87 @@ import {
   noTitleWarning,
   tidyRecord,
 } from '../normalize-fields.js';
-import type { RisDialect } from './tags.js';
+import type { RisDialect, RisFieldTags } from './tags.js';
 import type { RisEntry } from './tokenize.js';
 
-type RawTags = Record<string, string[]>;
+/**
+ * A dialect's tag table compiled for one pass over an entry: every tag any field reads gets a slot,
+ * and each field's tags become their slots in order of preference. `firstAt[slot]` is then the
+ * position in the entry's flat fields of that tag's first value (-1: absent), found in one pass
+ * with one Map lookup per line, instead of a property lookup per field and tag on an object built
+ * per record (that object and its one array per tag were a fifth of an import's time).
+ */
+interface CompiledTags {
+  slotOf: Map<string, number>;
+  fields: { [K in keyof RisFieldTags]: Int32Array };
+  /** Slot of UR (EBSCOhost's accession link), -1 when no field reads it. */
+  ur: number;
+  ty: number;
+}
 
-function firstValue(raw: RawTags, tags: readonly string[]): string | undefined {
-  for (const t of tags) {
-    const vs = raw[t];
-    if (!vs) continue;
-    for (const v of vs) if (v !== '') return v;
+const COMPILED = new WeakMap<RisFieldTags, CompiledTags>();
+
+function compile(tags: RisFieldTags): CompiledTags {
+  let compiled = COMPILED.get(tags);
+  if (compiled) return compiled;
+  const slotOf = new Map<string, number>();
+  const slot = (tag: string): number => {
+    let n = slotOf.get(tag);
+    if (n === undefined) slotOf.set(tag, (n = slotOf.size));
+    return n;
+  };
+  const fields = {} as CompiledTags['fields'];
+  for (const key of Object.keys(tags) as (keyof RisFieldTags)[]) fields[key] = Int32Array.from(tags[key], slot);
+  compiled = { slotOf, fields, ur: slot('UR'), ty: slot('TY') };
+  COMPILED.set(tags, compiled);
+  return compiled;
+}
+
+/** Per slot, the position of the tag's first value in the entry being read; reused, reset after each entry. */
+let firstAt = new Int32Array(64).fill(-1);
+
+/** The first non-empty value of the first tag in `slots` that has one (file order within a tag). */
+function firstValue(flat: readonly string[], slots: Int32Array): string | undefined {
+  for (let k = 0; k < slots.length; k++) {
+    const at = firstAt[slots[k]];
+    if (at === -1) continue;
+    if (flat[at + 1] !== '') return flat[at + 1];
+    const tag = flat[at];
+    for (let i = at + 2; i < flat.length; i += 2) if (flat[i] === tag && flat[i + 1] !== '') return flat[i + 1];
   }
   return undefined;
 }
 
-/** All values of the first tag in `tags` that has any. */
-function firstList(raw: RawTags, tags: readonly string[]): string[] | undefined {
-  for (const t of tags) {
-    const vs = raw[t];
-    if (vs && vs.some((v) => v !== '')) return vs;
+/** Every value of the tag at `at` (its first position), in file order. */
+function valuesFrom(flat: readonly string[], at: number): string[] {
+  const tag = flat[at];
+  const out = [flat[at + 1]];
+  for (let i = at + 2; i < flat.length; i += 2) if (flat[i] === tag) out.push(flat[i + 1]);
+  return out;
+}
+
+/** All values of the first tag in `slots` that has a non-empty one. */
+function firstList(flat: readonly string[], slots: Int32Array): string[] | undefined {
+  for (let k = 0; k < slots.length; k++) {
+    const at = firstAt[slots[k]];
+    if (at === -1) continue;
+    const values = valuesFrom(flat, at);
+    if (values.some((v) => v !== '')) return values;
+  }
+  return undefined;
+}
+
+/** The first value, over `slots` in order of preference and each tag's values in file order, that `read` makes something of. */
+function firstRead<T>(flat: readonly string[], slots: Int32Array, read: (value: string) => T | undefined): T | undefined {
+  for (let k = 0; k < slots.length; k++) {
+    const at = firstAt[slots[k]];
+    if (at === -1) continue;
+    const tag = flat[at];
+    for (let i = at; i < flat.length; i += 2) {
+      if (flat[i] !== tag) continue;
+      const found = read(flat[i + 1]);
+      if (found !== undefined) return found;
+    }
   }
   return undefined;
 }
@@ -44,39 +106,35 @@ function firstList(raw: RawTags, tags: readonly string[]): string[] | undefined 
 const authorsFrom = (values: readonly string[]): Author[] => authorsFromValues(values, /;/);
 
 export function entryToRecord(entry: RisEntry, file: string, dialect: RisDialect, warnings: Warning[]): ParsedRecord {
-  const raw: RawTags = {};
-  let repeated: string[] | undefined;
-  for (const t of entry.tags) {
-    const list = raw[t.tag];
-    if (list) {
-      if (list.push(t.value) === 2) (repeated ??= []).push(t.tag);
-    } else raw[t.tag] = [t.value];
+  // The tokenizer's array grew line by line; the record keeps an exact-length copy.
+  const flat = entry.fields.slice();
+  const compiled = compile(dialect.tags);
+  const { slotOf } = compiled;
+  if (firstAt.length < slotOf.size) firstAt = new Int32Array(slotOf.size * 2).fill(-1);
+  for (let i = flat.length - 2; i >= 0; i -= 2) {
+    const slot = slotOf.get(flat[i]);
+    if (slot !== undefined) firstAt[slot] = i;
   }
-  // push leaves room for 16 more values in a list; a big import held whole keeps every list, so
-  // repeated tags (AU, KW, UR …) get lists of their own length.
-  if (repeated) for (const t of repeated) raw[t] = raw[t].slice();
-  const tags = dialect.tags;
+  try {
+    return recordFrom(entry, flat, compiled, file, dialect, warnings);
+  } finally {
+    firstAt.fill(-1, 0, slotOf.size);
+  }
+}
 
-  const title = cleanText(firstValue(raw, tags.title)) ?? '';
+function recordFrom(entry: RisEntry, flat: string[], compiled: CompiledTags, file: string, dialect: RisDialect, warnings: Warning[]): ParsedRecord {
+  const tags = compiled.fields;
+  const title = cleanText(firstValue(flat, tags.title)) ?? '';
   if (title === '') {
     warnings.push(noTitleWarning(file, entry.startLine));
   }
 
-  const authorValues = firstList(raw, tags.authors) ?? firstList(raw, tags.authorsFallback) ?? [];
+  const authorValues = firstList(flat, tags.authors) ?? firstList(flat, tags.authorsFallback) ?? [];
 
-  let year: number | undefined;
-  for (const t of tags.year) {
-    const vs = raw[t];
-    if (!vs) continue;
-    for (const v of vs) {
-      year = extractYear(v);
-      if (year !== undefined) break;
-    }
-    if (year !== undefined) break;
-  }
+  const year = firstRead(flat, tags.year, extractYear);
 
-  let startPage = nonEmpty(firstValue(raw, tags.startPage));
-  let endPage = nonEmpty(firstValue(raw, tags.endPage));
+  let startPage = nonEmpty(firstValue(flat, tags.startPage));
+  let endPage = nonEmpty(firstValue(flat, tags.endPage));
   if (isNoPagination(startPage) || isNoPagination(endPage)) {
     startPage = undefined;
     endPage = undefined;
@@ -84,30 +142,22 @@ export function entryToRecord(entry: RisEntry, file: string, dialect: RisDialect
     ({ startPage, endPage } = splitPages(startPage));
   }
 
-  let doi: string | undefined;
-  for (const t of tags.doi) {
-    for (const v of raw[t] ?? []) if ((doi = cleanDoi(v))) break;
-    if (doi) break;
-  }
-  if (!doi) {
-    for (const t of tags.doiFallback) {
-      for (const v of raw[t] ?? []) if ((doi = findDoiInText(v))) break;
-      if (doi) break;
-    }
-  }
+  // cleanDoi/findDoiInText give '' never; `|| undefined` keeps "first truthy" as it was.
+  const doi = firstRead(flat, tags.doi, (v) => cleanDoi(v) || undefined) ?? firstRead(flat, tags.doiFallback, (v) => findDoiInText(v) || undefined);
 
   const keywords: string[] = [];
-  for (const t of tags.keywords) {
-    for (const v of raw[t] ?? []) {
-      for (const k of splitKeywords(v)) keywords.push(k);
-    }
+  for (let k = 0; k < tags.keywords.length; k++) {
+    const at = firstAt[tags.keywords[k]];
+    if (at === -1) continue;
+    for (const v of valuesFrom(flat, at)) for (const keyword of splitKeywords(v)) keywords.push(keyword);
   }
 
   let accession: string | undefined;
-  const accessionValue = firstValue(raw, tags.accession);
+  const accessionValue = firstValue(flat, tags.accession);
   if (accessionValue !== undefined) accession = dialect.accessionFrom(accessionValue);
-  if (accession === undefined && dialect.accessionFromUrl) {
-    for (const v of raw.UR ?? []) {
+  const urAt = firstAt[compiled.ur];
+  if (accession === undefined && dialect.accessionFromUrl && urAt !== -1) {
+    for (const v of valuesFrom(flat, urAt)) {
       const m = dialect.accessionFromUrl.exec(v);
       if (m) {
         accession = m[1];
@@ -116,8 +166,9 @@ export function entryToRecord(entry: RisEntry, file: string, dialect: RisDialect
     }
   }
 
-  const ty = nonEmpty(raw.TY?.[0]);
-  const vendorTypeString = nonEmpty(firstValue(raw, tags.vendorType));
+  const tyAt = firstAt[compiled.ty];
+  const ty = tyAt === -1 ? undefined : nonEmpty(flat[tyAt + 1]);
+  const vendorTypeString = nonEmpty(firstValue(flat, tags.vendorType));
   const baseType = ty ? docTypeFromString(ty) : undefined;
   const type = combineDocType(baseType, docTypeFromString(vendorTypeString));
 
@@ -127,29 +178,29 @@ export function entryToRecord(entry: RisEntry, file: string, dialect: RisDialect
     title,
     authors: authorsFrom(authorValues).slice(),
     keywords: keywords.slice(),
-    raw,
+    raw: new RawFields(flat),
     rawHash: entry.rawHash,
   };
   const rawType = vendorTypeString ?? ty;
   if (rawType !== undefined) record.rawType = rawType;
   if (year !== undefined) record.year = year;
-  const journal = cleanText(firstValue(raw, tags.journal));
+  const journal = cleanText(firstValue(flat, tags.journal));
   if (journal !== undefined) record.journal = journal;
-  const volume = nonEmpty(firstValue(raw, tags.volume));
+  const volume = nonEmpty(firstValue(flat, tags.volume));
   if (volume !== undefined) record.volume = volume;
-  const issue = nonEmpty(firstValue(raw, tags.issue));
+  const issue = nonEmpty(firstValue(flat, tags.issue));
   if (issue !== undefined) record.issue = issue;
   if (startPage !== undefined) record.startPage = startPage;
   if (endPage !== undefined) record.endPage = endPage;
   if (doi !== undefined) record.doi = doi;
-  const abstract = cleanText(firstValue(raw, tags.abstract));
+  const abstract = cleanText(firstValue(flat, tags.abstract));
   if (abstract !== undefined) record.abstract = abstract;
-  const language = nonEmpty(firstValue(raw, tags.language));
+  const language = nonEmpty(firstValue(flat, tags.language));
   if (language !== undefined) record.language = language;
   if (accession !== undefined) record.accession = accession;
-  const exportDatabase = nonEmpty(firstValue(raw, tags.exportDatabase));
+  const exportDatabase = nonEmpty(firstValue(flat, tags.exportDatabase));
   if (exportDatabase !== undefined) record.exportDatabase = exportDatabase;
-  const url = nonEmpty(firstValue(raw, tags.url)?.split('\n')[0]);
+  const url = nonEmpty(firstValue(flat, tags.url)?.split('\n')[0]);
   if (url !== undefined) record.url = url;
   return tidyRecord(record);
 }

@@ -1,5 +1,5 @@
 /**
- * RIS, stage 1: syntax only. Lines → raw entries `{startLine, tags: [{tag, value, line}]}`.
+ * RIS, stage 1: syntax only. Lines → raw entries `{startLine, fields: [tag, value, tag, value …]}`.
  * No field knowledge lives here (that is tags.ts / to-record.ts), only what a line is:
  * a tag line, a continuation of the previous tag, a blank line, or text outside any record.
  *
@@ -15,19 +15,17 @@
 import type { Warning } from '../../model/record.js';
 import { isWhitespaceCode, rawHash } from '../normalize-fields.js';
 
-export interface RisTag {
-  tag: string;
-  value: string;
-  /** 1-based physical line of the tag line. */
-  line: number;
-}
-
 export interface RisEntry {
   /** 1-based line of the entry's first tag (normally `TY`). */
   startLine: number;
   /** 1-based line of the entry's last line (`ER`, or the last tag/continuation when `ER` is missing). */
   endLine: number;
-  tags: RisTag[];
+  /**
+   * The entry's tags and values in file order, flat: `[tag, value, tag, value …]` (a continuation
+   * line is part of the value before it). Becomes the record's RawFields as it is: one array per
+   * record, no object per line.
+   */
+  fields: string[];
   /** True when the entry was closed by `ER`. */
   closed: boolean;
   /**
@@ -90,7 +88,13 @@ function tagLineValueStart(text: string, start: number, end: number, tagLen: { n
 
 /** Tag names are few; one string per distinct tag instead of one per line. */
 const TAG_NAMES = new Map<number, string>();
+/** Two-character tags (nearly every line) by their characters: 'A'–'Z' then '0'–'Z' (43 codes). */
+const TWO_CHARACTER_TAGS: (string | undefined)[] = new Array(26 * 43).fill(undefined);
 function tagName(text: string, start: number, n: number): string {
+  if (n === 2) {
+    const slot = (text.charCodeAt(start) - CH_A) * 43 + (text.charCodeAt(start + 1) - CH_0);
+    return (TWO_CHARACTER_TAGS[slot] ??= text.slice(start, start + 2));
+  }
   let key = n;
   for (let i = 0; i < n; i++) key = key * 128 + text.charCodeAt(start + i);
   let name = TAG_NAMES.get(key);
@@ -126,9 +130,10 @@ export class RisTokenizer {
   private current: OpenEntry | undefined;
   /** The entry closed by ER on the line just before (Ovid writes `NL  -` after `ER  -`). */
   private justClosed: RisEntry | undefined;
-  private lastTag: RisTag | undefined;
+  /** The fields array (of `current` or `justClosed`) whose last value a continuation line extends. */
+  private lastFields: string[] | undefined;
   /**
-   * Where `lastTag.value` lies in the text numbered `valueTextId` (-1: it does not, or it is ''),
+   * Where the last value lies in the text numbered `valueTextId` (-1: it does not, or it is ''),
    * so that continuation lines that follow it unchanged (LF, no indent, no trailing space) make it
    * one longer slice of that text instead of a concatenation: a multi-line abstract or reference
    * list is then no tree of pieces to be copied flat later.
@@ -255,7 +260,7 @@ export class RisTokenizer {
         this.closeWithoutEr(lineNo, ' before the next TY');
         this.justClosed = undefined;
         this.flush();
-        this.open(lineNo, textId, lineStart, end, { tag, value, line: lineNo });
+        this.open(lineNo, textId, lineStart, end, tag, value);
         return;
       }
       const current = this.current;
@@ -271,12 +276,12 @@ export class RisTokenizer {
         } else {
           this.warnings.push({ file: this.file, line: lineNo, message: 'ER outside any record; ignored' });
         }
-        this.lastTag = undefined;
+        this.lastFields = undefined;
         return;
       }
       if (current) {
-        this.lastTag = { tag, value, line: lineNo };
-        current.tags.push(this.lastTag);
+        current.fields.push(tag, value);
+        this.lastFields = current.fields;
         current.endLine = lineNo;
         current.rawEndText = textId;
         current.rawEnd = end;
@@ -284,13 +289,13 @@ export class RisTokenizer {
       }
       if (this.justClosed) {
         // Ovid's trailing `NL  - Journal abbreviation` right after ER belongs to that record.
-        this.lastTag = { tag, value, line: lineNo };
-        this.justClosed.tags.push(this.lastTag);
+        this.justClosed.fields.push(tag, value);
+        this.lastFields = this.justClosed.fields;
         return;
       }
       // Tags with no TY before them: keep them as a record rather than lose them.
       this.warnings.push({ file: this.file, line: lineNo, message: `record starting at line ${lineNo} has no TY; kept` });
-      this.open(lineNo, textId, lineStart, end, { tag, value, line: lineNo });
+      this.open(lineNo, textId, lineStart, end, tag, value);
       return;
     }
 
@@ -305,20 +310,21 @@ export class RisTokenizer {
     if (ts === te) return;
     const trimmed = text.slice(ts, te);
     const current = this.current;
-    const lastTag = this.lastTag;
-    if (current && lastTag && !(trimmed.startsWith('Link to the Ovid') || /^\d+\.$/.test(trimmed))) {
+    const lastFields = this.lastFields;
+    if (current && lastFields && !(trimmed.startsWith('Link to the Ovid') || /^\d+\.$/.test(trimmed))) {
       // Continuation: multi-line abstracts, Rayyan's one-keyword-per-line KW, free text in Citavi exports.
-      if (lastTag.value === '') {
-        lastTag.value = trimmed;
+      const at = lastFields.length - 1;
+      if (lastFields[at] === '') {
+        lastFields[at] = trimmed;
         this.valueTextId = textId;
         this.valueStart = ts;
         this.valueEnd = te;
       } else if (this.valueTextId === textId && ts === this.valueEnd + 1 && text.charCodeAt(this.valueEnd) === CH_LF) {
         // The value, LF and this line are the text as it stands.
         this.valueEnd = te;
-        lastTag.value = text.slice(this.valueStart, te);
+        lastFields[at] = text.slice(this.valueStart, te);
       } else {
-        lastTag.value = lastTag.value + '\n' + trimmed;
+        lastFields[at] = lastFields[at] + '\n' + trimmed;
         this.valueTextId = -1;
       }
       current.endLine = lineNo;
@@ -334,7 +340,7 @@ export class RisTokenizer {
     this.warnings.push({ file: this.file, line: lineNo, message: `text outside any record ignored: "${shown}"` });
   }
 
-  private open(lineNo: number, textId: number, lineStart: number, end: number, first: RisTag): void {
+  private open(lineNo: number, textId: number, lineStart: number, end: number, tag: string, value: string): void {
     if (textId !== this.textBase) {
       // Texts before this one can go: the new entry's raw text starts here.
       this.texts = this.texts.slice(textId - this.textBase);
@@ -343,7 +349,7 @@ export class RisTokenizer {
     this.current = {
       startLine: lineNo,
       endLine: lineNo,
-      tags: [first],
+      fields: [tag, value],
       closed: false,
       rawHash: '',
       rawStartText: textId,
@@ -351,7 +357,7 @@ export class RisTokenizer {
       rawEndText: textId,
       rawEnd: end,
     };
-    this.lastTag = first;
+    this.lastFields = this.current.fields;
   }
 
   private flush(): void {
@@ -360,7 +366,7 @@ export class RisTokenizer {
   }
 
   private finish(open: OpenEntry): void {
-    const entry: RisEntry = { startLine: open.startLine, endLine: open.endLine, tags: open.tags, closed: open.closed, rawHash: this.hashRaw ? this.hashOf(open) : '' };
+    const entry: RisEntry = { startLine: open.startLine, endLine: open.endLine, fields: open.fields, closed: open.closed, rawHash: this.hashRaw ? this.hashOf(open) : '' };
     if (this.onEntry) {
       this.flush();
       this.pending = entry;

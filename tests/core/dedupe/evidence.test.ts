@@ -9,6 +9,7 @@ import { findDuplicates, type DedupeSettings } from '../../../src/core/dedupe/en
 import { matchKeys } from '../../../src/core/dedupe/pair-assessment.js';
 import { isDatabaseEntryDoi, issueKey, normalizeDoi, normalizePages, present, volumeKey, isSupplement } from '../../../src/core/dedupe/normalize.js';
 import { rec, type RecordParts } from '../../helpers/records.js';
+import { RawFields } from '../../../src/model/record.js';
 
 const settings: DedupeSettings = { yearTolerance: 1, matchMainTitle: true };
 const find = (parts: RecordParts[], own: DedupeSettings = settings) => findDuplicates(parts.map(rec), own);
@@ -152,15 +153,15 @@ describe('guard rails keyed on evidence, not on one word', () => {
     const letterTitle = 'Insulin degludec versus glargine in type 2 diabetes: what the DEVOTE trial did not answer';
     const letter: RecordParts = {
       id: 'pubmed:28123456', type: 'editorial', rawType: 'Letter', title: letterTitle, authors: 'Marso, S. P.', year: 2017,
-      journal: 'Diabetes Care', volume: '40', startPage: 'e45', doi: '10.2337/dc16-2601', raw: { PMID: ['28123456'] },
+      journal: 'Diabetes Care', volume: '40', startPage: 'e45', doi: '10.2337/dc16-2601', raw: RawFields.fromObject({ PMID: ['28123456'] }),
     };
-    const article: RecordParts = { ...letter, id: 'embase:615000001', type: 'journal-article', rawType: 'Article', raw: { 'PubMed ID': ['28123456'] } };
+    const article: RecordParts = { ...letter, id: 'embase:615000001', type: 'journal-article', rawType: 'Article', raw: RawFields.fromObject({ 'PubMed ID': ['28123456'] }) };
 
     it('the same DOI, PubMed id and title are one work, whatever each database calls it', () => {
       expect(find([letter, article]).clusters).toMatchObject([{ rule: 'doi' }]);
     });
     it('different PubMed ids keep them apart', () => {
-      const r = find([letter, { ...article, raw: { 'PubMed ID': ['28123999'] } }]);
+      const r = find([letter, { ...article, raw: RawFields.fromObject({ 'PubMed ID': ['28123999'] }) }]);
       expect(r.clusters).toEqual([]);
       expect(r.blockedMerges[0].guard).toBe('editorial vs ordinary record');
     });

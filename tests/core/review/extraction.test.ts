@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { buildExtractionTable, checkValue, studyCitation } from '../../../src/core/review/extraction.js';
 import type { ExtractionField } from '../../../src/model/protocol.js';
-import type { ReviewRecord } from '../../../src/model/record.js';
+import { RawFields, type ReviewRecord } from '../../../src/model/record.js';
 
 const fields: ExtractionField[] = [
   { name: 'country', type: 'text', required: true },
@@ -21,7 +21,7 @@ function record(id: string, extra: Partial<ReviewRecord> = {}): ReviewRecord {
     authors: [{ family: 'Webber', given: 'M.' }],
     year: 2012,
     keywords: [],
-    raw: {},
+    raw: new RawFields([]),
     rawHash: 'abc',
     ...extra,
   };
