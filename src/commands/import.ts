@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { ParsedRecord, Warning } from '../model/record.js';
 import { inputError } from '../errors.js';
 import { streamExport } from '../io/export-stream.js';
+import { addToTally } from '../io/parallel-count.js';
 import type { TextEncodingName } from '../formats/encoding.js';
 import type { Command } from 'commander';
 import { examples } from '../io/command.js';
@@ -19,6 +20,11 @@ export interface ImportOptions {
   afterChunk?: () => Promise<void> | void;
   /** The records given to onRecord are only counted: they may come without `rawHash`. */
   countOnly?: boolean;
+  /**
+   * Records are only tallied (the counts in ImportedFile), neither kept nor handed to onRecord:
+   * a big RIS export is then read in parallel parts (io/parallel-count.ts).
+   */
+  tallyOnly?: boolean;
   /** Per file (by position), the encoding an earlier read found, so this read cannot restart. */
   encodings?: (TextEncodingName | undefined)[];
 }
@@ -39,6 +45,8 @@ export interface ImportResult {
   records: ParsedRecord[];
   /** Per file, the encoding it was read in when it was read in chunks. */
   encodings: (TextEncodingName | undefined)[];
+  /** Per file, the parts it was counted in, in parallel (tallyOnly, big RIS exports); undefined: one thread. */
+  parts: (number | undefined)[];
 }
 
 /**
@@ -49,19 +57,19 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const files: ImportedFile[] = [];
   const records: ParsedRecord[] = [];
   const encodings: (TextEncodingName | undefined)[] = [];
+  const parts: (number | undefined)[] = [];
   for (const [index, file] of options.files.entries()) {
     const imported: ImportedFile = { file, format: '', dialect: '', records: 0, withAbstract: 0, withDoi: 0, withYear: 0, warnings: [] };
     const firstRecord = records.length;
     const result = await streamExport(file, {
       format: options.format ?? 'auto',
       onRecord(record) {
-        imported.records++;
-        if (record.abstract) imported.withAbstract++;
-        if (record.doi) imported.withDoi++;
-        if (record.year !== undefined) imported.withYear++;
+        addToTally(imported, record);
+        if (options.tallyOnly) return;
         if (options.onRecord) options.onRecord(record, imported);
         else records.push(record);
       },
+      tally: options.tallyOnly ? imported : undefined,
       onRestart() {
         // Read again as Windows-1252 from the start (see io/export-stream.ts).
         if (options.encodings?.[index]) throw inputError('changed while it was read (its encoding is no longer the one first read); import it again', { file });
@@ -70,15 +78,16 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
       },
       afterChunk: options.afterChunk,
       encoding: options.encodings?.[index],
-      countOnly: options.countOnly,
+      countOnly: options.countOnly || options.tallyOnly,
     });
     encodings.push(result.encoding);
+    parts.push(result.parts);
     imported.format = result.format;
     imported.dialect = result.dialect;
     imported.warnings = result.warnings;
     files.push(imported);
   }
-  return { files, records, encodings };
+  return { files, records, encodings, parts };
 }
 
 /**
@@ -94,6 +103,7 @@ export async function writeImportJson(options: ImportOptions, stream: NodeJS.Wri
     ...options,
     // Records of standard input are kept and written from this read, so they keep their hash.
     countOnly: !options.files.includes('-'),
+    tallyOnly: !options.files.includes('-'),
     onRecord(record, file) {
       if (file.file !== '-') return;
       const index = options.files.indexOf('-');
@@ -160,7 +170,7 @@ export function register(program: Command): void {
     .action(async (files: string[], opts: { format?: string; json?: boolean }) => {
       if (opts.json) return writeImportJson({ files, format: opts.format });
       // Only the counts are shown: records are read and let go, so memory stays bounded.
-      const result = await runImport({ files, format: opts.format, onRecord: () => {}, countOnly: true });
+      const result = await runImport({ files, format: opts.format, tallyOnly: true });
       out(renderImportTable(result));
       out(`\n${result.files.reduce((n, f) => n + f.records, 0)} records read from ${result.files.length} file(s).`);
       printWarnings(result.files.flatMap((f) => f.warnings));

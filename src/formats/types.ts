@@ -26,6 +26,12 @@ export interface FormatReader {
 export interface StreamOptions {
   /** False when the caller only counts: `rawHash` is then '' (default true). */
   hashRaw?: boolean;
+  /**
+   * For reading one part of a file split at record starts (io/parallel-count.ts; RIS only): the
+   * dialect the whole file's head gave, the number of lines before the part, and whether another
+   * part follows (it starts with a TY line, so a record left open ends "before the next TY").
+   */
+  part?: { dialect: string; linesBefore: number; moreFollows: boolean };
 }
 
 /** An incremental reader: `push` decoded text in chunks cut anywhere, then `end`. */

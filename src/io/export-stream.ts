@@ -16,6 +16,8 @@ import { bomLength, createChunkDecoder, decodeExport, describeNonText, encodingF
 import { detectFormat, parseText, readerByName } from '../formats/registry.js';
 import type { FormatReader } from '../formats/types.js';
 import { openInput, readExportText, type OpenedInput } from './files.js';
+import { countRisInParts, PARALLEL_MIN_BYTES, type PartsOptions, type RecordTally } from './parallel-count.js';
+import { detectRisDialect, DIALECT_SIGN_CHARS } from '../formats/ris/tags.js';
 
 /** Bytes read from the file descriptor at a time. */
 export const CHUNK_BYTES = 1 << 20;
@@ -35,6 +37,14 @@ export interface StreamExportOptions {
    * every record. Records of a file read whole have it all the same.
    */
   countOnly?: boolean;
+  /**
+   * The caller only tallies the records (its onRecord does addToTally(tally, record) and nothing
+   * else): a big RIS export may then be read in parts in parallel (io/parallel-count.ts), whose
+   * records are tallied into this without going through onRecord.
+   */
+  tally?: RecordTally;
+  /** How a tallied file is cut into parts (tests and benchmarks; default: by the machine's cores, from PARALLEL_MIN_BYTES). */
+  parallel?: PartsOptions;
 }
 
 export interface StreamedExport {
@@ -45,6 +55,8 @@ export interface StreamedExport {
   streamed: boolean;
   /** The encoding it was read in, when read in chunks. */
   encoding?: TextEncodingName;
+  /** Parts it was read in, in parallel (io/parallel-count.ts); absent when read in one thread. */
+  parts?: number;
 }
 
 /**
@@ -60,6 +72,13 @@ export async function streamExport(file: string, options: StreamExportOptions): 
     return readWhole(file, options);
   }
   const encoding = options.encoding ?? encodingFromHead(first.head);
+  if (options.tally) {
+    const counted = await countInParallel(file, first, encoding, format, options.tally, options.parallel);
+    if (counted) {
+      await first.handle.close();
+      return counted;
+    }
+  }
   let result = await readInChunks(file, fileChunks(first), encoding, format, options);
   if (result === 'not utf-8') {
     options.onRestart?.();
@@ -133,6 +152,41 @@ async function readWhole(file: string, options: StreamExportOptions): Promise<St
   for (const record of result.records) options.onRecord(record);
   await options.afterChunk?.();
   return { format: result.format, dialect: result.dialect, warnings: result.warnings, streamed: false };
+}
+
+/**
+ * A big RIS export counted in parallel parts, when the caller only tallies: as readInChunks would
+ * read it (same encoding, format decision and dialect), or undefined to read it in one thread.
+ */
+async function countInParallel(
+  file: string,
+  first: OpenedInput,
+  encoding: TextEncodingName,
+  format: string,
+  tally: RecordTally,
+  parts: PartsOptions = {},
+): Promise<StreamedExport | undefined> {
+  const { size } = await first.handle.stat();
+  if (size < (parts.minBytes ?? PARALLEL_MIN_BYTES)) return undefined;
+  const bomBytes = bomLength(first.head);
+  // The decisions readInChunks makes on the first SNIFF_BYTES: text, not binary, RIS.
+  const headTexts = createChunkDecoder(encoding, bomBytes).decode(first.head, false);
+  if (!headTexts) return undefined;
+  const headText = headTexts.join('');
+  if (looksBinary(headText) || headText.trim() === '' || streamingReader(headText, format)?.name !== 'ris') return undefined;
+  // streamRis's dialect: from the first DIALECT_SIGN_CHARS characters (at most 4 bytes each).
+  const signBytes = Buffer.allocUnsafe(Math.min(size, 4 * DIALECT_SIGN_CHARS));
+  const { bytesRead } = await first.handle.read(signBytes, 0, signBytes.length, 0);
+  const signTexts = createChunkDecoder(encoding, bomBytes).decode(signBytes.subarray(0, bytesRead), bytesRead === size);
+  if (!signTexts) return undefined;
+  const dialect = detectRisDialect(signTexts.join('')).name;
+  const counted = await countRisInParts(file, size, encoding, bomBytes, dialect, parts);
+  if (!counted) return undefined;
+  tally.records += counted.tally.records;
+  tally.withAbstract += counted.tally.withAbstract;
+  tally.withDoi += counted.tally.withDoi;
+  tally.withYear += counted.tally.withYear;
+  return { format: 'ris', dialect, warnings: counted.warnings, streamed: true, encoding, parts: counted.parts };
 }
 
 /** The reader for the head of a file when it can stream, else undefined (the whole file decides). */

@@ -4,7 +4,7 @@
  */
 import type { ParsedRecord, ParseResult, Warning } from '../../model/record.js';
 import type { FormatReader, RecordStream, StreamOptions } from '../types.js';
-import { detectRisDialect, DIALECT_SIGN_CHARS, type RisDialect } from './tags.js';
+import { detectRisDialect, DIALECT_SIGN_CHARS, RIS_DIALECTS, type RisDialect, type RisDialectName } from './tags.js';
 import { entryToRecord } from './to-record.js';
 import { RisTokenizer } from './tokenize.js';
 
@@ -35,7 +35,9 @@ export function streamRis(file: string, onRecord: (record: ParsedRecord) => void
   let head: string[] = [];
   let headLength = 0;
   const recordWarnings: Warning[] = [];
-  const tokenizer = new RisTokenizer(file, (e) => onRecord(entryToRecord(e, file, dialect!, recordWarnings)), options.hashRaw ?? true);
+  const { part } = options;
+  const tokenizer = new RisTokenizer(file, (e) => onRecord(entryToRecord(e, file, dialect!, recordWarnings)), options.hashRaw ?? true, part?.linesBefore);
+  if (part) dialect = RIS_DIALECTS[part.dialect as RisDialectName] ?? RIS_DIALECTS.generic;
   const start = () => {
     const text = head.join('');
     head = [];
@@ -51,7 +53,7 @@ export function streamRis(file: string, onRecord: (record: ParsedRecord) => void
     },
     end() {
       if (!dialect) start();
-      const tokens = tokenizer.end();
+      const tokens = tokenizer.end(part?.moreFollows);
       const warnings = tokens.warnings.concat(recordWarnings);
       warnings.sort((a, b) => a.line - b.line);
       return { format: 'ris', dialect: dialect!.name, warnings };

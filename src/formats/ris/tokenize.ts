@@ -159,11 +159,17 @@ export class RisTokenizer {
    * @param hashRaw false when no one will read `rawHash` (import only counting records): the hash
    *   of every record's raw text is 7% of an import, and `rawHash` is then ''.
    */
+  /**
+   * @param linesBefore lines of the file before the text pushed here (a part of a split file: io/parallel-count.ts).
+   */
   constructor(
     private readonly file: string,
     private readonly onEntry?: (entry: RisEntry) => void,
     private readonly hashRaw = true,
-  ) {}
+    linesBefore = 0,
+  ) {
+    this.lineNo = linesBefore;
+  }
 
   /** Tokenize the next piece of text; complete lines are read now, a partial last line waits. */
   push(chunk: string): void {
@@ -194,14 +200,19 @@ export class RisTokenizer {
     if (pos < text.length) this.scan(pos === 0 ? text : text.slice(pos), false);
   }
 
-  /** No more text: read the last line, close an open record and return what was not handed over. */
-  end(): RisTokens {
+  /**
+   * No more text: read the last line, close an open record and return what was not handed over.
+   * `moreFollows`: the text was a part of a file that a TY line continues (a record left open ends
+   * there, as it would when the tokenizer read on).
+   */
+  end(moreFollows = false): RisTokens {
     if (this.carry !== '') {
       const carry = this.carry;
       this.carry = '';
       this.scan(carry, true);
     }
-    this.closeWithoutEr(this.lineNo, ' at end of file');
+    if (moreFollows) this.closeWithoutEr(this.lineNo + 1, ' before the next TY');
+    else this.closeWithoutEr(this.lineNo, ' at end of file');
     this.flush();
     return { entries: this.entries, warnings: this.warnings, skippedLines: this.skippedLines };
   }
