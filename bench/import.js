@@ -24,7 +24,9 @@ const PEER_PACKAGES = { '@iebh/reflib': '2.3.6', '@citation-js/core': '0.8.2', '
 
 /**
  * What each column measures, in a fresh process each: read the file, parse it, count the records.
- * - litscreen: `litscreen import` as it runs: the file read in chunks, records counted and let go.
+ * - litscreen: `litscreen import` as it runs: records counted and let go; a file of 32 MB or more is
+ *   cut at record starts into one part per core, read in parallel (io/parallel-count.ts).
+ * - litscreen (one thread): the same count in one thread, the file read in chunks.
  * - litscreen (all kept): every record kept in one array, as the peers return them.
  * - reflib: readFile (its own streaming RIS reader), which returns every reference.
  * - citation-js: the RIS file parsed to its records ('@ris/file' → RIS records, the first step of
@@ -32,6 +34,11 @@ const PEER_PACKAGES = { '@iebh/reflib': '2.3.6', '@citation-js/core': '0.8.2', '
  */
 const READERS = {
   litscreen: async (file) => {
+    const { runImport } = await import(pathToFileURL(path.join(repo, 'dist/commands/import.js')).href);
+    const result = await runImport({ files: [file], tallyOnly: true });
+    return { records: result.files[0].records, parts: result.parts[0] ?? 1 };
+  },
+  'litscreen (one thread)': async (file) => {
     const { runImport } = await import(pathToFileURL(path.join(repo, 'dist/commands/import.js')).href);
     const result = await runImport({ files: [file], onRecord: () => {}, countOnly: true });
     return result.files[0].records;
@@ -117,10 +124,11 @@ async function ensurePeers(spawnSync) {
  */
 async function child(reader, file) {
   const t0 = process.hrtime.bigint();
-  const records = await READERS[reader](file);
+  const read = await READERS[reader](file);
+  const { records, parts } = typeof read === 'number' ? { records: read, parts: 1 } : read;
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const usage = process.resourceUsage();
-  console.log(JSON.stringify({ seconds, cpu: (usage.userCPUTime + usage.systemCPUTime) / 1e6, records, peak: usage.maxRSS * 1024 }));
+  console.log(JSON.stringify({ seconds, cpu: (usage.userCPUTime + usage.systemCPUTime) / 1e6, records, parts, peak: usage.maxRSS * 1024 }));
 }
 
 if (process.argv[2] === '--child') {
@@ -157,24 +165,26 @@ if (process.argv[2] === '--child') {
     .map((reader) => ({
       reader,
       records: runs[reader][0].records,
+      parts: runs[reader][0].parts,
       wall: best(reader, 'seconds'),
       cpu: best(reader, 'cpu'),
       peak: Math.max(...runs[reader].map((r) => r.peak)),
     }));
   const ours = rows.find((r) => r.reader === 'litscreen');
+  const oursOneThread = rows.find((r) => r.reader === 'litscreen (one thread)');
   const oursKept = rows.find((r) => r.reader === 'litscreen (all kept)');
   const megabytes = bytes / 1e6;
   console.log(
     `import benchmark: ${megabytes.toFixed(1)} MB of RIS, ${expected.toLocaleString('en')} TY lines; each reader in a fresh process, best of ${ROUNDS} (wall, CPU), highest peak RSS; node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`,
   );
   const pad = (s, n) => String(s).padStart(n);
-  console.log(`  ${'reader'.padEnd(22)}${pad('records', 9)}${pad('wall s', 8)}${pad('CPU s', 7)}${pad('records/s', 11)}${pad('peak MB', 9)}${pad('x input', 9)}   ours/peer throughput (wall, CPU)`);
+  console.log(`  ${'reader'.padEnd(24)}${pad('records', 9)}${pad('wall s', 8)}${pad('CPU s', 7)}${pad('records/s', 11)}${pad('peak MB', 9)}${pad('x input', 9)}   ours/peer throughput (wall, CPU)`);
   for (const r of rows) {
     const ratio = (mine) => (mine && PEERS.has(r.reader) ? `${(r.wall / mine.wall).toFixed(2)}, ${(r.cpu / mine.cpu).toFixed(2)}` : '');
-    const ratios = PEERS.has(r.reader) ? `streaming ${ratio(ours)}; all kept ${ratio(oursKept)}` : '';
+    const ratios = PEERS.has(r.reader) ? `litscreen ${ratio(ours)}; one thread ${ratio(oursOneThread)}; all kept ${ratio(oursKept)}` : r.parts > 1 ? `(${r.parts} parts in parallel)` : '';
     const match = r.records === expected ? '' : ` (${r.records - expected > 0 ? '+' : ''}${r.records - expected} vs TY lines)`;
     console.log(
-      `  ${r.reader.padEnd(22)}${pad(r.records.toLocaleString('en'), 9)}${pad(r.wall.toFixed(2), 8)}${pad(r.cpu.toFixed(2), 7)}${pad(Math.round(r.records / r.wall).toLocaleString('en'), 11)}${pad(Math.round(r.peak / 1e6), 9)}${pad((r.peak / bytes).toFixed(2), 9)}   ${ratios}${match}`,
+      `  ${r.reader.padEnd(24)}${pad(r.records.toLocaleString('en'), 9)}${pad(r.wall.toFixed(2), 8)}${pad(r.cpu.toFixed(2), 7)}${pad(Math.round(r.records / r.wall).toLocaleString('en'), 11)}${pad(Math.round(r.peak / 1e6), 9)}${pad((r.peak / bytes).toFixed(2), 9)}   ${ratios}${match}`,
     );
   }
   if (note) console.log(`  note: ${note}`);

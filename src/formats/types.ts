@@ -32,6 +32,28 @@ export interface StreamOptions {
    * part follows (it starts with a TY line, so a record left open ends "before the next TY").
    */
   part?: { dialect: string; linesBefore: number; moreFollows: boolean };
+  /**
+   * Only tally the records into this instead of handing them to onRecord (`litscreen import` shows
+   * nothing else): a reader may then work out only what the tally counts (RIS does; the
+   * others hand each record to onRecord, which tallies it). The tally must come out as
+   * addToTally over the records would make it.
+   */
+  tally?: RecordTally;
+}
+
+/** What `litscreen import` shows of a file's records. */
+export interface RecordTally {
+  records: number;
+  withAbstract: number;
+  withDoi: number;
+  withYear: number;
+}
+
+export function addToTally(tally: RecordTally, record: ParsedRecord): void {
+  tally.records++;
+  if (record.abstract) tally.withAbstract++;
+  if (record.doi) tally.withDoi++;
+  if (record.year !== undefined) tally.withYear++;
 }
 
 /** An incremental reader: `push` decoded text in chunks cut anywhere, then `end`. */

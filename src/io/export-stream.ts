@@ -212,7 +212,7 @@ async function readInChunks(
     if (looksBinary(headText)) throw inputError('binary data, not a text export', { file, line: 1 });
     const reader = headText.trim() === '' ? undefined : streamingReader(headText, format);
     if (!reader) return 'read whole';
-    const stream = reader.stream!(file, options.onRecord, { hashRaw: !options.countOnly });
+    const stream = reader.stream!(file, options.onRecord, { hashRaw: !options.countOnly, tally: options.tally });
     for (const text of headTexts) stream.push(text);
     await options.afterChunk?.();
     for (;;) {

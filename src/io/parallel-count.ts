@@ -16,24 +16,12 @@
 import * as fs from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { ParsedRecord, Warning } from '../model/record.js';
+import type { Warning } from '../model/record.js';
+import { addToTally, type RecordTally } from '../formats/types.js';
 import { createChunkDecoder, type TextEncodingName } from '../formats/encoding.js';
 import { risReader } from '../formats/ris/index.js';
 
-/** What `litscreen import` shows of a file's records. */
-export interface RecordTally {
-  records: number;
-  withAbstract: number;
-  withDoi: number;
-  withYear: number;
-}
-
-export function addToTally(tally: RecordTally, record: ParsedRecord): void {
-  tally.records++;
-  if (record.abstract) tally.withAbstract++;
-  if (record.doi) tally.withDoi++;
-  if (record.year !== undefined) tally.withYear++;
-}
+export { addToTally, type RecordTally };
 
 /**
  * Files below this are read in one thread: starting a worker and loading the reader in it costs
@@ -160,6 +148,7 @@ async function readPart(job: PartJob): Promise<PartResult> {
     const tally: RecordTally = { records: 0, withAbstract: 0, withDoi: 0, withYear: 0 };
     const stream = risReader.stream!(job.file, (record) => addToTally(tally, record), {
       hashRaw: false,
+      tally,
       part: { dialect: job.dialect, linesBefore, moreFollows: job.moreFollows },
     });
     const decoder = createChunkDecoder(job.encoding, job.bomBytes);

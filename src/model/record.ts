@@ -89,65 +89,117 @@ export interface ParseResult {
 }
 
 /**
- * Every tag or column of a record as exported, in one flat array `[name, value, name, value, …]`
- * (names are the reader's shared strings). One array per record instead of an object holding one
- * array per tag: at 100,000 RIS records the per-tag arrays were about 150 MB of an all-kept import
- * (measured). JSON shows it as it always was, `{ "AU": ["…", "…"], … }`: names in the order they
- * first appear, each with its values in file order.
+ * Every tag or column of a record as exported, in file order: the names, and the values as one
+ * string with where each ends. JSON shows it as it always was, `{ "AU": ["…", "…"], … }`: names
+ * in the order they first appear, each with its values in file order.
  *
- * A class so that every JSON output gets that shape from `toJSON`; the review cache stores the
- * flat array and `RawFields.revive` makes the object again (v8's serializer keeps no prototype).
+ * Why not `{ name: values[] }`: at 100,000 RIS records kept whole, one array per tag and one
+ * string object per value (each a 32-byte slice pinning the text it was read from) were most of
+ * an import's memory (measured: raw fields 425 MB of a 562 MB heap). One string of the record's
+ * values costs its characters, and lets the chunk of file text it was read from go.
+ *
+ * A class so that every JSON output gets that shape from `toJSON`; the review cache stores its
+ * fields and `RawFields.revive` makes the object again (v8's serializer keeps no prototype).
  */
+/** A character that a one-byte string cannot hold. */
+const WIDE_CHARACTER = /[^\x00-\xff]/;
+
 export class RawFields {
-  constructor(readonly flat: string[]) {}
+  private constructor(
+    /** The name of each value, in file order (repeated for a repeated tag). */
+    readonly names: readonly string[],
+    /** The values one after another (but those in `wide`). */
+    readonly text: string,
+    /** Where each value ends in `text` (it starts where the one before ends; a value in `wide` takes no room). */
+    readonly ends: Uint32Array,
+    /**
+     * The values with a character above U+00FF, by position, when the record has any. V8 stores a
+     * string with one byte a character only when every character fits; one curly quote would make
+     * the whole record's text two bytes a character (13% of the records of the import benchmark).
+     */
+    readonly wide?: readonly (string | undefined)[],
+  ) {}
+
+  /** From `[name, value, name, value, …]` in file order. */
+  static fromFlat(flat: readonly string[]): RawFields {
+    const n = flat.length >> 1;
+    const names = new Array<string>(n);
+    const values = new Array<string>(n);
+    const ends = new Uint32Array(n);
+    let end = 0;
+    for (let i = 0; i < n; i++) {
+      names[i] = flat[2 * i];
+      values[i] = flat[2 * i + 1];
+      end += values[i].length;
+      ends[i] = end;
+    }
+    const text = values.join('');
+    if (!WIDE_CHARACTER.test(text)) return new RawFields(names, text, ends);
+    const wide = new Array<string | undefined>(n);
+    end = 0;
+    for (let i = 0; i < n; i++) {
+      if (WIDE_CHARACTER.test(values[i])) {
+        wide[i] = values[i];
+        values[i] = '';
+      } else end += values[i].length;
+      ends[i] = end;
+    }
+    return new RawFields(names, values.join(''), ends, wide);
+  }
 
   /** From the `{ name: values }` object a reader built (its key order is the first-appearance order). */
   static fromObject(raw: Record<string, readonly string[]>): RawFields {
     const flat: string[] = [];
     for (const name of Object.keys(raw)) for (const value of raw[name]) flat.push(name, value);
-    return new RawFields(flat);
+    return RawFields.fromFlat(flat);
   }
 
-  /** A RawFields that went through v8.serialize (a plain `{ flat }`), or one that did not. */
-  static revive(value: RawFields | { flat: string[] }): RawFields {
-    return value instanceof RawFields ? value : new RawFields(value.flat);
+  static readonly EMPTY = RawFields.fromFlat([]);
+
+  /** A RawFields that went through v8.serialize (a plain object with its fields), or one that did not. */
+  static revive(value: RawFields | { names: string[]; text: string; ends: Uint32Array; wide?: (string | undefined)[] }): RawFields {
+    return value instanceof RawFields ? value : new RawFields(value.names, value.text, value.ends, value.wide);
+  }
+
+  /** How many values (tag lines, cells) the record has. */
+  get size(): number {
+    return this.names.length;
+  }
+
+  /** The i-th value in file order. */
+  valueAt(i: number): string {
+    return this.wide?.[i] ?? this.text.slice(i === 0 ? 0 : this.ends[i - 1], this.ends[i]);
   }
 
   /** The values of `name` in file order; [] when the record has no such tag or column. */
   values(name: string): string[] {
     const out: string[] = [];
-    const flat = this.flat;
-    for (let i = 0; i < flat.length; i += 2) if (flat[i] === name) out.push(flat[i + 1]);
+    for (let i = 0; i < this.names.length; i++) if (this.names[i] === name) out.push(this.valueAt(i));
     return out;
   }
 
   /** The first value of `name`, or undefined when there is none. */
   first(name: string): string | undefined {
-    const flat = this.flat;
-    for (let i = 0; i < flat.length; i += 2) if (flat[i] === name) return flat[i + 1];
-    return undefined;
+    const i = this.names.indexOf(name);
+    return i === -1 ? undefined : this.valueAt(i);
   }
 
   has(name: string): boolean {
-    return this.first(name) !== undefined;
+    return this.names.includes(name);
   }
 
   /** The distinct names, in the order they first appear. */
-  names(): string[] {
-    const seen = new Set<string>();
-    const flat = this.flat;
-    for (let i = 0; i < flat.length; i += 2) seen.add(flat[i]);
-    return [...seen];
+  fieldNames(): string[] {
+    return [...new Set(this.names)];
   }
 
   /** `{ name: values }` with no prototype (a column may be called `__proto__`). */
   toObject(): Record<string, string[]> {
     const raw: Record<string, string[]> = Object.create(null);
-    const flat = this.flat;
-    for (let i = 0; i < flat.length; i += 2) {
-      const list = raw[flat[i]];
-      if (list) list.push(flat[i + 1]);
-      else raw[flat[i]] = [flat[i + 1]];
+    for (let i = 0; i < this.names.length; i++) {
+      const list = raw[this.names[i]];
+      if (list) list.push(this.valueAt(i));
+      else raw[this.names[i]] = [this.valueAt(i)];
     }
     return raw;
   }

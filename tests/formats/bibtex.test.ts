@@ -114,7 +114,7 @@ describe('bibtex fixture bibtex-parens-comments.bib', () => {
 
   it('__proto__ and constructor are plain field names and keys', () => {
     expect(book.accession).toBe('__proto__');
-    expect(book.raw.names()).toContain('__proto__');
+    expect(book.raw.fieldNames()).toContain('__proto__');
     expect(book.raw.toObject()['__proto__']).toEqual(['polluted']);
     expect(book.raw.toObject()['constructor']).toEqual(['also just a field']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -237,7 +237,7 @@ describe('tidyRecord', () => {
     title: 'T',
     authors: [],
     keywords: [],
-    raw: new RawFields([]),
+    raw: RawFields.EMPTY,
     rawHash: '000000000000',
     ...fields,
   });

@@ -118,7 +118,7 @@ describe.each(CASES)('RIS fixture $file', ({ file, dialect, count, warnings, fir
     expectFirstRecord(result.records[0], first, file);
   });
   it('never makes an empty record', () => {
-    for (const r of result.records) expect(r.raw.names().length).toBeGreaterThan(1);
+    for (const r of result.records) expect(r.raw.fieldNames().length).toBeGreaterThan(1);
   });
 });
 

@@ -30,7 +30,7 @@ export function rec({ id, authors: names = '', ...rest }: RecordParts): ReviewRe
     title: '',
     authors: authors(names),
     keywords: [],
-    raw: new RawFields([]),
+    raw: RawFields.EMPTY,
     rawHash: id,
     ...rest,
   };

@@ -1,8 +1,10 @@
 /**
- * `litscreen import` counts a big RIS export in parts read in parallel (io/parallel-count.ts). That
- * must give exactly what one thread gives: the same record counts, the same warnings on the same
+ * `litscreen import` counts a big RIS export in parts read in parallel (io/parallel-count.ts), and
+ * tallies RIS entries without making records (ris/to-record.ts tallyEntry). Both must give exactly
+ * what one thread making every record gives: the same record counts, the same warnings on the same
  * lines, the same format, dialect and encoding. Checked on every fixture and shared-corpus file
- * (cut into parts whatever their size) and on texts built to put every tokenizer state at a cut.
+ * (cut into parts whatever their size, and tallied in one part) and on texts built to put every
+ * tokenizer state at a cut.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -66,6 +68,7 @@ describe('counting in parallel parts gives what one thread gives', () => {
       const split = await inParts(file, 3);
       if ('parts' in split && split.parts !== undefined) cut++;
       expect({ ...split, parts: undefined }, file).toEqual({ ...one, parts: undefined });
+      expect(await inParts(file, 1), file).toEqual(one);
     }
     // The parallel path really ran: every RIS fixture past the first read has TY lines to cut at.
     expect(big).toBeGreaterThan(0);
@@ -81,6 +84,7 @@ describe('counting in parallel parts gives what one thread gives', () => {
       const split = await inParts(file, 2);
       if ('parts' in split && split.parts !== undefined) cut++;
       expect({ ...split, parts: undefined }, file).toEqual({ ...one, parts: undefined });
+      expect(await inParts(file, 1), file).toEqual(one);
     }
     expect(cut).toBeGreaterThan(big / 2);
   }, 120_000);
@@ -107,6 +111,7 @@ describe('counting in parallel parts gives what one thread gives', () => {
       writeFileSync(file, text);
       const one = await inOneThread(file);
       expect(one).not.toHaveProperty('error');
+      expect(await inParts(file, 1)).toEqual(one);
       for (const parts of [2, 3, 5, 8]) {
         const split = await inParts(file, parts);
         expect(split.parts, `${parts} parts`).toBeGreaterThan(1);

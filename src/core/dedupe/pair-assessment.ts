@@ -437,17 +437,19 @@ const PUBMED_ID_FIELD_RE = /^(?:pmid|pubmed[ _]?id|pubmed)$/i;
  * "PUBMED 21314913"). Undefined when none.
  */
 function pubmedIdOf(r: ReviewRecord): string | undefined {
-  const flat = r.raw?.flat;
-  if (flat === undefined) return undefined;
+  const raw = r.raw;
+  // Synthetic records (benchmarks) may come without raw fields of this shape.
+  if (raw?.names === undefined) return undefined;
+  const { names } = raw;
   // Fields in the order they first appear, each with its values in file order.
   let tried: string[] | undefined;
-  for (let i = 0; i < flat.length; i += 2) {
-    const field = flat[i];
+  for (let i = 0; i < names.length; i++) {
+    const field = names[i];
     if (!PUBMED_ID_FIELD_RE.test(field.trim()) || tried?.includes(field)) continue;
     (tried ??= []).push(field);
-    for (let j = i; j < flat.length; j += 2) {
-      if (flat[j] !== field) continue;
-      const m = /(?:^|\D)(\d{1,9})(?!\d)/.exec(flat[j + 1]);
+    for (let j = i; j < names.length; j++) {
+      if (names[j] !== field) continue;
+      const m = /(?:^|\D)(\d{1,9})(?!\d)/.exec(raw.valueAt(j));
       if (m) return m[1].replace(/^0+(?=\d)/, '');
     }
   }

@@ -5,8 +5,8 @@
 import type { ParsedRecord, ParseResult, Warning } from '../../model/record.js';
 import type { FormatReader, RecordStream, StreamOptions } from '../types.js';
 import { detectRisDialect, DIALECT_SIGN_CHARS, RIS_DIALECTS, type RisDialect, type RisDialectName } from './tags.js';
-import { entryToRecord } from './to-record.js';
-import { RisTokenizer } from './tokenize.js';
+import { entryToRecord, tallyEntry } from './to-record.js';
+import { RisTokenizer, type RisEntry } from './tokenize.js';
 
 export { tokenizeRis, RisTokenizer } from './tokenize.js';
 export type { RisEntry, RisTokens } from './tokenize.js';
@@ -36,7 +36,9 @@ export function streamRis(file: string, onRecord: (record: ParsedRecord) => void
   let headLength = 0;
   const recordWarnings: Warning[] = [];
   const { part } = options;
-  const tokenizer = new RisTokenizer(file, (e) => onRecord(entryToRecord(e, file, dialect!, recordWarnings)), options.hashRaw ?? true, part?.linesBefore);
+  const { tally } = options;
+  const onEntry = tally ? (e: RisEntry) => tallyEntry(e, file, dialect!, recordWarnings, tally) : (e: RisEntry) => onRecord(entryToRecord(e, file, dialect!, recordWarnings));
+  const tokenizer = new RisTokenizer(file, onEntry, options.hashRaw ?? true, part?.linesBefore);
   if (part) dialect = RIS_DIALECTS[part.dialect as RisDialectName] ?? RIS_DIALECTS.generic;
   const start = () => {
     const text = head.join('');

@@ -17,6 +17,7 @@ import {
   noTitleWarning,
   tidyRecord,
 } from '../normalize-fields.js';
+import type { RecordTally } from '../types.js';
 import type { RisDialect, RisFieldTags } from './tags.js';
 import type { RisEntry } from './tokenize.js';
 
@@ -106,8 +107,44 @@ function firstRead<T>(flat: readonly string[], slots: Int32Array, read: (value: 
 const authorsFrom = (values: readonly string[]): Author[] => authorsFromValues(values, /;/);
 
 export function entryToRecord(entry: RisEntry, file: string, dialect: RisDialect, warnings: Warning[]): ParsedRecord {
-  // The tokenizer's array grew line by line; the record keeps an exact-length copy.
-  const flat = entry.fields.slice();
+  const flat = entry.fields;
+  const raw = RawFields.fromFlat(flat);
+  // The named fields are cut from the record's own raw text, not from the chunk of the file the
+  // values were read from: the record then holds no reference to that chunk, which can go.
+  for (let i = 0; i < raw.size; i++) flat[2 * i + 1] = raw.valueAt(i);
+  const compiled = locateTags(flat, dialect);
+  try {
+    return recordFrom(entry, flat, raw, compiled, file, dialect, warnings);
+  } finally {
+    firstAt.fill(-1, 0, compiled.slotOf.size);
+  }
+}
+
+/**
+ * What entryToRecord + addToTally would count of the entry, without the record: the title (for its
+ * warning), whether a cleaned abstract, a DOI and a year are found, by the same functions over the
+ * same tags. `litscreen import` shows nothing else, and authors, keywords, pages, types and the
+ * record object are most of the work. (tidyRecord changes none of the four: cleanText already
+ * drops placeholder abstracts, and a found DOI or year is never one.) tests/io/parallel-count.test.ts
+ * compares the two over every RIS fixture and corpus file.
+ */
+export function tallyEntry(entry: RisEntry, file: string, dialect: RisDialect, warnings: Warning[], tally: RecordTally): void {
+  const flat = entry.fields;
+  const compiled = locateTags(flat, dialect);
+  try {
+    const tags = compiled.fields;
+    if ((cleanText(firstValue(flat, tags.title)) ?? '') === '') warnings.push(noTitleWarning(file, entry.startLine));
+    tally.records++;
+    if (cleanText(firstValue(flat, tags.abstract)) !== undefined) tally.withAbstract++;
+    if (doiOf(flat, tags)) tally.withDoi++;
+    if (firstRead(flat, tags.year, extractYear) !== undefined) tally.withYear++;
+  } finally {
+    firstAt.fill(-1, 0, compiled.slotOf.size);
+  }
+}
+
+/** The dialect's compiled table, with firstAt set for this entry's tags (the caller resets it). */
+function locateTags(flat: readonly string[], dialect: RisDialect): CompiledTags {
   const compiled = compile(dialect.tags);
   const { slotOf } = compiled;
   if (firstAt.length < slotOf.size) firstAt = new Int32Array(slotOf.size * 2).fill(-1);
@@ -115,14 +152,16 @@ export function entryToRecord(entry: RisEntry, file: string, dialect: RisDialect
     const slot = slotOf.get(flat[i]);
     if (slot !== undefined) firstAt[slot] = i;
   }
-  try {
-    return recordFrom(entry, flat, compiled, file, dialect, warnings);
-  } finally {
-    firstAt.fill(-1, 0, slotOf.size);
-  }
+  return compiled;
 }
 
-function recordFrom(entry: RisEntry, flat: string[], compiled: CompiledTags, file: string, dialect: RisDialect, warnings: Warning[]): ParsedRecord {
+/** The first DOI of the DOI tags, else the first found in the fallback tags' URLs and text. */
+function doiOf(flat: readonly string[], tags: CompiledTags['fields']): string | undefined {
+  // cleanDoi/findDoiInText never give ''; `|| undefined` keeps "first truthy" as it was.
+  return firstRead(flat, tags.doi, (v) => cleanDoi(v) || undefined) ?? firstRead(flat, tags.doiFallback, (v) => findDoiInText(v) || undefined);
+}
+
+function recordFrom(entry: RisEntry, flat: string[], raw: RawFields, compiled: CompiledTags, file: string, dialect: RisDialect, warnings: Warning[]): ParsedRecord {
   const tags = compiled.fields;
   const title = cleanText(firstValue(flat, tags.title)) ?? '';
   if (title === '') {
@@ -142,8 +181,7 @@ function recordFrom(entry: RisEntry, flat: string[], compiled: CompiledTags, fil
     ({ startPage, endPage } = splitPages(startPage));
   }
 
-  // cleanDoi/findDoiInText give '' never; `|| undefined` keeps "first truthy" as it was.
-  const doi = firstRead(flat, tags.doi, (v) => cleanDoi(v) || undefined) ?? firstRead(flat, tags.doiFallback, (v) => findDoiInText(v) || undefined);
+  const doi = doiOf(flat, tags);
 
   const keywords: string[] = [];
   for (let k = 0; k < tags.keywords.length; k++) {
@@ -178,7 +216,7 @@ function recordFrom(entry: RisEntry, flat: string[], compiled: CompiledTags, fil
     title,
     authors: authorsFrom(authorValues).slice(),
     keywords: keywords.slice(),
-    raw: new RawFields(flat),
+    raw,
     rawHash: entry.rawHash,
   };
   const rawType = vendorTypeString ?? ty;

@@ -21,7 +21,7 @@ function record(id: string, extra: Partial<ReviewRecord> = {}): ReviewRecord {
     authors: [{ family: 'Webber', given: 'M.' }],
     year: 2012,
     keywords: [],
-    raw: new RawFields([]),
+    raw: RawFields.EMPTY,
     rawHash: 'abc',
     ...extra,
   };
