@@ -58,34 +58,33 @@ async function inParts(file: string, parts: number) {
 const isRis = (file: string) => /\.(ris|txt)$/i.test(file);
 const SNIFF_BYTES = 64 * 1024;
 
+/**
+ * Every RIS file below `root` read in `parts` parts and in one part (tallied), each compared with
+ * one thread making every record; how many files past the first read there are, and how many were cut.
+ */
+async function compareAll(root: string, parts: number): Promise<{ big: number; cut: number }> {
+  const files = walk(root).filter(isRis);
+  let cut = 0;
+  for (const file of files) {
+    const one = await inOneThread(file);
+    const split = await inParts(file, parts);
+    if ('parts' in split && split.parts !== undefined) cut++;
+    expect({ ...split, parts: undefined }, file).toEqual({ ...one, parts: undefined });
+    expect(await inParts(file, 1), file).toEqual(one);
+  }
+  return { big: files.filter((f) => statSync(f).size > SNIFF_BYTES).length, cut };
+}
+
 describe('counting in parallel parts gives what one thread gives', () => {
   it('on every RIS fixture', async () => {
-    const files = walk(path.join(REPO, 'fixtures')).filter(isRis);
-    const big = files.filter((f) => statSync(f).size > SNIFF_BYTES).length;
-    let cut = 0;
-    for (const file of files) {
-      const one = await inOneThread(file);
-      const split = await inParts(file, 3);
-      if ('parts' in split && split.parts !== undefined) cut++;
-      expect({ ...split, parts: undefined }, file).toEqual({ ...one, parts: undefined });
-      expect(await inParts(file, 1), file).toEqual(one);
-    }
+    const { big, cut } = await compareAll(path.join(REPO, 'fixtures'), 3);
     // The parallel path really ran: every RIS fixture past the first read has TY lines to cut at.
     expect(big).toBeGreaterThan(0);
     expect(cut).toBe(big);
   });
 
   it.runIf(HAS_CORPUS)('on every RIS file of the shared corpus', async () => {
-    const files = walk(CORPUS).filter(isRis);
-    const big = files.filter((f) => statSync(f).size > SNIFF_BYTES).length;
-    let cut = 0;
-    for (const file of files) {
-      const one = await inOneThread(file);
-      const split = await inParts(file, 2);
-      if ('parts' in split && split.parts !== undefined) cut++;
-      expect({ ...split, parts: undefined }, file).toEqual({ ...one, parts: undefined });
-      expect(await inParts(file, 1), file).toEqual(one);
-    }
+    const { big, cut } = await compareAll(CORPUS, 2);
     expect(cut).toBeGreaterThan(big / 2);
   }, 120_000);
 
