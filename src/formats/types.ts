@@ -28,10 +28,10 @@ export interface StreamOptions {
   hashRaw?: boolean;
   /**
    * For reading one part of a file split at record starts (io/parallel-count.ts; RIS only): the
-   * dialect the whole file's head gave, the number of lines before the part, and whether another
-   * part follows (it starts with a TY line, so a record left open ends "before the next TY").
+   * dialect the whole file's head gave, and whether another part follows (it starts with a TY
+   * line, so a record left open ends "before the next TY"). Lines are counted from the part's start.
    */
-  part?: { dialect: string; linesBefore: number; moreFollows: boolean };
+  part?: { dialect: string; moreFollows: boolean };
   /**
    * Only tally the records into this instead of handing them to onRecord (`litscreen import` shows
    * nothing else): a reader may then work out only what the tally counts (RIS does; the
@@ -59,6 +59,6 @@ export function addToTally(tally: RecordTally, record: ParsedRecord): void {
 /** An incremental reader: `push` decoded text in chunks cut anywhere, then `end`. */
 export interface RecordStream {
   push(text: string): void;
-  /** The file's format, dialect and warnings (sorted by line), once all text was pushed. */
-  end(): { format: string; dialect: string; warnings: Warning[] };
+  /** The file's format, dialect and warnings (sorted by line), once all text was pushed; RIS also says how many lines it read. */
+  end(): { format: string; dialect: string; warnings: Warning[]; lines?: number };
 }

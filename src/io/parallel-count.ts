@@ -4,9 +4,9 @@
  * machine has cores, the first part is read here and each other part in a worker thread, and the
  * parts' tallies and warnings are added up. Every part is read by the same reader as a whole file
  * (decoder, RIS tokenizer, record builder), so what is counted and warned about is what one thread
- * finds, with the same line numbers: a part that is not the first is told how many lines come
- * before it (its worker counts them), and a part that another follows ends a record left open
- * "before the next TY", as the tokenizer would have when it read on
+ * finds, with the same line numbers: a part's warnings get the lines of the parts before it added
+ * once all are read, and a part that another follows ends a record left open "before the next
+ * TY", as the tokenizer would have when it read on
  * (tests/io/parallel-count.test.ts compares both ways over every RIS fixture and corpus file).
  *
  * Whenever anything is not as expected (a byte that is not UTF-8, a read error, a worker that
@@ -50,7 +50,8 @@ interface PartJob {
   moreFollows: boolean;
 }
 
-type PartResult = { tally: RecordTally; warnings: Warning[] } | { failed: string };
+/** A part's tally, and its warnings with line numbers counted from the part's first line. */
+type PartResult = { tally: RecordTally; warnings: Warning[]; lines: number } | { failed: string };
 
 export interface PartsOptions {
   /** Parts to cut the file into (default: the machine's cores, at most 8). */
@@ -97,6 +98,7 @@ export async function countRisInParts(
   const results = [await readPart(jobs[0]).catch((e: Error) => ({ failed: e.message }) as PartResult), ...(await Promise.all(workers))];
   const tally: RecordTally = { records: 0, withAbstract: 0, withDoi: 0, withYear: 0 };
   const warnings: Warning[] = [];
+  let linesBefore = 0;
   for (const result of results) {
     if ('failed' in result) return undefined;
     tally.records += result.tally.records;
@@ -104,7 +106,8 @@ export async function countRisInParts(
     tally.withDoi += result.tally.withDoi;
     tally.withYear += result.tally.withYear;
     // Each part's warnings are sorted by line, and every line of a part comes after the part before.
-    for (const w of result.warnings) warnings.push(w);
+    for (const w of result.warnings) warnings.push(linesBefore === 0 ? w : lineShifted(w, linesBefore));
+    linesBefore += result.lines;
   }
   return { tally, warnings, parts: results.length };
 }
@@ -140,16 +143,29 @@ async function recordStartsNear(file: string, size: number, parts: number): Prom
   }
 }
 
+/**
+ * A part's warning with the lines of the parts before it added: to its line, and to the record
+ * start the RIS reader's messages name ("record starting at line N has no ER …", "… no TY …",
+ * "… no title …"; none of its other messages holds a line number). Only those messages are made
+ * by the reader, and only at their start, so no text from the file can be mistaken for one.
+ */
+function lineShifted(w: Warning, linesBefore: number): Warning {
+  const message = w.message.replace(RECORD_START_MESSAGE, (_, line: string) => `record starting at line ${Number(line) + linesBefore} `);
+  return { ...w, line: w.line + linesBefore, message };
+}
+const RECORD_START_MESSAGE = /^record starting at line (\d+) /;
+
 /** Read one part: its bytes decoded and fed to the RIS reader, the records tallied and let go. */
 async function readPart(job: PartJob): Promise<PartResult> {
   const handle = await fs.open(job.file, 'r');
   try {
-    const linesBefore = job.start === 0 ? 0 : await countLineEnds(handle, job.start);
     const tally: RecordTally = { records: 0, withAbstract: 0, withDoi: 0, withYear: 0 };
     const stream = risReader.stream!(job.file, (record) => addToTally(tally, record), {
       hashRaw: false,
       tally,
-      part: { dialect: job.dialect, linesBefore, moreFollows: job.moreFollows },
+      // Lines are counted from the part's first: the lines of the parts before are added once all
+      // are read (lineShifted), so no part waits to count another's lines.
+      part: { dialect: job.dialect, moreFollows: job.moreFollows },
     });
     const decoder = createChunkDecoder(job.encoding, job.bomBytes);
     const buffer = Buffer.allocUnsafe(READ_BYTES);
@@ -162,40 +178,11 @@ async function readPart(job: PartJob): Promise<PartResult> {
       for (const text of texts) stream.push(text);
       if (last) break;
     }
-    const { warnings } = stream.end();
-    return { tally, warnings };
+    const { warnings, lines } = stream.end();
+    return { tally, warnings, lines: lines! };
   } finally {
     await handle.close();
   }
-}
-
-/**
- * Line ends in the file's first `end` bytes, as the RIS tokenizer counts them: an LF, a CRLF, or a
- * lone CR. `end` is just after an LF, so no CR at the end waits for its LF.
- */
-async function countLineEnds(handle: fs.FileHandle, end: number): Promise<number> {
-  const buffer = Buffer.allocUnsafe(READ_BYTES);
-  let lines = 0;
-  // Native searches for LF, then for CR (none in most files): a loop over every byte took three times as long.
-  for (let at = 0; at < end; ) {
-    const { bytesRead } = await handle.read(buffer, 0, Math.min(READ_BYTES, end - at), at);
-    if (bytesRead === 0) throw new Error('file shorter than it was');
-    const bytes = buffer.subarray(0, bytesRead);
-    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lines++;
-    for (let i = bytes.indexOf(13); i !== -1; i = bytes.indexOf(13, i + 1)) {
-      // A CR is a line end of its own unless an LF follows (in this read, or first in the next).
-      const next = i + 1 < bytesRead ? bytes[i + 1] : at + bytesRead < end ? await byteAt(handle, at + bytesRead) : 10;
-      if (next !== 10) lines++;
-    }
-    at += bytesRead;
-  }
-  return lines;
-}
-
-async function byteAt(handle: fs.FileHandle, position: number): Promise<number> {
-  const one = Buffer.alloc(1);
-  const { bytesRead } = await handle.read(one, 0, 1, position);
-  return bytesRead === 1 ? one[0] : -1;
 }
 
 function inWorker(job: PartJob): Promise<PartResult> {

@@ -38,7 +38,7 @@ export function streamRis(file: string, onRecord: (record: ParsedRecord) => void
   const { part } = options;
   const { tally } = options;
   const onEntry = tally ? (e: RisEntry) => tallyEntry(e, file, dialect!, recordWarnings, tally) : (e: RisEntry) => onRecord(entryToRecord(e, file, dialect!, recordWarnings));
-  const tokenizer = new RisTokenizer(file, onEntry, options.hashRaw ?? true, part?.linesBefore);
+  const tokenizer = new RisTokenizer(file, onEntry, options.hashRaw ?? true);
   if (part) dialect = RIS_DIALECTS[part.dialect as RisDialectName] ?? RIS_DIALECTS.generic;
   const start = () => {
     const text = head.join('');
@@ -58,7 +58,7 @@ export function streamRis(file: string, onRecord: (record: ParsedRecord) => void
       const tokens = tokenizer.end(part?.moreFollows);
       const warnings = tokens.warnings.concat(recordWarnings);
       warnings.sort((a, b) => a.line - b.line);
-      return { format: 'ris', dialect: dialect!.name, warnings };
+      return { format: 'ris', dialect: dialect!.name, warnings, lines: tokens.lines };
     },
   };
 }

@@ -41,6 +41,8 @@ export interface RisTokens {
   warnings: Warning[];
   /** Non-blank lines outside any record that were recognised as vendor preamble/junk (dialect detection uses them). */
   skippedLines: number;
+  /** Lines read (the line number of the last line). */
+  lines: number;
 }
 
 const CH_A = 65;
@@ -159,17 +161,11 @@ export class RisTokenizer {
    * @param hashRaw false when no one will read `rawHash` (import only counting records): the hash
    *   of every record's raw text is 7% of an import, and `rawHash` is then ''.
    */
-  /**
-   * @param linesBefore lines of the file before the text pushed here (a part of a split file: io/parallel-count.ts).
-   */
   constructor(
     private readonly file: string,
     private readonly onEntry?: (entry: RisEntry) => void,
     private readonly hashRaw = true,
-    linesBefore = 0,
-  ) {
-    this.lineNo = linesBefore;
-  }
+  ) {}
 
   /** Tokenize the next piece of text; complete lines are read now, a partial last line waits. */
   push(chunk: string): void {
@@ -214,7 +210,7 @@ export class RisTokenizer {
     if (moreFollows) this.closeWithoutEr(this.lineNo + 1, ' before the next TY');
     else this.closeWithoutEr(this.lineNo, ' at end of file');
     this.flush();
-    return { entries: this.entries, warnings: this.warnings, skippedLines: this.skippedLines };
+    return { entries: this.entries, warnings: this.warnings, skippedLines: this.skippedLines, lines: this.lineNo };
   }
 
   /**
