@@ -562,12 +562,15 @@ function buildResult(
   const towards = new Int32Array(n);
   const linkEdge = new Int32Array(n);
   let removedCount = 0;
-  const clusters: (DuplicateCluster & { keptIndex: number })[] = [];
+  const clusters: DuplicateCluster[] = [];
+  /** Each cluster's kept record, by the cluster's place in `clusters`: the order of the result. */
+  const keptIndexes: number[] = [];
   for (let root = 0; root < n; root++) {
     if (find(root) !== root) continue;
     const list = membersOf(root);
     if (list.length === 1) continue;
-    const member = Int32Array.from(list).sort();
+    // A plain array: a typed array per cluster costs a buffer each, for clusters of two or three records.
+    const member = list.slice().sort((p, q) => p - q);
     let kept = member[0];
     for (const m of member) if (completeness[m] > completeness[kept]) kept = m;
 
@@ -595,8 +598,8 @@ function buildResult(
     if (queue.length !== member.length) throw new Error(`internal: dedupe cluster of ${ids[kept]} is not connected`);
     const removed = member.filter((m) => m !== kept);
     removedCount += removed.length;
+    keptIndexes.push(kept);
     clusters.push({
-      keptIndex: kept,
       kept: ids[kept],
       removed: Array.from(removed, (m) => ids[m]),
       rule,
@@ -607,10 +610,12 @@ function buildResult(
       score: round(score),
     });
   }
-  clusters.sort((p, q) => p.keptIndex - q.keptIndex);
+  // By kept record (each cluster has its own), through their places: no second object per cluster.
+  const order = clusters.map((_, x) => x).sort((p, q) => keptIndexes[p] - keptIndexes[q]);
+  const sortedClusters = order.map((x) => clusters[x]);
 
   const removedToKept = new Map<string, string>();
-  for (const c of clusters) for (const id of c.removed) removedToKept.set(id, c.kept);
+  for (const c of sortedClusters) for (const id of c.removed) removedToKept.set(id, c.kept);
   const keptIds: string[] = [];
   for (let i = 0; i < n; i++) if (role[i] !== 2) keptIds.push(ids[i]);
 
@@ -620,7 +625,7 @@ function buildResult(
     throw new Error('internal: dedupe accounting');
   }
   return {
-    clusters: clusters.map(({ keptIndex: _keptIndex, ...c }) => c),
+    clusters: sortedClusters,
     keptIds,
     removedToKept,
     blockedMerges,
