@@ -20,6 +20,8 @@ import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { findDuplicates } from '../dist/core/dedupe/engine.js';
 import { scoreDeduplication } from '../dist/core/dedupe/benchmark-score.js';
 import { hasRecords, loadCsvSet, loadTruth } from './dedupe-load.js';
@@ -65,6 +67,27 @@ function timed(records) {
 
 const round = (x, d = 4) => Number(x.toFixed(d));
 
+/**
+ * A fingerprint of everything the engine decided: the clusters (kept, removed, links with rule and
+ * score), the grey band (pairs, scores, reasons) and the blocked merges, in the engine's own order.
+ * Two builds with the same fingerprints on every set merged, linked and asked the same; a speed-up
+ * must leave them unchanged. Hashed line by line, so a million records need no single large string.
+ */
+function outcomeHashes(result) {
+  const hashOf = (items, line) => {
+    const h = createHash('sha256');
+    for (const item of items) h.update(line(item) + '\n');
+    return h.digest('hex').slice(0, 16);
+  };
+  return {
+    clusters: hashOf(result.clusters, (c) =>
+      [c.kept, c.removed.join(','), c.rule, c.score, c.links.map((l) => `${l.id}>${l.to}:${l.rule}:${l.score}`).join(',')].join('|'),
+    ),
+    grey: hashOf(result.uncertain ?? [], (p) => [p.a, p.b, p.score, p.reasons.join(';')].join('|')),
+    blocked: hashOf(result.blockedMerges, (m) => [m.a, m.b, m.guard].join('|')),
+  };
+}
+
 function describe(r) {
   if (!r) return '(missing)';
   const authors = r.authors.map((a) => `${a.family}, ${a.given}`).join('; ');
@@ -98,6 +121,7 @@ function scoreSet(name, records, truth, details) {
     f1: round(score.f1),
     uncertainPairs: result.uncertain?.length ?? 0,
     blockedMerges: result.blockedMerges.length,
+    hashes: outcomeHashes(result),
     seconds: round(seconds, 3),
     recordsPerSecond: Math.round(records.length / seconds),
     bibDedupe: BIB_DEDUPE[name.replace(/ \(.*\)$/, '')],
@@ -151,11 +175,16 @@ function scaleRun(size) {
     peakRssMb,
     rssBeforeMb,
     peakRssWithScoringMb: peakMb(),
+    // The machine's 1-minute load average as the run ends: wall time on a shared machine means little without it.
+    loadAverage: round(loadavg()[0], 2),
     tp: score.tp,
     fp: score.fp,
     fn: score.fn,
     sensitivity: round(score.sensitivity),
     uncertainPairs: result.uncertain?.length ?? 0,
+    clusters: result.clusters.length,
+    blockedMerges: result.blockedMerges.length,
+    hashes: outcomeHashes(result),
   };
   if (flag('--details')) {
     const byId = new Map(records.map((r) => [r.id, r]));
@@ -230,6 +259,9 @@ async function main() {
   console.log(
     `worst set: ${worst ? `${worst.set} (sensitivity ${worst.sensitivity.toFixed(4)}, ${worst.fp} false merges)` : 'none'}; false merges on all sets (strict): ${falseMerges}`,
   );
+  for (const s of sets) {
+    console.log(`outcome ${s.set}: clusters ${s.hashes.clusters}, grey ${s.hashes.grey}, blocked ${s.hashes.blocked}`);
+  }
   console.log('fitted from data: nothing (thresholds set by reasoning in src/core/dedupe/params.ts; no leave-one-set-out needed)');
 
   const growth = [];
@@ -247,7 +279,10 @@ async function main() {
       const run = JSON.parse(child.stdout.trim().split('\n').pop());
       growth.push(run);
       console.log(
-        `${pad(run.records, 9)} records: ${run.seconds.toFixed(2)} s (CPU ${run.cpuSeconds.toFixed(2)} s), ${run.recordsPerSecond} records/s, peak RSS ${run.peakRssMb} MB (records + engine; ${run.rssBeforeMb} MB before deduplicating, ${run.peakRssWithScoringMb} MB after the bench's scoring); synthetic truth TP ${run.tp} FP ${run.fp} FN ${run.fn}, grey ${run.uncertainPairs}`,
+        `${pad(run.records, 9)} records: ${run.seconds.toFixed(2)} s (CPU ${run.cpuSeconds.toFixed(2)} s), ${run.recordsPerSecond} records/s, load ${run.loadAverage}, peak RSS ${run.peakRssMb} MB (records + engine; ${run.rssBeforeMb} MB before deduplicating, ${run.peakRssWithScoringMb} MB after the bench's scoring); synthetic truth TP ${run.tp} FP ${run.fp} FN ${run.fn}, grey ${run.uncertainPairs}`,
+      );
+      console.log(
+        `${pad(run.records, 9)} outcome: ${run.clusters} clusters ${run.hashes.clusters}, ${run.uncertainPairs} grey ${run.hashes.grey}, ${run.blockedMerges} blocked ${run.hashes.blocked}`,
       );
     }
   }

@@ -395,15 +395,26 @@ function sharesKey(index: BlockIndex, i: number, j: number): boolean {
   return false;
 }
 
-/** A large block's records sorted by `order`, then input order. */
+/**
+ * A large block's records sorted by `order`, then input order. The block lists its records in input
+ * order, so sorting their places in it (with the sort keys in a parallel array) gives the same order
+ * as sorting the records themselves, without a hash lookup per comparison: large blocks hold most of
+ * a million records' pairs.
+ */
 function sortedBlock(block: Int32Array, keys: MatchKeys[], order: (k: MatchKeys) => string): number[] {
-  const sortKey = new Map<number, string>();
-  for (const i of block) sortKey.set(i, order(keys[i]));
-  return Array.from(block).sort((p, q) => {
-    const kp = sortKey.get(p)!;
-    const kq = sortKey.get(q)!;
+  const sortKey: string[] = new Array(block.length);
+  const places: number[] = new Array(block.length);
+  for (let x = 0; x < block.length; x++) {
+    sortKey[x] = order(keys[block[x]]);
+    places[x] = x;
+  }
+  places.sort((p, q) => {
+    const kp = sortKey[p];
+    const kq = sortKey[q];
     return kp < kq ? -1 : kp > kq ? 1 : p - q;
   });
+  for (let x = 0; x < places.length; x++) places[x] = block[places[x]];
+  return places;
 }
 
 /**
@@ -551,12 +562,15 @@ function buildResult(
   const towards = new Int32Array(n);
   const linkEdge = new Int32Array(n);
   let removedCount = 0;
-  const clusters: (DuplicateCluster & { keptIndex: number })[] = [];
+  const clusters: DuplicateCluster[] = [];
+  /** Each cluster's kept record, by the cluster's place in `clusters`: the order of the result. */
+  const keptIndexes: number[] = [];
   for (let root = 0; root < n; root++) {
     if (find(root) !== root) continue;
     const list = membersOf(root);
     if (list.length === 1) continue;
-    const member = Int32Array.from(list).sort();
+    // A plain array: a typed array per cluster costs a buffer each, for clusters of two or three records.
+    const member = list.slice().sort((p, q) => p - q);
     let kept = member[0];
     for (const m of member) if (completeness[m] > completeness[kept]) kept = m;
 
@@ -584,8 +598,8 @@ function buildResult(
     if (queue.length !== member.length) throw new Error(`internal: dedupe cluster of ${ids[kept]} is not connected`);
     const removed = member.filter((m) => m !== kept);
     removedCount += removed.length;
+    keptIndexes.push(kept);
     clusters.push({
-      keptIndex: kept,
       kept: ids[kept],
       removed: Array.from(removed, (m) => ids[m]),
       rule,
@@ -596,10 +610,12 @@ function buildResult(
       score: round(score),
     });
   }
-  clusters.sort((p, q) => p.keptIndex - q.keptIndex);
+  // By kept record (each cluster has its own), through their places: no second object per cluster.
+  const order = clusters.map((_, x) => x).sort((p, q) => keptIndexes[p] - keptIndexes[q]);
+  const sortedClusters = order.map((x) => clusters[x]);
 
   const removedToKept = new Map<string, string>();
-  for (const c of clusters) for (const id of c.removed) removedToKept.set(id, c.kept);
+  for (const c of sortedClusters) for (const id of c.removed) removedToKept.set(id, c.kept);
   const keptIds: string[] = [];
   for (let i = 0; i < n; i++) if (role[i] !== 2) keptIds.push(ids[i]);
 
@@ -609,7 +625,7 @@ function buildResult(
     throw new Error('internal: dedupe accounting');
   }
   return {
-    clusters: clusters.map(({ keptIndex: _keptIndex, ...c }) => c),
+    clusters: sortedClusters,
     keptIds,
     removedToKept,
     blockedMerges,

@@ -484,17 +484,28 @@ function histogram(key: string): TitleHistogram {
 
 const packBins = (counts: Int32Array, at: number): number => counts[at] | (counts[at + 1] << 4) | (counts[at + 2] << 8) | (counts[at + 3] << 12);
 
-/** A lower bound of the edit distance between two title keys from their letter counts. */
-function histogramDistance(a: TitleHistogram, b: TitleHistogram): number {
+/**
+ * For two bytes of packed counts (two 4-bit counts each), side by side as (x << 8) | y: the sum of
+ * the two counts' absolute differences. 64 KB, built once: a histogram comparison then costs two
+ * look-ups per code unit instead of four shifts, masks and branches, and it runs for most of the
+ * ~38 candidate pairs per record at a million records.
+ */
+const COUNT_PAIR_DISTANCE = (() => {
+  const table = new Uint8Array(1 << 16);
+  for (let x = 0; x < 256; x++) {
+    for (let y = 0; y < 256; y++) table[(x << 8) | y] = Math.abs((x & 15) - (y & 15)) + Math.abs((x >>> 4) - (y >>> 4));
+  }
+  return table;
+})();
+
+/** A lower bound of the edit distance between two title keys from their letter counts: half the L1 distance of the counts. */
+export function histogramDistance(a: TitleHistogram, b: TitleHistogram): number {
   let d = 0;
   for (let w = 0; w < 9; w++) {
     const x = a.charCodeAt(w);
     const y = b.charCodeAt(w);
     if (x === y) continue;
-    for (let shift = 0; shift < 16; shift += 4) {
-      const diff = ((x >>> shift) & 15) - ((y >>> shift) & 15);
-      d += diff < 0 ? -diff : diff;
-    }
+    d += COUNT_PAIR_DISTANCE[((x & 0xff) << 8) | (y & 0xff)] + COUNT_PAIR_DISTANCE[(x & 0xff00) | (y >>> 8)];
   }
   return d / 2;
 }

@@ -153,6 +153,9 @@ function bitParallelDistance(s: string, t: string, start: number, n: number, m: 
   let pv = -1;
   let mv = 0;
   let score = n;
+  // The cell on the diagonal that ends in the last cell (see diagonalStep), from column m − n on.
+  const diagonalFrom = m - n;
+  let diagonal = diagonalFrom;
   let j = 0;
   for (; j < m; j++) {
     const eq = peq[t.charCodeAt(start + j)];
@@ -164,6 +167,10 @@ function bitParallelDistance(s: string, t: string, start: number, n: number, m: 
     else if ((mh & last) !== 0) score--;
     // The last row falls by at most one per remaining column.
     if (score - (m - j - 1) > k) break;
+    if (j >= diagonalFrom) {
+      diagonal += diagonalStep(pv, mv, ph, mh, j - diagonalFrom);
+      if (diagonal > k) break;
+    }
     ph = (ph << 1) | 1;
     mh = mh << 1;
     pv = mh | ~(xv | ph);
@@ -171,6 +178,22 @@ function bitParallelDistance(s: string, t: string, start: number, n: number, m: 
   }
   for (let i = 0; i < n; i++) peq[s.charCodeAt(start + i)] = 0;
   return j < m ? k + 1 : score;
+}
+
+/**
+ * How the cell on the diagonal that ends in the table's last cell changes from one column to the
+ * next: D[r + 1][j + 1] − D[r][j] is the vertical change below row r in column j (bit r of the old
+ * pv / mv) plus the horizontal change into row r + 1 (bit r of ph / mh, before their shift), 0 or 1.
+ *
+ * Why it may stop the loop: the path of the last cell crosses column j at some row i and costs at
+ * least D[i][j] + |(n − i) − (m − j)| (the remaining lengths differ by that much); neighbouring cells
+ * differ by at most one, so that is at least D[r][j] for the row r = j − (m − n) where the remaining
+ * lengths are equal. Once that diagonal cell passes k, so does the distance. Copies of a title follow
+ * the diagonal at cost 0; two unrelated remainders climb it about one edit per two letters, so a
+ * failing pair stops about halfway instead of at its last column.
+ */
+function diagonalStep(pv: number, mv: number, ph: number, mh: number, row: number): number {
+  return ((pv >>> row) & 1) - ((mv >>> row) & 1) + ((ph >>> row) & 1) - ((mh >>> row) & 1);
 }
 
 /** positionBits for positions 32 … 63 of the shorter remainder. */
@@ -188,6 +211,8 @@ function bitParallelDistance64(s: string, t: string, start: number, n: number, m
   let pvHigh = -1;
   let mvHigh = 0;
   let score = n;
+  const diagonalFrom = m - n;
+  let diagonal = diagonalFrom;
   let j = 0;
   for (; j < m; j++) {
     const c = t.charCodeAt(start + j);
@@ -197,6 +222,9 @@ function bitParallelDistance64(s: string, t: string, start: number, n: number, m
     const xhLow = (((eqLow & pvLow) + pvLow) ^ pvLow) | eqLow;
     let phLow = mvLow | ~(xhLow | pvLow);
     let mhLow = pvLow & xhLow;
+    // Rows 1 … 32 of the diagonal are in the lower word, the rest in the upper.
+    const diagonalRow = j - diagonalFrom;
+    if (diagonalRow >= 0 && diagonalRow < 32) diagonal += diagonalStep(pvLow, mvLow, phLow, mhLow, diagonalRow);
     // The change along row 32, the upper word's top.
     const carry = (phLow & 0x80000000) !== 0 ? 1 : (mhLow & 0x80000000) !== 0 ? -1 : 0;
     phLow = (phLow << 1) | 1;
@@ -213,6 +241,8 @@ function bitParallelDistance64(s: string, t: string, start: number, n: number, m
     if ((phHigh & last) !== 0) score++;
     else if ((mhHigh & last) !== 0) score--;
     if (score - (m - j - 1) > k) break;
+    if (diagonalRow >= 32) diagonal += diagonalStep(pvHigh, mvHigh, phHigh, mhHigh, diagonalRow - 32);
+    if (diagonal > k) break;
     phHigh = phHigh << 1;
     mhHigh = mhHigh << 1;
     if (carry < 0) mhHigh |= 1;

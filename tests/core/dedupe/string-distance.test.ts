@@ -65,6 +65,21 @@ describe('boundedLevenshtein', () => {
       expect(boundedLevenshtein(a, b, k)).toBe(exact <= k ? exact : k + 1);
     }
   });
+  // The bit-parallel paths stop once the diagonal cell that ends in the last cell passes the bound:
+  // at the bound itself (k = distance) the answer must still be exact, one below it must be k + 1.
+  it('is exact at the bound and one below it, for remainders of 1–64 characters and unequal lengths', () => {
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let n = 0; n < 600; n++) {
+      const letters = n % 2 === 0 ? 'abc' : 'abcdefghijklmnopqrstuvwxyz';
+      const word = (length: number) => Array.from({ length }, () => letters[Math.floor(next() * letters.length)]).join('');
+      const a = `x${word(1 + Math.floor(next() * 64))}y`;
+      const b = `z${word(Math.max(1, a.length - 2 + Math.floor(next() * 9) - 4))}w`;
+      const exact = reference(a, b);
+      expect(boundedLevenshtein(a, b, exact)).toBe(exact);
+      if (exact > 0) expect(boundedLevenshtein(a, b, exact - 1)).toBe(exact);
+    }
+  });
 });
 
 describe('levenshteinSimilarity', () => {
