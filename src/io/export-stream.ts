@@ -169,8 +169,13 @@ async function countInParallel(
   const { size } = await first.handle.stat();
   if (size < (parts.minBytes ?? PARALLEL_MIN_BYTES)) return undefined;
   const bomBytes = bomLength(first.head);
-  // The decisions readInChunks makes on the first SNIFF_BYTES: text, not binary, RIS.
-  const headTexts = createChunkDecoder(encoding, bomBytes).decode(first.head, false);
+  // The decisions readInChunks makes on the first SNIFF_BYTES: text, not binary, RIS. A head that
+  // is not UTF-8 is where the one-thread read would restart as Windows-1252: read so from the start.
+  let headTexts = createChunkDecoder(encoding, bomBytes).decode(first.head, false);
+  if (!headTexts && (encoding === 'utf-8' || encoding === 'utf-8-bom')) {
+    encoding = 'windows-1252';
+    headTexts = createChunkDecoder(encoding, bomBytes).decode(first.head, false);
+  }
   if (!headTexts) return undefined;
   const headText = headTexts.join('');
   if (looksBinary(headText) || headText.trim() === '' || streamingReader(headText, format)?.name !== 'ris') return undefined;

@@ -119,6 +119,19 @@ describe('counting in parallel parts gives what one thread gives', () => {
     }
   });
 
+  it('a Windows-1252 file (a byte that is not UTF-8 at its start) is cut and read as Windows-1252 in every part', async () => {
+    const file = path.join(dir, 'latin1.ris');
+    const record = (i: number) => `TY  - JOUR\nTI  - Caf\xe9 ${i}\nAU  - M\xfcller, J\nPY  - 2001\n${i % 5 ? 'ER  - \n' : ''}`;
+    writeFileSync(file, Buffer.from(Array.from({ length: 6000 }, (_, i) => record(i)).join(''), 'latin1'));
+    const one = await inOneThread(file);
+    expect(one).toMatchObject({ encoding: 'windows-1252', tally: { records: 6000, withYear: 6000 } });
+    for (const parts of [2, 4]) {
+      const split = await inParts(file, parts);
+      expect(split.parts).toBe(parts);
+      expect({ ...split, parts: undefined }).toEqual({ ...one, parts: undefined });
+    }
+  });
+
   it('a file that turns out not to be UTF-8 past the first part is counted in one thread, as Windows-1252', async () => {
     const record = 'TY  - JOUR\nTI  - plain ascii title\nER  - \n';
     const file = path.join(dir, 'late-latin1.ris');
