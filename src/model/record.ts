@@ -101,6 +101,17 @@ export interface ParseResult {
  * A class so that every JSON output gets that shape from `toJSON`; the review cache stores its
  * fields and `RawFields.revive` makes the object again (v8's serializer keeps no prototype).
  */
+/** Value ends as a string of their character codes when they all fit in one (see RawFields.ends). */
+function compactEnds(ends: Uint32Array): string | Uint32Array {
+  const n = ends.length;
+  if (n === 0) return '';
+  if (ends[n - 1] > 0xffff) return ends;
+  let out = '';
+  // Built in pieces: String.fromCharCode with one argument per value would overflow the stack on a huge record.
+  for (let i = 0; i < n; i += 1024) out += String.fromCharCode(...ends.subarray(i, Math.min(n, i + 1024)));
+  return out;
+}
+
 /** A character that a one-byte string cannot hold. */
 const WIDE_CHARACTER = /[^\x00-\xff]/;
 
@@ -110,8 +121,13 @@ export class RawFields {
     readonly names: readonly string[],
     /** The values one after another (but those in `wide`). */
     readonly text: string,
-    /** Where each value ends in `text` (it starts where the one before ends; a value in `wide` takes no room). */
-    readonly ends: Uint32Array,
+    /**
+     * Where each value ends in `text` (it starts where the one before ends; a value in `wide` takes
+     * no room): as the character codes of a string when `text` is shorter than 65,536 characters
+     * (nearly every record; 16 bytes and 2 a value, where a typed array and its buffer cost ~300
+     * bytes a record), else as numbers.
+     */
+    readonly ends: string | Uint32Array,
     /**
      * The values with a character above U+00FF, by position, when the record has any. V8 stores a
      * string with one byte a character only when every character fits; one curly quote would make
@@ -134,7 +150,7 @@ export class RawFields {
       ends[i] = end;
     }
     const text = values.join('');
-    if (!WIDE_CHARACTER.test(text)) return new RawFields(names, text, ends);
+    if (!WIDE_CHARACTER.test(text)) return new RawFields(names, text, compactEnds(ends));
     const wide = new Array<string | undefined>(n);
     end = 0;
     for (let i = 0; i < n; i++) {
@@ -144,7 +160,7 @@ export class RawFields {
       } else end += values[i].length;
       ends[i] = end;
     }
-    return new RawFields(names, values.join(''), ends, wide);
+    return new RawFields(names, values.join(''), compactEnds(ends), wide);
   }
 
   /** From the `{ name: values }` object a reader built (its key order is the first-appearance order). */
@@ -157,7 +173,7 @@ export class RawFields {
   static readonly EMPTY = RawFields.fromFlat([]);
 
   /** A RawFields that went through v8.serialize (a plain object with its fields), or one that did not. */
-  static revive(value: RawFields | { names: string[]; text: string; ends: Uint32Array; wide?: (string | undefined)[] }): RawFields {
+  static revive(value: RawFields | { names: string[]; text: string; ends: string | Uint32Array; wide?: (string | undefined)[] }): RawFields {
     return value instanceof RawFields ? value : new RawFields(value.names, value.text, value.ends, value.wide);
   }
 
@@ -168,7 +184,9 @@ export class RawFields {
 
   /** The i-th value in file order. */
   valueAt(i: number): string {
-    return this.wide?.[i] ?? this.text.slice(i === 0 ? 0 : this.ends[i - 1], this.ends[i]);
+    const { ends } = this;
+    if (typeof ends === 'string') return this.wide?.[i] ?? this.text.slice(i === 0 ? 0 : ends.charCodeAt(i - 1), ends.charCodeAt(i));
+    return this.wide?.[i] ?? this.text.slice(i === 0 ? 0 : ends[i - 1], ends[i]);
   }
 
   /** The values of `name` in file order; [] when the record has no such tag or column. */
