@@ -49,6 +49,14 @@ export interface RecordTally {
   withYear: number;
 }
 
+/** Add the counts of `part` to `tally`. */
+export function addTallies(tally: RecordTally, part: RecordTally): void {
+  tally.records += part.records;
+  tally.withAbstract += part.withAbstract;
+  tally.withDoi += part.withDoi;
+  tally.withYear += part.withYear;
+}
+
 export function addToTally(tally: RecordTally, record: ParsedRecord): void {
   tally.records++;
   if (record.abstract) tally.withAbstract++;

@@ -14,7 +14,7 @@ import type { ParsedRecord, Warning } from '../model/record.js';
 import { inputError, LitscreenError } from '../errors.js';
 import { bomLength, createChunkDecoder, decodeExport, describeNonText, encodingFromHead, looksBinary, SNIFF_BYTES, type TextEncodingName } from '../formats/encoding.js';
 import { detectFormat, parseText, readerByName } from '../formats/registry.js';
-import type { FormatReader } from '../formats/types.js';
+import { addTallies, type FormatReader } from '../formats/types.js';
 import { openInput, readExportText, type OpenedInput } from './files.js';
 import { countRisInParts, PARALLEL_MIN_BYTES, type PartsOptions, type RecordTally } from './parallel-count.js';
 import { detectRisDialect, DIALECT_SIGN_CHARS } from '../formats/ris/tags.js';
@@ -187,10 +187,7 @@ async function countInParallel(
   const dialect = detectRisDialect(signTexts.join('')).name;
   const counted = await countRisInParts(file, size, encoding, bomBytes, dialect, parts);
   if (!counted) return undefined;
-  tally.records += counted.tally.records;
-  tally.withAbstract += counted.tally.withAbstract;
-  tally.withDoi += counted.tally.withDoi;
-  tally.withYear += counted.tally.withYear;
+  addTallies(tally, counted.tally);
   return { format: 'ris', dialect, warnings: counted.warnings, streamed: true, encoding, parts: counted.parts };
 }
 

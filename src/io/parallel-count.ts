@@ -17,7 +17,7 @@ import * as fs from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { Warning } from '../model/record.js';
-import { addToTally, type RecordTally } from '../formats/types.js';
+import { addTallies, addToTally, type RecordTally } from '../formats/types.js';
 import { createChunkDecoder, type TextEncodingName } from '../formats/encoding.js';
 import { risReader } from '../formats/ris/index.js';
 
@@ -101,10 +101,7 @@ export async function countRisInParts(
   let linesBefore = 0;
   for (const result of results) {
     if ('failed' in result) return undefined;
-    tally.records += result.tally.records;
-    tally.withAbstract += result.tally.withAbstract;
-    tally.withDoi += result.tally.withDoi;
-    tally.withYear += result.tally.withYear;
+    addTallies(tally, result.tally);
     // Each part's warnings are sorted by line, and every line of a part comes after the part before.
     for (const w of result.warnings) warnings.push(linesBefore === 0 ? w : lineShifted(w, linesBefore));
     linesBefore += result.lines;

@@ -35,8 +35,7 @@ export function streamRis(file: string, onRecord: (record: ParsedRecord) => void
   let head: string[] = [];
   let headLength = 0;
   const recordWarnings: Warning[] = [];
-  const { part } = options;
-  const { tally } = options;
+  const { part, tally } = options;
   const onEntry = tally ? (e: RisEntry) => tallyEntry(e, file, dialect!, recordWarnings, tally) : (e: RisEntry) => onRecord(entryToRecord(e, file, dialect!, recordWarnings));
   const tokenizer = new RisTokenizer(file, onEntry, options.hashRaw ?? true);
   if (part) dialect = RIS_DIALECTS[part.dialect as RisDialectName] ?? RIS_DIALECTS.generic;
