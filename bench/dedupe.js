@@ -15,6 +15,7 @@
 //
 // Options: --sets a,b (only these sets)  --details (list every false merge and missed groups)
 //          --no-scale (skip the growth runs)  --scale N (internal: one growth run of N records, JSON out)
+//          --distinct (growth runs on studies less alike: see buildSyntheticSet in dedupe-synth.js)
 // Results also go to bench/out/dedupe-results.json.
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -154,7 +155,7 @@ function peakMb() {
 function scaleRun(size) {
   const pool = [];
   for (const set of SETS) if (hasRecords(benchDir, set)) pool.push(...loadCsvSet(benchDir, set));
-  const { records, truth } = buildSyntheticSet(pool, size, 7);
+  const { records, truth } = buildSyntheticSet(pool, size, 7, { distinct: flag('--distinct') });
   globalThis.gc?.();
   // What the process holds before deduplicating (the records, the corpus pool and the truth): the
   // engine's own cost is the peak minus this. These records share their abstracts with the pool and
@@ -269,7 +270,7 @@ async function main() {
     for (const size of SCALES) {
       const child = spawnSync(
         process.execPath,
-        ['--expose-gc', '--max-old-space-size=8192', fileURLToPath(import.meta.url), '--scale', String(size)],
+        ['--expose-gc', '--max-old-space-size=8192', fileURLToPath(import.meta.url), '--scale', String(size), ...(flag('--distinct') ? ['--distinct'] : [])],
         { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] },
       );
       if (child.status !== 0) {
