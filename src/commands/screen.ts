@@ -49,7 +49,6 @@ export interface ScreenResult {
 
 const ORDERS = ['relevance', 'file', 'random'] as const;
 
-export { ORDER_LOG_COLUMNS, orderLogPath };
 
 /**
  * `litscreen screen`: screen this reviewer's queue at a stage, one key per record. Refuses (exit

@@ -45,7 +45,6 @@ import type { Flow } from '../model/flow.js';
 import {
   ReviewCache,
   StoredRecords,
-  StoredStrings,
   StoredSummaries,
   cacheDisabledByEnv,
   encodeIdIndex,

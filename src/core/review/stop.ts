@@ -1,4 +1,4 @@
-import type { DecisionRow } from '../../model/decision.js';
+import { STOP_RECORD_ID, type DecisionRow } from '../../model/decision.js';
 import type { Protocol, StoppingRuleSetting } from '../../model/protocol.js';
 import { drawRandomSample, irrelevantStreak } from '../screening/stopping.js';
 import { finalDecisionOf } from './decisions.js';
@@ -196,7 +196,7 @@ export function sampleFromLogs(logs: SampleLogs): SampleStatus {
   for (const o of logs.orderRows) {
     const cell = parseSampleCell(o.order);
     if (!cell || (logs.seed !== undefined && cell.seed !== logs.seed)) continue;
-    if (cell.kind === 'draw' && o.recordId.trim() === STOP_ID) {
+    if (cell.kind === 'draw' && o.recordId.trim() === STOP_RECORD_ID) {
       draw = { seed: cell.seed, size: cell.size, from: cell.from, time: o.time.trim(), line: o.line };
       withdrawn = false;
     } else if (cell.kind === 'withdrawn' && draw && cell.seed === draw.seed) withdrawn = true;
@@ -206,7 +206,7 @@ export function sampleFromLogs(logs: SampleLogs): SampleStatus {
   const d = draw;
   const tagged = logs.orderRows.filter((o) => o.line > d.line && parseSampleCell(o.order)?.kind === 'record' && parseSampleCell(o.order)!.seed === d.seed);
   const taggedKeys = new Set(tagged.map((o) => `${o.time.trim()}\u0000${o.recordId.trim()}`));
-  const rows = logs.rows.filter((r) => r.stage === 'title-abstract' && r.role === 'reviewer' && r.decision !== 'stop' && r.recordId !== STOP_ID);
+  const rows = logs.rows.filter((r) => r.stage === 'title-abstract' && r.role === 'reviewer' && r.decision !== 'stop' && r.recordId !== STOP_RECORD_ID);
   let split = rows.findIndex((r) => taggedKeys.has(`${r.time}\u0000${r.recordId}`) || r.time > d.time);
   if (split < 0) split = rows.length;
 
@@ -236,8 +236,6 @@ export function sampleFromLogs(logs: SampleLogs): SampleStatus {
   const kind = included.length > 0 ? 'include' : strays.length > 0 ? 'stale' : undecided.length > 0 ? 'open' : 'complete';
   return { kind, draw: d, drawn, excluded, included, undecided, strays, notDrawn, streakBefore };
 }
-
-const STOP_ID = '*';
 
 /**
  * The last draw made again, per list of candidates. The screen asks for the sample after every
