@@ -495,6 +495,12 @@ export class StoredStrings {
 }
 
 /** The bytes as Int32s: a view when they are aligned (a buffer read whole is), else a copy. */
+/** A stored section as Float64Array (copied: the section need not start on an 8-byte boundary). */
+export function float64sOf(bytes: Buffer): Float64Array {
+  if (bytes.length % 8 !== 0) throw new Error('not a Float64Array');
+  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
 export function int32sOf(bytes: Buffer): Int32Array {
   if (bytes.length % 4 !== 0) throw new Error('not an Int32Array');
   if (bytes.byteOffset % 4 === 0) return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
@@ -591,8 +597,7 @@ export class StoredSummaries {
   }
   at(i: number): RecordSummary {
     if (!this.years) {
-      const bytes = this.entry.bytes('s.years');
-      this.years = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+      this.years = float64sOf(this.entry.bytes('s.years'));
       this.hasYear = this.entry.bytes('s.hasYear');
     }
     return {
@@ -619,8 +624,7 @@ export class StoredRecords {
 
   private offsetTable(): Float64Array {
     if (!this.offsets) {
-      const bytes = this.entry.bytes('offsets');
-      this.offsets = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+      this.offsets = float64sOf(this.entry.bytes('offsets'));
       if (this.offsets.length !== Math.ceil(this.count / RECORDS_PER_CHUNK) + 1) throw new Error('internal: cache entry records and offsets disagree');
     }
     return this.offsets;

@@ -49,6 +49,7 @@ import {
   cacheDisabledByEnv,
   encodeIdIndex,
   hashOf,
+  float64sOf,
   int32sOf,
   lookupId,
   recordSections,
@@ -653,10 +654,7 @@ function readStudies(cache: ReviewCache, name: string, records: CombinedRecords)
       clusterOf: (i) => {
         const slot = clusterSlots[i];
         if (slot < 0) return undefined;
-        if (!clusterOffsets) {
-          const bytes = entry.bytes('clusterOffsets');
-          clusterOffsets = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-        }
+        clusterOffsets ??= float64sOf(entry.bytes('clusterOffsets'));
         return deserialize(entry.bytes('clusters', clusterOffsets[slot], clusterOffsets[slot + 1]));
       },
     };
@@ -695,8 +693,7 @@ function lazyDedupe(entry: CacheEntry): DedupeResult {
 }
 
 function clustersOf(entry: CacheEntry): DedupeResult['clusters'] {
-  const bytes = entry.bytes('clusterOffsets');
-  const offsets = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const offsets = float64sOf(entry.bytes('clusterOffsets'));
   const all = entry.bytes('clusters');
   const clusters: DedupeResult['clusters'] = [];
   for (let i = 0; i + 1 < offsets.length; i++) clusters.push(deserialize(all.subarray(offsets[i], offsets[i + 1])));
@@ -752,6 +749,7 @@ async function deriveStudies(cache: ReviewCache, name: string, protocol: Protoco
     layout,
     studyRecord: (i) => studyRecords[i],
     studySummary: (i) => summarizeRecord(studyRecords[i]),
-    clusterOf: (i) => dedupe.clusters.find((c) => c.kept === dedupe.keptIds[i]),
+    // clusterOfStudy holds the slot a search of the list would find (built above), as the cached path reads it.
+    clusterOf: (i) => (clusterOfStudy[i] < 0 ? undefined : dedupe.clusters[clusterOfStudy[i]]),
   };
 }
