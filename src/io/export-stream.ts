@@ -166,7 +166,8 @@ async function countInParallel(
   tally: RecordTally,
   parts: PartsOptions = {},
 ): Promise<StreamedExport | undefined> {
-  const { size } = await first.handle.stat();
+  const { size } = first;
+  // Checked here too (countRisInParts checks it again) so a small file costs no decoding of its head.
   if (size < (parts.minBytes ?? PARALLEL_MIN_BYTES)) return undefined;
   const bomBytes = bomLength(first.head);
   // The decisions readInChunks makes on the first SNIFF_BYTES: text, not binary, RIS. A head that

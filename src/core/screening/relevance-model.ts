@@ -99,10 +99,11 @@ export class RelevanceModel {
     this.decided = new Int32Array(Math.max(16, features.nRows));
     this.alpha = new Float64Array(features.nRows);
     this.w = new Float64Array(features.nFeatures + 1);
-    this.rowSquares = new Float64Array(features.nRows);
+    // Each row's squared norm (bias included), for the SVM's coordinate steps; naive Bayes reads none.
+    this.rowSquares = new Float64Array(this.config.classifier === 'svm' ? features.nRows : 0);
     const { rowPtr, vals } = features;
     const bias = this.config.bias;
-    for (let r = 0; r < features.nRows; r++) {
+    for (let r = 0; r < this.rowSquares.length; r++) {
       let sq = bias * bias;
       for (let k = rowPtr[r]; k < rowPtr[r + 1]; k++) sq += vals[k] * vals[k];
       this.rowSquares[r] = sq;
