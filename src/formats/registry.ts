@@ -83,7 +83,7 @@ export function parseText(text: string, file: string, format: string = 'auto'): 
  * The reader for an export: the one named by `format`, or (for 'auto') the first whose sniff
  * claims the text. Sniffers look at the first 8 KB only, so `text` may be the start of a file.
  */
-export function chooseReader(text: string, file: string, format: string = 'auto'): FormatReader {
+function chooseReader(text: string, file: string, format: string = 'auto'): FormatReader {
   let reader: FormatReader | undefined;
   if (format !== 'auto') {
     reader = readerByName(format);

@@ -65,7 +65,7 @@ export interface ModelConfig {
  * default model ELAS u4 (C 0.11, Balanced(ratio 9.8)), chosen by ASReview on its benchmark
  * collection, not fitted to the sets in our corpus (bench/model-selection.md: how it was kept).
  */
-export const DEFAULT_MODEL: ModelConfig = { classifier: 'svm', c: 0.11, balance: 1, relevantBoost: 9.8, bias: 1, tolerance: 0.05, maxPasses: 30, alpha: 1, nbBalance: 'weighted' };
+const DEFAULT_MODEL: ModelConfig = { classifier: 'svm', c: 0.11, balance: 1, relevantBoost: 9.8, bias: 1, tolerance: 0.05, maxPasses: 30, alpha: 1, nbBalance: 'weighted' };
 
 /**
  * A model over one fixed set of records. `setLabel` records a decision (1 relevant, 0
