@@ -79,14 +79,9 @@ export async function streamExport(file: string, options: StreamExportOptions): 
       return counted;
     }
   }
-  let result = await readInChunks(file, fileChunks(first), encoding, format, options);
-  if (result === 'not utf-8') {
-    options.onRestart?.();
-    result = await readInChunks(file, fileChunks(await openInput(file)), 'windows-1252', format, options);
-  }
-  if (result === 'not utf-8') throw new Error('unreachable: Windows-1252 decodes every byte');
-  if (result === 'read whole') return readWhole(file, options);
-  return result;
+  // The first pass reads on from the head already read; a restart opens the file again.
+  const chunks = async (again: boolean) => fileChunks(again ? await openInput(file) : first);
+  return readRestarting(file, chunks, encoding, options, () => readWhole(file, options));
 }
 
 /**
@@ -97,22 +92,40 @@ export async function streamExport(file: string, options: StreamExportOptions): 
  * as soon as one character above U+00FF is in it). Errors and results as decodeExport + parseText.
  */
 export async function streamExportBytes(bytes: Uint8Array, file: string, options: StreamExportOptions): Promise<StreamedExport> {
-  const format = options.format ?? 'auto';
   // decodeExport's refusals of what is not text, before any chunk is decoded; a small file is read whole as streamExport reads it.
   if (bytes.length < SNIFF_BYTES || describeNonText(bytes.subarray(0, SNIFF_BYTES))) return readBytesWhole(bytes, file, options);
   const encoding = options.encoding ?? encodingFromHead(bytes.subarray(0, SNIFF_BYTES));
-  let result = await readInChunks(file, byteChunks(bytes), encoding, format, options);
+  return readRestarting(file, async () => byteChunks(bytes), encoding, options, () => readBytesWhole(bytes, file, options));
+}
+
+/**
+ * Read in chunks from `chunks(false)` in `encoding`; when the bytes turn out not to be UTF-8, tell
+ * the caller (onRestart) and read `chunks(true)` from the start as Windows-1252; a format that
+ * does not stream is read by `whole`.
+ */
+async function readRestarting(
+  file: string,
+  chunks: (again: boolean) => Promise<ChunkSource>,
+  encoding: TextEncodingName,
+  options: StreamExportOptions,
+  whole: () => Promise<StreamedExport>,
+): Promise<StreamedExport> {
+  const format = options.format ?? 'auto';
+  let result = await readInChunks(file, await chunks(false), encoding, format, options);
   if (result === 'not utf-8') {
     options.onRestart?.();
-    result = await readInChunks(file, byteChunks(bytes), 'windows-1252', format, options);
+    result = await readInChunks(file, await chunks(true), 'windows-1252', format, options);
   }
   if (result === 'not utf-8') throw new Error('unreachable: Windows-1252 decodes every byte');
-  if (result === 'read whole') return readBytesWhole(bytes, file, options);
+  if (result === 'read whole') return whole();
   return result;
 }
 
-async function readBytesWhole(bytes: Uint8Array, file: string, options: StreamExportOptions): Promise<StreamedExport> {
-  const result = parseText(decodeExport(bytes, file).text, file, options.format ?? 'auto');
+const readBytesWhole = (bytes: Uint8Array, file: string, options: StreamExportOptions) => parsedWhole(decodeExport(bytes, file).text, file, options);
+
+/** A text read whole, parsed, its records handed over. */
+async function parsedWhole(text: string, file: string, options: StreamExportOptions): Promise<StreamedExport> {
+  const result = parseText(text, file, options.format ?? 'auto');
   for (const record of result.records) options.onRecord(record);
   await options.afterChunk?.();
   return { format: result.format, dialect: result.dialect, warnings: result.warnings, streamed: false };
@@ -148,10 +161,7 @@ function byteChunks(bytes: Uint8Array): ChunkSource {
 }
 
 async function readWhole(file: string, options: StreamExportOptions): Promise<StreamedExport> {
-  const result = parseText(await readExportText(file), file, options.format ?? 'auto');
-  for (const record of result.records) options.onRecord(record);
-  await options.afterChunk?.();
-  return { format: result.format, dialect: result.dialect, warnings: result.warnings, streamed: false };
+  return parsedWhole(await readExportText(file), file, options);
 }
 
 /**
