@@ -48,23 +48,15 @@ function sniffBomlessUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefin
 
 /** Decode an export's bytes. Never throws for an encoding problem: the Windows-1252 fallback decodes any byte. */
 export function decodeText(bytes: Uint8Array): DecodedText {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
-    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
-  }
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
-    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
-  }
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  if (!bom) {
-    const utf16 = sniffBomlessUtf16(bytes);
-    if (utf16) return { text: new TextDecoder(utf16).decode(bytes), encoding: utf16 };
-  }
-  const body = bom ? bytes.subarray(3) : bytes;
+  // The BOM and UTF-16 decisions are the ones a chunked read makes from the head (encodingFromHead).
+  const encoding = encodingFromHead(bytes);
+  const body = bytes.subarray(bomLength(bytes));
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') return { text: new TextDecoder(encoding).decode(body), encoding };
   // isUtf8 + Buffer.toString is the strict check of TextDecoder('utf-8', {fatal: true}) at
   // several times its speed on large exports.
   if (isUtf8(body)) {
     const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-    return { text, encoding: bom ? 'utf-8-bom' : 'utf-8' };
+    return { text, encoding };
   }
   // Not valid UTF-8: the usual other choice of Windows tools (and a superset of Latin-1 for text).
   return { text: decodeWindows1252(body), encoding: 'windows-1252' };
