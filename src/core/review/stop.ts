@@ -206,7 +206,7 @@ export function sampleFromLogs(logs: SampleLogs): SampleStatus {
   const d = draw;
   const tagged = logs.orderRows.filter((o) => o.line > d.line && parseSampleCell(o.order)?.kind === 'record' && parseSampleCell(o.order)!.seed === d.seed);
   const taggedKeys = new Set(tagged.map((o) => `${o.time.trim()}\u0000${o.recordId.trim()}`));
-  const rows = logs.rows.filter((r) => r.stage === 'title-abstract' && r.role === 'reviewer' && r.decision !== 'stop' && r.recordId !== STOP_RECORD_ID);
+  const rows = logs.rows.filter(isSampleRow);
   let split = rows.findIndex((r) => taggedKeys.has(`${r.time}\u0000${r.recordId}`) || r.time > d.time);
   if (split < 0) split = rows.length;
 
@@ -253,8 +253,7 @@ const sameRows = (a: readonly DecisionRow[], b: readonly DecisionRow[]): boolean
 function drawAgain(logs: SampleLogs, draw: SampleDraw, before: readonly DecisionRow[]): { fromNow: number; drawn: readonly string[] } {
   const memo = lastDraw.get(logs.candidates);
   if (memo && memo.seed === draw.seed && memo.size === draw.size && memo.from === draw.from && sameRows(memo.before, before)) return memo;
-  const screenedBefore = standing(before, logs.resolveStudy);
-  const population = logs.candidates.filter((id) => !screenedBefore.has(id));
+  const population = unscreenedCandidates(logs.candidates, before, logs.resolveStudy);
   const made = {
     seed: draw.seed,
     size: draw.size,
@@ -265,6 +264,19 @@ function drawAgain(logs: SampleLogs, draw: SampleDraw, before: readonly Decision
   };
   lastDraw.set(logs.candidates, made);
   return made;
+}
+
+/** The rows a stopping sample is about: a reviewer's title/abstract decisions, stop rows left out. */
+const isSampleRow = (r: DecisionRow): boolean => r.stage === 'title-abstract' && r.role === 'reviewer' && r.decision !== 'stop' && r.recordId !== STOP_RECORD_ID;
+
+/**
+ * The candidates with no standing decision after `rows` (a reviewer's rows in log order): the
+ * population a sample is drawn from. The screen counts it when it draws (`from=`) and the check
+ * counts it again from the logs, so both use this.
+ */
+export function unscreenedCandidates(candidates: readonly string[], rows: readonly DecisionRow[], resolveStudy: (recordId: string) => string | undefined): string[] {
+  const screened = standing(rows.filter(isSampleRow), resolveStudy);
+  return candidates.filter((id) => !screened.has(id));
 }
 
 /** Each study's standing decision (retracts undone), with its position; a Map in the order last decided. */

@@ -13,6 +13,7 @@ import {
   sampleFromLogs,
   sampleRecordCell,
   sampleWithdrawnCell,
+  unscreenedCandidates,
   type OrderLogRow,
   type SampleProgress,
   type SampleStatus,
@@ -807,6 +808,13 @@ function appendRows(state: ScreenState, rows: readonly ScreenRow[], orderRows: r
 const stoppingCache = new WeakMap<readonly ScreenRow[], WeakMap<readonly OrderRow[], StoppingView>>();
 const candidatesCache = new WeakMap<SessionContext, string[]>();
 
+/** The studies a stopping sample may be drawn from, worked out once per session. */
+function candidatesOf(ctx: SessionContext): string[] {
+  let candidates = candidatesCache.get(ctx);
+  if (!candidates) candidatesCache.set(ctx, (candidates = sampleCandidates(ctx.state)));
+  return candidates;
+}
+
 /**
  * The rule's state, derived from the logs as `decide --stop` and verify derive it (so the three
  * cannot disagree), cached per session rows: work in proportion to the reviewer's log, once per
@@ -821,9 +829,7 @@ export function stoppingOf(state: ScreenState): StoppingView | undefined {
   if (!view) {
     const rows = ownRowsNow(state);
     const resolveStudy = (id: string) => ctx.state.studyIdOf.get(id);
-    let candidates = candidatesCache.get(ctx);
-    if (!candidates) candidatesCache.set(ctx, (candidates = sampleCandidates(ctx.state)));
-    const sample = sampleFromLogs({ rows, orderRows: orderRowsNow(state), candidates, resolveStudy });
+    const sample = sampleFromLogs({ rows, orderRows: orderRowsNow(state), candidates: candidatesOf(ctx), resolveStudy });
     const stop = state.stopped ?? ctx.stoppedBefore;
     view = { rule: ctx.rule, streak: irrelevantStreak(decisionOrderLabels(rows, resolveStudy)), sample, ...(stop ? { stopped: { time: stop.time, note: stop.note } } : {}) };
     byOrder.set(state.orderAppended, view);
@@ -871,16 +877,8 @@ function sampleRecordOnScreen(state: ScreenState): string | undefined {
 
 /** The records this reviewer has not screened now (the population a sample is drawn from). */
 function unscreenedNow(state: ScreenState): number {
-  const resolveStudy = (id: string) => state.ctx.state.studyIdOf.get(id);
-  const decided = new Set<string>();
-  for (const r of ownRowsNow(state)) {
-    const id = resolveStudy(r.recordId);
-    if (id === undefined) continue;
-    if (r.decision === 'retract') decided.delete(id);
-    else decided.add(id);
-  }
-  stoppingOf(state);
-  return (candidatesCache.get(state.ctx) ?? sampleCandidates(state.ctx.state)).filter((id) => !decided.has(id)).length;
+  const { ctx } = state;
+  return unscreenedCandidates(candidatesOf(ctx), ownRowsNow(state), (id) => ctx.state.studyIdOf.get(id)).length;
 }
 
 function stopKey(state: ScreenState): ScreenStep {
