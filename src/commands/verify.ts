@@ -59,11 +59,11 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   for (const p of state.problems) problems.push(formatLocated(p.message, p.file, p.line));
   const orderLogs = await readOrderLogsOfStops(options.review, state.decisions.stops);
   for (const p of stopSampleProblems(state, review.protocol, (reviewer) => orderLogs.get(reviewer) ?? [])) problems.push(formatLocated(p.message, p.file, p.line));
-  // Only a decision overrides a criterion: the studies no row names are not made.
+  // Only a decision overrides a criterion; read from each study's view, so no study is made.
   const overrides: string[] = [];
   for (let i = 0; i < state.studyCount; i++) {
-    const s = state.decidedAt(i) ? state.studyAt(i) : undefined;
-    if (s?.overriddenCriterion) overrides.push(`${s.id}: criterion ${s.overriddenCriterion.id} overridden by ${s.titleAbstract.override?.reviewer ?? '?'}: ${s.titleAbstract.override?.reason ?? ''}`);
+    const v = state.decidedAt(i) ? state.viewAt(i) : undefined;
+    if (v?.overriddenCriterion) overrides.push(`${state.studyIdAt(i)}: criterion ${v.overriddenCriterion.id} overridden by ${v.titleAbstract.override?.reviewer ?? '?'}: ${v.titleAbstract.override?.reason ?? ''}`);
   }
   return { ok: problems.length === 0, problems, summary: summarize(problems, options.review), overrides, flow: review.state.flow };
 }

@@ -14,7 +14,10 @@ export function requiredReviewers(protocol: Protocol, stage: Stage): number {
   return stage === 'title-abstract' ? protocol.titleAbstract.reviewers : protocol.fullText.reviewers;
 }
 
-export function outcomeAt(study: Study, stage: Stage): StageOutcome {
+/** The stage's decisions on a study (or on a study's view, which carries the same outcomes). */
+export type StudyOutcomes = Pick<Study, 'titleAbstract' | 'fullText'>;
+
+export function outcomeAt(study: StudyOutcomes, stage: Stage): StageOutcome {
   return stage === 'title-abstract' ? study.titleAbstract : study.fullText;
 }
 
@@ -31,16 +34,17 @@ function screenedWith(status: StudyStatus, stage: Stage): boolean {
 }
 
 /**
- * Whether some study screened at a stage (by position) answers `question`, asked of the studies a
- * decision row names one by one and of the first study no row names alone: every such study has
- * the same (undecided) outcomes, so the answer is the same for all of them. Only the studies asked
- * about are made, not every study of the review.
+ * Each study screened at a stage (by position) whose outcomes answer `question`, asked of the
+ * studies' views (no study is made). Studies no decision names share one view, so the answer is
+ * kept per view object and asked once for all of them.
  */
-function screenedPositions(state: ReviewState, stage: Stage, question: (study: Study) => boolean, visit: (index: number) => boolean | void): void {
-  let undecidedAnswer: boolean | undefined;
+function screenedPositions(state: ReviewState, stage: Stage, question: (study: StudyOutcomes) => boolean, visit: (index: number) => boolean | void): void {
+  const answers = new Map<StudyOutcomes, boolean>();
   for (let i = 0; i < state.studyCount; i++) {
-    if (!screenedWith(state.statusAt(i), stage)) continue;
-    const answer = state.decidedAt(i) ? question(state.studyAt(i)) : (undecidedAnswer ??= question(state.studyAt(i)));
+    const view = state.viewAt(i);
+    if (!screenedWith(view.status, stage)) continue;
+    let answer = answers.get(view);
+    if (answer === undefined) answers.set(view, (answer = question(view)));
     if (answer && visit(i) === false) return;
   }
 }
@@ -59,7 +63,7 @@ export function reviewerQueue(state: ReviewState, protocol: Protocol, stage: Sta
 }
 
 /** Whether a study at a stage has all the votes it needs (an adjudicated study has). */
-export function hasRequiredVotes(study: Study, stage: Stage, required: number): boolean {
+export function hasRequiredVotes(study: StudyOutcomes, stage: Stage, required: number): boolean {
   const outcome = outcomeAt(study, stage);
   if (outcome.adjudication) return true;
   let votes = 0;
